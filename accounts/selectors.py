@@ -1,0 +1,142 @@
+"""Reads that depend on who is asking: the one access-scope mechanism of the portal.
+
+Every page and API endpoint that shows region-bound data gets its queryset through
+``scope_filter`` (or a selector built on it). A region code is hierarchical, so a user's
+scope is a set of code prefixes: a Bappeda admin of ``36.04`` sees ``36.04`` and everything
+below it. Objects outside the scope are simply absent from the queryset, so a lookup by id
+answers 404, never 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from regions.models import Region
+
+from .models import Opd, Role, RoleAssignment, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The regions a user may read. ``everything`` wins over ``prefixes``."""
+
+    everything: bool
+    prefixes: tuple[str, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.everything and not self.prefixes
+
+    def covers(self, code: str | None) -> bool:
+        if self.everything:
+            return True
+        if not code:
+            return False
+        return any(code == p or code.startswith(p + ".") for p in self.prefixes)
+
+    def q(self, field: str) -> Q:
+        """A filter on a region-code field (``"code"`` on Region, ``"region__code"`` through a foreign key)."""
+        if self.everything:
+            return Q()
+        if not self.prefixes:
+            return Q(pk__in=[])
+        query = Q()
+        for prefix in self.prefixes:
+            query |= Q(**{field: prefix}) | Q(**{f"{field}__startswith": prefix + "."})
+        return query
+
+
+def role_assignments_of(user: User) -> list[RoleAssignment]:
+    """The user's role assignments, loaded once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_kks_roles", None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(user=user).select_related("region", "opd").order_by("role", "region_id")
+        )
+        user._kks_roles = cached
+    return cached
+
+
+def user_has_role(user: User, role: str) -> bool:
+    return any(a.role == role for a in role_assignments_of(user))
+
+
+def _minimal(prefixes: set[str]) -> tuple[str, ...]:
+    """Drop prefixes already covered by a shorter one."""
+    kept: list[str] = []
+    for prefix in sorted(prefixes, key=lambda p: (len(p), p)):
+        if not any(prefix == k or prefix.startswith(k + ".") for k in kept):
+            kept.append(prefix)
+    return tuple(sorted(kept))
+
+
+def scope_of(user: User, *, roles: set[str] | None = None) -> Scope:
+    """The read scope of ``user``, optionally limited to some of their roles."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope(False, ())
+    if user.is_superuser:
+        return Scope(True, ())
+    prefixes: set[str] = set()
+    for assignment in role_assignments_of(user):
+        if roles is not None and assignment.role not in roles:
+            continue
+        if assignment.role == Role.NATIONAL_VERIFIER:
+            return Scope(True, ())
+        if assignment.region_id:
+            prefixes.add(assignment.region_id)
+    return Scope(False, _minimal(prefixes))
+
+
+def scope_filter(
+    queryset: QuerySet, *, user: User, field: str = "region__code", roles: set[str] | None = None
+) -> QuerySet:
+    """Limit ``queryset`` to rows whose region code field lies in the user's scope."""
+    return queryset.filter(scope_of(user, roles=roles).q(field))
+
+
+def get_in_scope_or_404(queryset: QuerySet, *, user: User, field: str = "region__code", **lookup):
+    return get_object_or_404(scope_filter(queryset, user=user, field=field), **lookup)
+
+
+def admin_scope_of(user: User) -> Scope:
+    """The regions whose users and OPDs ``user`` manages: superuser everything, Bappeda its kabupaten."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Scope(True, ())
+    return scope_of(user, roles={Role.BAPPEDA_ADMIN})
+
+
+def can_manage_users(user: User) -> bool:
+    return not admin_scope_of(user).empty
+
+
+def users_manageable_by(user: User) -> QuerySet[User]:
+    """Users a Bappeda admin may see and edit: those with a role inside their kabupaten.
+
+    Superusers are never managed from the portal's own pages, only from Django admin.
+    """
+    scope = admin_scope_of(user)
+    users = User.objects.all()
+    if scope.everything:
+        return users.order_by("username")
+    if scope.empty:
+        return users.none()
+    in_scope = RoleAssignment.objects.filter(scope.q("region__code"))
+    return users.filter(is_superuser=False, pk__in=in_scope.values("user_id")).distinct().order_by("username")
+
+
+def opds_visible_to(user: User) -> QuerySet[Opd]:
+    return scope_filter(Opd.objects.select_related("kabupaten"), user=user, field="kabupaten__code")
+
+
+def opds_manageable_by(user: User) -> QuerySet[Opd]:
+    return Opd.objects.select_related("kabupaten").filter(admin_scope_of(user).q("kabupaten__code"))
+
+
+def kabupaten_managed_by(user: User) -> QuerySet[Region]:
+    """The kabupaten/kota a user administers (for choices in forms)."""
+    return Region.objects.filter(level=Region.Level.KABKOTA).filter(admin_scope_of(user).q("code"))

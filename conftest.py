@@ -1,0 +1,217 @@
+"""Fixtures shared by every app's tests: real regions, named personas per role, a real Celery worker.
+
+Personas (all in or around Kabupaten Serang, 36.04):
+  rina   Bappeda admin of Kabupaten Serang
+  oscar  OPD operator of Dinkes Serang
+  sari   secretary of the Forum Kecamatan Sehat of Carenang (36.04.17)
+  tono   secretary of the neighbouring kecamatan Binuang (36.04.18)
+  dewi   secretary of the Pokja of desa Carenang (36.04.17.2001)
+  vina   provincial verifier of Banten (36)
+  wawan  provincial verifier of Jawa Barat (32)
+  nadia  national verifier
+  root   superuser
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from accounts.tests.factories import PASSWORD, OpdFactory, RoleAssignmentFactory, UserFactory
+from regions.tests import factories as rf
+
+ROOT = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Unit tests run tasks inline; tests marked ``worker`` use the real worker instead."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CELERY_TASK_EAGER_PROPAGATES = True
+    from kks_portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def wilayah(db):
+    """The regions the personas live in, with their real codes and names."""
+    regions = {
+        "banten": rf.region(rf.BANTEN),
+        "serang": rf.region(rf.KAB_SERANG),
+        "carenang": rf.region(rf.KEC_CARENANG),
+        "binuang": rf.region(rf.KEC_BINUANG),
+        "desa_carenang": rf.region(rf.DESA_CARENANG),
+        "desa_pamanuk": rf.region(rf.DESA_PAMANUK),
+        "desa_binuang": rf.region(rf.DESA_BINUANG),
+        "jabar": rf.region(rf.JAWA_BARAT),
+        "bogor": rf.region(rf.KAB_BOGOR),
+    }
+    return regions
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def _persona(username, full_name, role=None, region=None, opd=None):
+    user = UserFactory(username=username, full_name=full_name)
+    if role:
+        RoleAssignmentFactory(user=user, role=role, region=region, opd=opd)
+    return user
+
+
+@pytest.fixture
+def dinkes_serang(wilayah):
+    return OpdFactory(kabupaten=wilayah["serang"], name="Dinas Kesehatan", short_name="Dinkes")
+
+
+@pytest.fixture
+def rina(wilayah):
+    return _persona("rina", "Rina Bappeda", Role.BAPPEDA_ADMIN, wilayah["serang"])
+
+
+@pytest.fixture
+def oscar(wilayah, dinkes_serang):
+    return _persona("oscar", "Oscar Dinkes", Role.OPD_OPERATOR, wilayah["serang"], dinkes_serang)
+
+
+@pytest.fixture
+def sari(wilayah):
+    return _persona("sari", "Sari Carenang", Role.SECRETARY, wilayah["carenang"])
+
+
+@pytest.fixture
+def tono(wilayah):
+    return _persona("tono", "Tono Binuang", Role.SECRETARY, wilayah["binuang"])
+
+
+@pytest.fixture
+def dewi(wilayah):
+    return _persona("dewi", "Dewi Pokja Carenang", Role.SECRETARY, wilayah["desa_carenang"])
+
+
+@pytest.fixture
+def vina(wilayah):
+    return _persona("vina", "Vina Banten", Role.PROVINCE_VERIFIER, wilayah["banten"])
+
+
+@pytest.fixture
+def wawan(wilayah):
+    return _persona("wawan", "Wawan Jabar", Role.PROVINCE_VERIFIER, wilayah["jabar"])
+
+
+@pytest.fixture
+def nadia(wilayah):
+    return _persona("nadia", "Nadia Pusat", Role.NATIONAL_VERIFIER)
+
+
+@pytest.fixture
+def root_user(db):
+    user = UserFactory(username="root", full_name="Super Admin")
+    user.is_superuser = user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as ``user``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- A real Celery worker -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start a real ``celery worker`` process on the configured broker (files or Redis) and
+    the test database. Tests using it must be ``transaction=True`` so the worker sees their rows.
+    Yields the folder the worker's e-mail backend writes to."""
+    from django.conf import settings
+    from django.db import connection
+
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        user = db.get("USER") or ""
+        auth = f"{user}:{db.get('PASSWORD')}@" if db.get("PASSWORD") else (f"{user}@" if user else "")
+        env["DATABASE_URL"] = f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    env["EMAIL_URL"] = "filemail://"
+    env["EMAIL_FILE_PATH"] = str(mail_dir)
+    log = open(tmp_path_factory.mktemp("worker-log") / "worker.log", "w+")  # noqa: SIM115 - lives as long as the worker
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kks_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_worker(process, log)
+        yield {"mail_dir": mail_dir, "process": process, "log": log, "broker": settings.CELERY_BROKER_URL}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _wait_for_worker(process, log, timeout=60):
+    from kks_portal.celery import app
+    from kks_portal.tasks import ping
+
+    app.conf.task_always_eager = False
+    deadline = time.monotonic() + timeout
+    result = ping.delay()
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"Celery worker exited early:\n{log.read()}")
+        if result.ready():
+            assert result.get(timeout=1) == "pong"
+            return
+        time.sleep(0.2)
+    log.seek(0)
+    raise RuntimeError(f"Celery worker did not answer within {timeout}s:\n{log.read()}")
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, settings):
+    """Use in a ``transaction=True`` test: tasks go to the real worker process."""
+    from kks_portal.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = True

@@ -1,0 +1,12 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import api as accounts_api
+
+urlpatterns = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("regions.api_urls")),
+]

@@ -1,0 +1,31 @@
+"""The real Celery worker: password reset mail goes through it and the link works."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_password_reset_mail_is_delivered_by_the_worker(client, sari, celery_worker):
+    mail_dir = celery_worker["mail_dir"]
+    response = client.post("/akun/kata-sandi/reset/", {"email": "sari@example.org"})
+    assert response.status_code == 302
+
+    import time
+
+    deadline = time.monotonic() + 30
+    files = []
+    while time.monotonic() < deadline and not files:
+        files = list(mail_dir.glob("*.log"))
+        time.sleep(0.2)
+    assert files, "the worker did not deliver the reset e-mail"
+    body = files[0].read_text()
+    assert "To: sari@example.org" in body
+    link = re.search(r"http://testserver(/akun/kata-sandi/reset/[^/\s]+/[^/\s]+/)", body).group(1)
+
+    response = client.get(link, follow=True)
+    form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
+    response = client.post(form_url, {"new_password1": "Baru-sekali-2025", "new_password2": "Baru-sekali-2025"})
+    assert response.status_code == 302
+    assert client.login(username="sari", password="Baru-sekali-2025")
