@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "indicators",
     "forums",
     "evidence",
+    "demo",
 ]
 
 MIDDLEWARE = [
