@@ -1,0 +1,51 @@
+"""The shell in a real browser on a phone-sized screen: log in, see the role's dashboard,
+switch language, log out."""
+
+import pytest
+
+from conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_secretary_logs_in_on_a_phone_and_sees_their_dashboard(phone, sari):
+    browser_login(phone, "sari")
+    assert phone.locator("[data-role=secretary]").is_visible()
+    assert "Carenang" in phone.locator("[data-role=secretary]").inner_text()
+    # The navigation collapses behind the toggler on a phone and opens on tap.
+    assert not phone.locator("#mainnav").is_visible()
+    phone.click(".navbar-toggler")
+    phone.locator("#user-menu").wait_for(state="visible")
+    phone.click("#user-menu")
+    phone.click("#logout-button")
+    phone.wait_for_url("**/akun/masuk/**")
+    assert phone.locator("input[name=username]").is_visible()
+
+
+def test_wrong_password_shows_an_indonesian_message(phone, sari):
+    browser_login(phone, "sari", "salah-sekali")
+    assert phone.url.endswith("/akun/masuk/")
+    assert "benar" in phone.locator("form").inner_text().lower()  # "… nama pengguna dan sandi yang benar"
+
+
+def test_language_switch_to_english_and_back(phone, sari):
+    browser_login(phone, "sari")
+    assert phone.locator("html").get_attribute("lang") == "id"
+    phone.click(".navbar-toggler")
+    phone.select_option("#language-select", "en")
+    phone.wait_for_load_state()
+    assert phone.locator("html").get_attribute("lang") == "en"
+    assert "Welcome" in phone.locator("h1").inner_text()
+    phone.click(".navbar-toggler")
+    phone.select_option("#language-select", "id")
+    phone.wait_for_load_state()
+    assert "Selamat datang" in phone.locator("h1").inner_text()
+
+
+def test_pages_load_no_asset_from_outside(phone, sari):
+    outside = []
+    phone.on("request", lambda request: outside.append(request.url) if not request.url.startswith(
+        phone.context.pages[0].url.split("/akun")[0]) and not request.url.startswith("data:") else None)
+    browser_login(phone, "sari")
+    phone.goto("/")
+    assert outside == []
