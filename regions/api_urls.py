@@ -1,4 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
+from .api import RegionViewSet
+
 router = SimpleRouter()
+router.register("regions", RegionViewSet, basename="region")
 urlpatterns = router.urls
