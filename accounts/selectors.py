@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from regions.models import Region
@@ -140,3 +140,53 @@ def opds_manageable_by(user: User) -> QuerySet[Opd]:
 def kabupaten_managed_by(user: User) -> QuerySet[Region]:
     """The kabupaten/kota a user administers (for choices in forms)."""
     return Region.objects.filter(level=Region.Level.KABKOTA).filter(admin_scope_of(user).q("code"))
+
+
+def role_assignments_manageable_by(user: User) -> QuerySet[RoleAssignment]:
+    """Role assignments ``user`` may see on the management pages and revoke: those inside their
+    admin scope (everything for the superuser)."""
+    return RoleAssignment.objects.select_related("region", "opd").filter(admin_scope_of(user).q("region__code"))
+
+
+def user_search(*, actor: User, query: str = "", role: str = "", is_active: bool | None = None) -> QuerySet[User]:
+    """The users ``actor`` manages, narrowed by a free-text search, a role and an active flag.
+
+    The role filter looks only at roles inside the actor's scope, so that a Bappeda admin who
+    filters on "Sekretaris" does not get a person who is a secretary somewhere else. Each user
+    carries ``managed_roles``: their role assignments inside the actor's scope.
+    """
+    users = users_manageable_by(actor)
+    query = query.strip()
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(full_name__icontains=query) | Q(email__icontains=query))
+    managed = role_assignments_manageable_by(actor)
+    if role:
+        users = users.filter(pk__in=managed.filter(role=role).values("user_id"))
+    if is_active is not None:
+        users = users.filter(is_active=is_active)
+    return users.prefetch_related(
+        Prefetch("role_assignments", queryset=managed.order_by("role", "region_id"), to_attr="managed_roles")
+    )
+
+
+def region_options_for(user: User, *, limit: int = 2000) -> list[tuple[str, str]]:
+    """(code, label) of the regions where ``user`` may grant roles, for a form's suggestion list.
+
+    Empty for a national scope: 90,000 regions are no list, the superuser types the code.
+    """
+    scope = admin_scope_of(user)
+    if scope.everything or scope.empty:
+        return []
+    regions = (
+        Region.objects.filter(scope.q("code"), level__gte=Region.Level.KABKOTA)
+        .order_by("code")
+        .values_list("code", "name", "kind")[:limit]
+    )
+    return [(code, region_label(name=name, kind=kind)) for code, name, kind in regions]
+
+
+def region_label(*, name: str, kind: str) -> str:
+    """A label such as "Kecamatan Carenang"; kabupaten/kota names already say what they are."""
+    if kind in (Region.Kind.KABUPATEN, Region.Kind.KOTA):
+        return name
+    return f"{Region.Kind(kind).label} {name}"

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.template import loader
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from regions.models import Region
 
 from .models import ROLE_REGION_LEVELS, Opd, Role, RoleAssignment, User
 from .selectors import admin_scope_of
+from .tasks import send_email
+
+# The templates Django's own password reset uses; an invitation goes through the same link.
+PASSWORD_RESET_SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
+PASSWORD_RESET_EMAIL_TEMPLATE = "registration/password_reset_email.html"
 
 
 def _check_role_target(*, role: str, region: Region | None, opd: Opd | None) -> None:
@@ -43,6 +54,27 @@ def _check_may_grant(*, actor: User | None, role: str, region: Region | None) ->
         raise PermissionDenied(_("Anda tidak berwenang memberikan peran ini di wilayah tersebut."))
 
 
+def _check_may_manage_user(*, actor: User | None, user: User) -> None:
+    """A Bappeda admin changes a person's account (e-mail, active flag, password e-mail) only
+    while every role that person holds lies inside the admin's kabupaten: someone who also
+    serves elsewhere, or a verifier, is changed by the superuser."""
+    if actor is None or actor.is_superuser:
+        return
+    scope = admin_scope_of(actor)
+    if user.is_superuser or scope.empty:
+        raise PermissionDenied(_("Anda tidak berwenang mengubah akun ini."))
+    if actor.pk == user.pk:
+        return
+    for assignment in RoleAssignment.objects.filter(user=user):
+        if not scope.covers(assignment.region_id):
+            raise PermissionDenied(
+                _(
+                    "Pengguna ini juga memegang peran di luar wilayah Anda, sehingga akunnya hanya dapat "
+                    "diubah oleh admin pusat."
+                )
+            )
+
+
 @transaction.atomic
 def role_assign(
     *, user: User, role: str, region: Region | None = None, opd: Opd | None = None, actor: User | None = None
@@ -61,8 +93,22 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, assignment: RoleAssignment, actor: User | None = None) -> None:
+    """Take a role away. A Bappeda admin may not take away the last role a person holds in
+    their kabupaten: the person would vanish from the admin's pages (deactivate instead)."""
     _check_may_grant(actor=actor, role=assignment.role, region=assignment.region)
     user = assignment.user
+    if actor is not None and not actor.is_superuser:
+        scope = admin_scope_of(actor)
+        others = RoleAssignment.objects.filter(user=user).exclude(pk=assignment.pk).select_related("region")
+        if not any(scope.covers(other.region_id) for other in others):
+            raise ValidationError(
+                {
+                    "role": _(
+                        "Ini peran terakhir pengguna di wilayah Anda. Tambahkan peran penggantinya dahulu, "
+                        "atau nonaktifkan pengguna bila ia tidak lagi bertugas."
+                    )
+                }
+            )
     assignment.delete()
     user.__dict__.pop("_kks_roles", None)
 
@@ -104,17 +150,59 @@ def user_create(
 
 @transaction.atomic
 def user_update(*, user: User, actor: User | None = None, **fields) -> User:
+    """Change a user's contact details or active flag. Deactivating also drops their API token,
+    so that scripts using it stop at once (the web session ends by itself: Django refuses
+    inactive users)."""
     allowed = {"email", "full_name", "phone", "is_active"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Cannot update {', '.join(sorted(unknown))}")
     if actor is not None and actor.pk == user.pk and fields.get("is_active") is False:
         raise ValidationError({"is_active": _("Anda tidak dapat menonaktifkan akun Anda sendiri.")})
+    _check_may_manage_user(actor=actor, user=user)
     for name, value in fields.items():
         setattr(user, name, value.strip() if isinstance(value, str) else value)
     user.full_clean(exclude=["password"])
     user.save()
+    if fields.get("is_active") is False:
+        Token.objects.filter(user=user).delete()
     return user
+
+
+def password_link_days() -> int:
+    """How many days a password link stays valid, as the e-mail tells the reader."""
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600))
+
+
+def user_password_email_send(
+    *, user: User, domain: str, use_https: bool = False, actor: User | None = None, invitation: bool = False
+) -> None:
+    """Queue the e-mail with a one-time link where ``user`` chooses a new password.
+
+    The link is the one of Django's password reset (same token, same pages), so an invitation
+    to a new account and a forgotten password take one road. The message is rendered here and
+    handed to the worker once the surrounding transaction commits.
+    """
+    _check_may_manage_user(actor=actor, user=user)
+    if not user.is_active:
+        raise ValidationError({"is_active": _("Akun ini tidak aktif. Aktifkan akun terlebih dahulu.")})
+    if not user.email:
+        raise ValidationError({"email": _("Pengguna ini belum memiliki alamat email.")})
+    context = {
+        "email": user.email,
+        "domain": domain,
+        "site_name": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "user": user,
+        "token": default_token_generator.make_token(user),
+        "protocol": "https" if use_https else "http",
+        "invitation": invitation,
+        "valid_days": password_link_days(),
+    }
+    subject = "".join(loader.render_to_string(PASSWORD_RESET_SUBJECT_TEMPLATE, context).splitlines())
+    body = loader.render_to_string(PASSWORD_RESET_EMAIL_TEMPLATE, context)
+    to = [user.email]
+    transaction.on_commit(lambda: send_email.delay(subject=subject, body=body, to=to))
 
 
 @transaction.atomic
@@ -127,6 +215,22 @@ def opd_create(*, kabupaten: Region, name: str, short_name: str, actor: User | N
     if Opd.objects.filter(kabupaten=kabupaten, short_name__iexact=short_name).exists():
         raise ValidationError({"short_name": _("Singkatan OPD ini sudah ada di kabupaten/kota ini.")})
     opd = Opd(kabupaten=kabupaten, name=name.strip(), short_name=short_name)
+    opd.full_clean()
+    opd.save()
+    return opd
+
+
+@transaction.atomic
+def opd_update(*, opd: Opd, name: str, short_name: str, actor: User | None = None) -> Opd:
+    """Rename an OPD. Its kabupaten never changes: its operators' roles are tied to it."""
+    if actor is not None and not admin_scope_of(actor).covers(opd.kabupaten_id):
+        raise PermissionDenied(_("Anda tidak berwenang mengelola OPD di wilayah ini."))
+    short_name = short_name.strip()
+    clash = Opd.objects.filter(kabupaten_id=opd.kabupaten_id, short_name__iexact=short_name).exclude(pk=opd.pk)
+    if clash.exists():
+        raise ValidationError({"short_name": _("Singkatan OPD ini sudah ada di kabupaten/kota ini.")})
+    opd.name = name.strip()
+    opd.short_name = short_name
     opd.full_clean()
     opd.save()
     return opd
