@@ -1,13 +1,45 @@
+"""The accounts API: tokens, the caller's own account, and read-only scoped lists of users and
+OPDs. Every queryset comes from ``accounts.selectors``; errors take the one shape of
+``kks_portal.lib.api_errors``."""
+
 from django.contrib.auth import authenticate
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, permissions
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from .selectors import can_manage_users, role_assignments_of, scope_of
-from .serializers import MeSerializer, TokenRequestSerializer, TokenResponseSerializer
+from .selectors import can_manage_users, opds_visible_to, role_assignments_of, scope_of, user_search
+from .serializers import (
+    MeSerializer,
+    OpdSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+    UserQuerySerializer,
+    UserSerializer,
+)
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_credentials"
+    default_detail = _("Nama pengguna atau kata sandi salah, atau akun tidak aktif.")
+
+
+class TokenRateThrottle(ScopedRateThrottle):
+    """A brake on password guessing at the one anonymous door of the API, per client address.
+
+    The rate comes from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"]``, read at each
+    request (so tests can change it) and defaulting to 20 a minute when settings name none.
+    """
+
+    default_rate = "20/min"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.default_rate
 
 
 class TokenView(APIView):
@@ -15,9 +47,18 @@ class TokenView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [TokenRateThrottle]
     throttle_scope = "token"
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, tags=["auth"])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Missing fields, or wrong username/password (code invalid_credentials)."),
+            429: OpenApiResponse(description="Too many attempts from this address; try again later."),
+        },
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -26,8 +67,9 @@ class TokenView(APIView):
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
+        # ModelBackend already refuses inactive users; the check stays for other backends.
         if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed(_("Nama pengguna atau kata sandi salah."))
+            raise InvalidCredentials()
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
@@ -42,3 +84,44 @@ class MeView(APIView):
         user.scope = scope_of(user)
         user.can_manage_users = can_manage_users(user)
         return Response(MeSerializer(user).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Users the caller manages",
+        description=(
+            "Bappeda admins see the users holding a role in their kabupaten/kota, the superuser sees "
+            "everyone, anybody else an empty list. `roles` lists only roles inside the caller's scope."
+        ),
+        parameters=[UserQuerySerializer],
+    ),
+    retrieve=extend_schema(summary="One user the caller manages (404 outside the caller's scope)"),
+)
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+    filter_backends: list = []  # filtering is the selector's job (see UserQuerySerializer)
+
+    def get_queryset(self):
+        if self.action != "list":
+            return user_search(actor=self.request.user)
+        params = UserQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        return user_search(
+            actor=self.request.user,
+            query=data.get("search", ""),
+            role=data.get("role", ""),
+            is_active=data.get("is_active"),
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="OPDs of the kabupaten/kota in the caller's scope"),
+    retrieve=extend_schema(summary="One OPD (404 outside the caller's scope)"),
+)
+class OpdViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OpdSerializer
+    filterset_fields = ["kabupaten"]
+
+    def get_queryset(self):
+        return opds_visible_to(self.request.user).order_by("kabupaten_id", "short_name")

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import Opd, RoleAssignment, User
+from .models import Opd, Role, RoleAssignment, User
 
 
 class RegionRefSerializer(serializers.Serializer):
@@ -51,3 +51,35 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+    roles = RoleAssignmentSerializer(
+        many=True,
+        read_only=True,
+        source="managed_roles",
+        help_text="The user's roles inside the caller's administrative scope.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "email", "phone", "is_active", "last_login", "roles"]
+        read_only_fields = fields
+
+
+class UserQuerySerializer(serializers.Serializer):
+    """Query parameters of ``GET /api/users/``."""
+
+    search = serializers.CharField(required=False, help_text="Part of the username, full name or e-mail.")
+    role = serializers.ChoiceField(choices=Role.choices, required=False, help_text="Only users with this role.")
+    is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class OpdSerializer(serializers.ModelSerializer):
+    kabupaten_name = serializers.CharField(source="kabupaten.name", read_only=True)
+
+    class Meta:
+        model = Opd
+        fields = ["id", "short_name", "name", "kabupaten", "kabupaten_name"]
+        read_only_fields = fields
