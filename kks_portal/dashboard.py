@@ -1,79 +1,242 @@
 """What the landing page shows each role.
 
-One card per role assignment, built from selectors; later apps (tatanan, forums, evidence,
-dossiers) add their figures here, since this module sits above them all.
+One card per role assignment (plus one for the superuser), built from selectors and real
+counts only; later apps (tatanan, forums, evidence, dossiers) add their figures here, since
+this module sits above them all. Queries stay few: the user's roles are loaded once, the names
+of every region the cards mention in one query, and each card adds one or two counts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
-from accounts.selectors import role_assignments_of, users_manageable_by
+from accounts.models import Opd, Role, RoleAssignment
+from accounts.selectors import region_label, role_assignments_of, users_manageable_by
 from regions.models import Region
+
+# The roles a Bappeda admin hands out inside the kabupaten, in the order the card lists them.
+KABUPATEN_ROLES = [Role.BAPPEDA_ADMIN, Role.OPD_OPERATOR, Role.SECRETARY]
+
+
+@dataclass
+class Stat:
+    label: str
+    value: int | str
+    url: str = ""
 
 
 @dataclass
 class Card:
     role: str
     title: str
-    subtitle: str = ""
-    stats: list[tuple[str, int | str]] = field(default_factory=list)
+    body: str = ""  # the body the person serves: "Forum Kecamatan Sehat Carenang"
+    subtitle: str = ""  # where: the region and the regions above it
+    stats: list[Stat] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
 
 
-def _region_stats(region: Region) -> list[tuple[str, int]]:
-    below = Region.objects.filter(code__startswith=region.code + ".")
+def _below(code: str) -> Q:
+    return Q(code__startswith=code + ".")
+
+
+def _counts_below(region: Region) -> dict[str, int]:
+    """Kabupaten/kota, kecamatan and desa/kelurahan inside ``region``, in one query."""
+    levels = Region.Level
+    return Region.objects.filter(_below(region.code)).aggregate(
+        kabkota=Count("code", filter=Q(level=levels.KABKOTA)),
+        kecamatan=Count("code", filter=Q(level=levels.KECAMATAN)),
+        desa=Count("code", filter=Q(level=levels.DESA)),
+    )
+
+
+def _region_stats(region: Region, counts: dict[str, int]) -> list[Stat]:
     stats = []
     if region.level < Region.Level.KABKOTA:
-        stats.append((_("Kabupaten/kota"), below.filter(level=Region.Level.KABKOTA).count()))
+        stats.append(Stat(_("Kabupaten/kota"), counts["kabkota"]))
     if region.level < Region.Level.KECAMATAN:
-        stats.append((_("Kecamatan"), below.filter(level=Region.Level.KECAMATAN).count()))
+        stats.append(Stat(_("Kecamatan"), counts["kecamatan"]))
     if region.level < Region.Level.DESA:
-        stats.append((_("Desa/kelurahan"), below.filter(level=Region.Level.DESA).count()))
+        stats.append(Stat(_("Desa/kelurahan"), counts["desa"]))
     return stats
+
+
+def _short_name(region: Region) -> str:
+    """ "Serang" for "Kabupaten Serang": the body's name says kabupaten or kota itself."""
+    for prefix in ("Kabupaten ", "Kota "):
+        if region.name.startswith(prefix):
+            return region.name[len(prefix) :]
+    return region.name
+
+
+def body_name(region: Region) -> str:
+    """The community body a secretary of ``region`` serves."""
+    name = _short_name(region)
+    if region.kind == Region.Kind.KOTA:
+        return _("Forum Kota Sehat %(name)s") % {"name": name}
+    if region.level == Region.Level.KABKOTA:
+        return _("Forum Kabupaten Sehat %(name)s") % {"name": name}
+    if region.level == Region.Level.KECAMATAN:
+        return _("Forum Kecamatan Sehat %(name)s") % {"name": name}
+    if region.kind == Region.Kind.KELURAHAN:
+        return _("Pokja Kelurahan Sehat %(name)s") % {"name": name}
+    return _("Pokja Desa Sehat %(name)s") % {"name": name}
+
+
+def _place(region: Region, names: dict[str, Region]) -> str:
+    """ "Kecamatan Carenang · Kabupaten Serang · Provinsi Banten"."""
+    parts = []
+    for code in reversed(region.ancestor_codes):
+        known = names.get(code) or (region if code == region.code else None)
+        if known is not None:
+            parts.append(region_label(name=known.name, kind=known.kind))
+    return " · ".join(parts)
+
+
+def _user_list_url(**params) -> str:
+    return reverse("accounts:user_list") + ("?" + urlencode(params) if params else "")
+
+
+def _bappeda_card(card: Card, region: Region) -> None:
+    counts = _counts_below(region)
+    card.stats = _region_stats(region, counts)
+    opd_count = Opd.objects.filter(kabupaten=region).count()
+    card.stats.append(Stat(_("OPD"), opd_count, reverse("accounts:opd_list")))
+    per_role = dict(
+        RoleAssignment.objects.filter(Q(region_id=region.code) | Q(region__code__startswith=region.code + "."))
+        .values_list("role")
+        .annotate(people=Count("user", distinct=True))
+    )
+    for role in KABUPATEN_ROLES:
+        card.stats.append(
+            Stat(_("Pengguna: %(role)s") % {"role": role.label}, per_role.get(role, 0), _user_list_url(role=role))
+        )
+    card.links = [
+        (_("Tambah pengguna"), reverse("accounts:user_create")),
+        (_("Kelola pengguna"), reverse("accounts:user_list")),
+        (_("Kelola OPD"), reverse("accounts:opd_list")),
+        (_("Lihat wilayah"), reverse("regions:detail", args=[region.code])),
+    ]
+    if not opd_count:
+        card.next_steps.append(
+            _("Daftarkan OPD kabupaten/kota Anda (Dinkes, DLH, PUPR, …) agar operatornya dapat diberi akun.")
+        )
+    if not per_role.get(Role.OPD_OPERATOR):
+        card.next_steps.append(_("Buat akun operator untuk setiap OPD yang memegang data indikator."))
+    if not per_role.get(Role.SECRETARY):
+        card.next_steps.append(
+            _(
+                "Buat akun sekretaris untuk Forum Kabupaten/Kota Sehat, Forum Kecamatan Sehat dan Pokja Desa/Kelurahan Sehat."
+            )
+        )
+
+
+def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) -> None:
+    opd, region = assignment.opd, assignment.region
+    if opd is None:
+        return
+    card.body = opd.name
+    card.subtitle = _place(region, names)
+    colleagues = RoleAssignment.objects.filter(role=Role.OPD_OPERATOR, opd=opd).values("user").distinct().count()
+    card.stats = [Stat(_("Singkatan"), opd.short_name), Stat(_("Operator di OPD ini"), colleagues)]
+    card.next_steps.append(
+        _("Pengisian nilai indikator dan unggah bukti dukung untuk %(opd)s akan tersedia di sini.")
+        % {"opd": opd.short_name}
+    )
+
+
+def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> None:
+    card.body = body_name(region)
+    card.subtitle = _place(region, names)
+    if region.level < Region.Level.DESA:
+        card.stats = _region_stats(region, _counts_below(region))
+    if region.level == Region.Level.KECAMATAN:
+        with_pokja = (
+            RoleAssignment.objects.filter(role=Role.SECRETARY, region__code__startswith=region.code + ".")
+            .values("region")
+            .distinct()
+            .count()
+        )
+        card.stats.append(Stat(_("Desa/kelurahan dengan sekretaris Pokja di portal"), with_pokja))
+    card.next_steps.append(
+        _("Siapkan SK, data sekretariat, anggota, rencana kerja dan bukti kegiatan %(body)s untuk diunggah.")
+        % {"body": card.body}
+    )
+
+
+def _province_card(card: Card, region: Region) -> None:
+    card.subtitle = region_label(name=region.name, kind=region.kind)
+    card.stats = _region_stats(region, _counts_below(region))
+    with_admin = (
+        RoleAssignment.objects.filter(role=Role.BAPPEDA_ADMIN, region__code__startswith=region.code + ".")
+        .values("region")
+        .distinct()
+        .count()
+    )
+    card.stats.append(Stat(_("Kabupaten/kota dengan admin Bappeda di portal"), with_admin))
+    card.next_steps.append(_("Dokumen penilaian yang diajukan kabupaten/kota di provinsi Anda akan muncul di sini."))
+
+
+def _national_counts() -> list[Stat]:
+    counts = Region.objects.filter(level__lte=Region.Level.KABKOTA).aggregate(
+        provinsi=Count("code", filter=Q(level=Region.Level.PROVINSI)),
+        kabkota=Count("code", filter=Q(level=Region.Level.KABKOTA)),
+    )
+    return [Stat(_("Provinsi"), counts["provinsi"]), Stat(_("Kabupaten/kota"), counts["kabkota"])]
+
+
+def _region_names(assignments: list[RoleAssignment]) -> dict[str, Region]:
+    """Every region above the cards' regions, in one query."""
+    codes = {code for a in assignments if a.region for code in a.region.ancestor_codes}
+    return {r.code: r for r in Region.objects.filter(code__in=codes).only("code", "name", "kind", "level")}
 
 
 def cards_for(user) -> list[Card]:
     cards: list[Card] = []
+    assignments = role_assignments_of(user)
     if user.is_superuser:
         cards.append(
             Card(
                 role="superuser",
                 title=_("Superuser"),
                 subtitle=_("Seluruh Indonesia"),
-                stats=[(_("Pengguna"), users_manageable_by(user).count())],
-                links=[(_("Admin Django"), reverse("admin:index")), (_("Pengguna"), reverse("accounts:user_list"))],
+                stats=[
+                    Stat(_("Pengguna"), users_manageable_by(user).count(), reverse("accounts:user_list")),
+                    *_national_counts(),
+                ],
+                links=[
+                    (_("Kelola pengguna"), reverse("accounts:user_list")),
+                    (_("Kelola OPD"), reverse("accounts:opd_list")),
+                    (_("Admin Django"), reverse("admin:index")),
+                ],
             )
         )
-    for assignment in role_assignments_of(user):
+    names = _region_names(assignments) if any(a.role != Role.BAPPEDA_ADMIN for a in assignments) else {}
+    for assignment in assignments:
         region = assignment.region
-        browse = reverse("regions:detail", args=[region.code]) if region else reverse("regions:browse")
-        card = Card(
-            role=assignment.role,
-            title=assignment.get_role_display(),
-            subtitle=region.name if region else _("Seluruh Indonesia"),
-            stats=_region_stats(region) if region else [],
-            links=[(_("Lihat wilayah"), browse)],
-        )
-        if assignment.role == Role.BAPPEDA_ADMIN:
-            card.stats.append(
-                (
-                    _("Pengguna di wilayah ini"),
-                    users_manageable_by(user)
-                    .filter(role_assignments__region__code__startswith=region.code)
-                    .distinct()
-                    .count(),
-                )
+        card = Card(role=assignment.role, title=assignment.get_role_display())
+        if region is not None:
+            card.subtitle = region_label(name=region.name, kind=region.kind)
+            card.links = [(_("Lihat wilayah"), reverse("regions:detail", args=[region.code]))]
+        if assignment.role == Role.BAPPEDA_ADMIN and region is not None:
+            _bappeda_card(card, region)
+        elif assignment.role == Role.OPD_OPERATOR and region is not None:
+            _opd_card(card, assignment, names)
+        elif assignment.role == Role.SECRETARY and region is not None:
+            _secretary_card(card, region, names)
+        elif assignment.role == Role.PROVINCE_VERIFIER and region is not None:
+            _province_card(card, region)
+        elif assignment.role == Role.NATIONAL_VERIFIER:
+            card.subtitle = _("Seluruh Indonesia")
+            card.stats = _national_counts()
+            card.links = [(_("Jelajahi wilayah"), reverse("regions:browse"))]
+            card.next_steps.append(
+                _("Dokumen penilaian yang disetujui provinsi akan muncul di sini untuk verifikasi pusat.")
             )
-            card.links += [
-                (_("Kelola pengguna"), reverse("accounts:user_list")),
-                (_("Kelola OPD"), reverse("accounts:opd_list")),
-            ]
-        elif assignment.role == Role.OPD_OPERATOR and assignment.opd:
-            card.subtitle = f"{assignment.opd.name} · {region.name}"
         cards.append(card)
     return cards
