@@ -1,0 +1,909 @@
+"""Import of the official assessment instrument (an .xlsx workbook) into a cycle's catalogue.
+
+``instrument_import(cycle=…, file=…)`` reads a workbook with a Kelembagaan sheet and one sheet
+per tatanan, in either layout seen so far:
+
+* 2025 style: one row per indicator; the scale is free text in one cell
+  ("1. Nilai 100 jika … 2. Nilai 50 jika …").
+* 2023 style: the options on their own sub-rows, the criterion in a KATEGORI column and the
+  value in a SKALA column, plus columns for the self-assessment value, evidence link and the
+  province's value and notes (recognised, not read: the catalogue holds no scores).
+
+Headers are matched after normalising case, spacing and punctuation, with synonyms and close
+spellings (``tatanan.parsing.HEADER_SYNONYMS``), in any column order. Sheets are matched to
+the cycle's tatanan by the names and aliases stored on ``Tatanan`` (data, not code).
+
+The import is all-or-nothing: every sheet is parsed first; if any row cannot be read, nothing
+is written and the report says which rows and why. Otherwise everything is written in one
+transaction, indicators matched on (cycle, tatanan, number), so that importing the same file
+again changes nothing and reports every row as unchanged. Rows are never dropped silently:
+each non-blank row below a header appears in the report.
+
+The official catalogue is national; only superusers import it (see ``selectors``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Cycle, EvidenceRequirement, Indicator, KelembagaanItem, ScaleOption, Tatanan
+from .parsing import (
+    IGNORED_COLUMNS,
+    ParseError,
+    RequirementData,
+    ScaleOptionData,
+    clean_text,
+    header_key,
+    match_label,
+    normalize_header,
+    normalize_number,
+    one_line,
+    parse_requirements,
+    parse_scale_text,
+    strip_option_prefix,
+    validate_options,
+)
+
+logger = logging.getLogger(__name__)
+
+HEADER_SEARCH_ROWS = 30
+# Merged ranges bigger than this are formatting (a banner across a sheet), not data.
+MAX_MERGED_CELLS = 5000
+
+
+class Status:
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    VALID = "valid"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+    labels = {
+        CREATED: gettext_lazy("dibuat"),
+        UPDATED: gettext_lazy("diperbarui"),
+        UNCHANGED: gettext_lazy("tidak berubah"),
+        VALID: gettext_lazy("terbaca, tidak disimpan"),
+        SKIPPED: gettext_lazy("dilewati"),
+        ERROR: gettext_lazy("tidak terbaca"),
+    }
+
+
+@dataclass
+class RowReport:
+    sheet: str
+    rows: tuple[int, int]
+    status: str
+    subject: str
+    message: str = ""
+
+    @property
+    def row_label(self) -> str:
+        first, last = self.rows
+        return str(first) if first == last else f"{first}–{last}"
+
+    @property
+    def status_label(self) -> str:
+        return str(Status.labels[self.status])
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or would do), row by row. ``problems`` block the import; ``notes`` inform."""
+
+    filename: str
+    cycle: Cycle | None = None
+    dry_run: bool = False
+    rows: list[RowReport] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    imported: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.status == status)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: self.count(status) for status in Status.labels}
+
+    @property
+    def error_rows(self) -> list[RowReport]:
+        return [row for row in self.rows if row.status == Status.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.error_rows
+
+    def summary(self) -> str:
+        counts = self.counts
+        if self.ok and self.imported:
+            head = _("Impor selesai.")
+        elif self.ok and self.dry_run:
+            head = _("Uji coba selesai; tidak ada yang disimpan.")
+        else:
+            head = _("Tidak ada yang diimpor.")
+        parts = [
+            _("%(n)d dibuat") % {"n": counts[Status.CREATED]},
+            _("%(n)d diperbarui") % {"n": counts[Status.UPDATED]},
+            _("%(n)d tidak berubah") % {"n": counts[Status.UNCHANGED]},
+            _("%(n)d tidak terbaca") % {"n": counts[Status.ERROR]},
+            _("%(n)d dilewati") % {"n": counts[Status.SKIPPED]},
+        ]
+        if counts[Status.VALID]:
+            parts.append(_("%(n)d terbaca tetapi tidak disimpan") % {"n": counts[Status.VALID]})
+        return f"{head} " + ", ".join(parts) + "."
+
+    def add_row(self, sheet, rows, status, subject, message=""):
+        self.rows.append(RowReport(sheet, rows, status, subject, str(message)))
+
+
+# --- Reading a sheet --------------------------------------------------------------------------
+
+
+class Grid:
+    """The values of a worksheet with merged cells resolved (1-based rows and columns)."""
+
+    def __init__(self, worksheet):
+        self.title = worksheet.title
+        self.values = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        # A merged range keeps its value in the top-left cell; the others read None. ``filled``
+        # gives every cell of the range that value, ``is_continuation`` tells them apart.
+        self._fill: dict[tuple[int, int], object] = {}
+        for merged in worksheet.merged_cells.ranges:
+            size = (merged.max_row - merged.min_row + 1) * (merged.max_col - merged.min_col + 1)
+            if size > MAX_MERGED_CELLS:
+                continue
+            top_left = self.raw(merged.min_row, merged.min_col)
+            for row in range(merged.min_row, merged.max_row + 1):
+                for col in range(merged.min_col, merged.max_col + 1):
+                    if (row, col) != (merged.min_row, merged.min_col):
+                        self._fill[(row, col)] = top_left
+
+    @property
+    def max_row(self) -> int:
+        return len(self.values)
+
+    def raw(self, row: int, col: int):
+        try:
+            return self.values[row - 1][col - 1]
+        except IndexError:
+            return None
+
+    def filled(self, row: int, col: int):
+        if (row, col) in self._fill:
+            return self._fill[(row, col)]
+        return self.raw(row, col)
+
+    def is_continuation(self, row: int, col: int) -> bool:
+        return (row, col) in self._fill
+
+    def row_values(self, row: int) -> list:
+        return self.values[row - 1] if 0 < row <= len(self.values) else []
+
+    def row_text(self, row: int) -> str:
+        return " ".join(one_line(v) for v in self.row_values(row) if not _blank(v))
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _is_column_numbering(values: Iterable) -> bool:
+    """The "(1) (2) (3) …" row printed under the header of official forms (in any order, since
+    columns get moved)."""
+    cells = [one_line(v) for v in values if not _blank(v)]
+    if len(cells) < 3:
+        return False
+    numbers = []
+    for cell in cells:
+        match = re.fullmatch(r"\(?(\d{1,2})\)?", cell)
+        if not match:
+            return False
+        numbers.append(int(match.group(1)))
+    return len(set(numbers)) == len(numbers)
+
+
+@dataclass
+class Header:
+    first_row: int
+    row: int  # the last header row; data starts below (after an optional numbering row)
+    columns: dict[str, int]  # key → column
+    unknown: list[str]
+    duplicates: list[str]
+    data_start: int
+
+    @property
+    def rows_layout(self) -> bool:
+        """2023 style: options on sub-rows with their value in a column of its own."""
+        return "skala_text" in self.columns and "skala_value" in self.columns
+
+
+def _header_keys(grid: Grid, row: int, parent_row: int | None = None) -> dict[int, str | None]:
+    keys = {}
+    for col, value in enumerate(grid.row_values(row), start=1):
+        if _blank(value) and not (parent_row and not _blank(grid.filled(parent_row, col))):
+            continue
+        child = one_line(value)
+        parent = one_line(grid.filled(parent_row, col)) if parent_row else ""
+        if parent and child and parent != child:
+            context = set(normalize_header(parent).split()) & {"provinsi", "verifikasi", "mandiri"}
+            key = header_key(f"{parent} {child}") if context else (header_key(child) or header_key(parent))
+        else:
+            key = header_key(child or parent)
+        keys[col] = key
+    return keys
+
+
+def find_header(grid: Grid) -> Header | None:
+    """The header row: the first row naming an indicator column and a scale column."""
+    for row in range(1, min(grid.max_row, HEADER_SEARCH_ROWS) + 1):
+        keys = _header_keys(grid, row)
+        found = set(keys.values())
+        if "indikator" not in found or not found & {"skala_text", "skala_value"}:
+            continue
+        header_rows = [row]
+        # A second header row (e.g. VERIFIKASI PROVINSI over NILAI | CATATAN) whose every cell
+        # is a header too.
+        below = [(col, v) for col, v in enumerate(grid.row_values(row + 1), start=1) if not _blank(v)]
+        if (
+            below
+            and not _is_column_numbering(v for _c, v in below)
+            and all(header_key(v) or header_key(f"{grid.filled(row, c)} {v}") for c, v in below)
+        ):
+            sub_keys = _header_keys(grid, row + 1, parent_row=row)
+            keys.update({col: key for col, key in sub_keys.items() if key})
+            header_rows.append(row + 1)
+        last = header_rows[-1]
+        data_start = last + 1
+        if _is_column_numbering(grid.row_values(data_start)):
+            data_start += 1
+        columns: dict[str, int] = {}
+        unknown, duplicates = [], []
+        for col, key in sorted(keys.items()):
+            label = one_line(grid.filled(last, col)) or one_line(grid.filled(row, col))
+            if key is None:
+                if label:
+                    unknown.append(label)
+            elif key in columns:
+                duplicates.append(label)
+            else:
+                columns[key] = col
+        if "skala_value" in columns and "skala_text" not in columns:
+            # A lone SKALA column holds the whole scale text.
+            columns["skala_text"] = columns.pop("skala_value")
+        return Header(row, last, columns, unknown, duplicates, data_start)
+    return None
+
+
+# --- Parsed records ---------------------------------------------------------------------------
+
+
+@dataclass
+class Record:
+    sheet: str
+    first_row: int
+    last_row: int
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    scale_rows: list[tuple[int, object, object]] = field(default_factory=list)  # (row, text, value)
+    error: str = ""
+    options: list[ScaleOptionData] = field(default_factory=list)
+    requirements: list[RequirementData] = field(default_factory=list)
+    # Indicators
+    number: str = ""
+    tatanan: Tatanan | None = None
+    # Kelembagaan
+    component: str = ""
+    item: str = ""
+    order: int = 0
+
+    def add(self, key: str, value) -> None:
+        text = clean_text(value)
+        if text:
+            self.fields.setdefault(key, []).append(text)
+
+    def text(self, key: str) -> str:
+        return "\n".join(self.fields.get(key, []))
+
+    @property
+    def rows(self) -> tuple[int, int]:
+        return (self.first_row, self.last_row)
+
+    @property
+    def subject(self) -> str:
+        if self.tatanan is not None:
+            return f"{self.tatanan.code} {self.number}. {one_line(self.text('indikator'))[:80]}"
+        if self.component:
+            return (
+                f"{KelembagaanItem.Component(self.component).label} – {KelembagaanItem.Item(self.item).label}"
+                if self.item
+                else str(KelembagaanItem.Component(self.component).label)
+            )
+        return one_line(self.text("indikator"))[:80]
+
+
+COMPONENT_NAMES = {
+    KelembagaanItem.Component.TIM_PEMBINA: ["tim pembina", "tim pembina kabupaten/kota", "tim pembina kks"],
+    KelembagaanItem.Component.FORUM_KABKOTA: [
+        "forum kabupaten/kota",
+        "forum kabupaten/kota sehat",
+        "forum kab/kota",
+        "forum kabupaten",
+        "forum kota",
+        "forum kks",
+    ],
+    KelembagaanItem.Component.FORUM_KECAMATAN: [
+        "forum komunikasi kecamatan",
+        "forum komunikasi kecamatan sehat",
+        "forum kecamatan",
+        "forum kecamatan sehat",
+        "fkks",
+        "fks",
+    ],
+    KelembagaanItem.Component.POKJA_DESA: [
+        "pokja",
+        "pokja desa/kelurahan",
+        "kelompok kerja",
+        "kelompok kerja desa/kelurahan",
+    ],
+}
+ITEM_NAMES = {
+    KelembagaanItem.Item.SK: ["sk", "surat keputusan", "sk pembentukan"],
+    KelembagaanItem.Item.RENCANA_KERJA: ["rencana kerja", "renja", "rencana kegiatan"],
+    KelembagaanItem.Item.ANGGARAN: ["anggaran", "dukungan anggaran"],
+    KelembagaanItem.Item.SEKRETARIAT: ["sekretariat"],
+}
+
+
+class SheetParser:
+    """Turns one sheet into records (indicators or kelembagaan items) and report rows."""
+
+    def __init__(self, *, grid: Grid, header: Header, cycle: Cycle, report: ImportReport, kelembagaan: bool):
+        self.grid = grid
+        self.header = header
+        self.cycle = cycle
+        self.report = report
+        self.kelembagaan = kelembagaan
+        self.records: list[Record] = []
+
+    def cell(self, row: int, key: str, *, filled: bool = False):
+        col = self.header.columns.get(key)
+        if col is None:
+            return None
+        if filled:
+            return self.grid.filled(row, col)
+        # Merge continuations repeat the record above them: treat them as empty.
+        return None if self.grid.is_continuation(row, col) else self.grid.raw(row, col)
+
+    def _has_scale(self, row: int) -> bool:
+        return not _blank(self.cell(row, "skala_text")) or not _blank(self.cell(row, "skala_value"))
+
+    def _has_catalogue_content(self, row: int) -> bool:
+        keys = ("indikator", "definisi", "sumber_data", "bukti_dukung")
+        return self._has_scale(row) or any(not _blank(self.cell(row, key)) for key in keys)
+
+    def parse(self) -> list[Record]:
+        current: Record | None = None
+        component = ""
+        for row in range(self.header.data_start, self.grid.max_row + 1):
+            values = self.grid.row_values(row)
+            if all(_blank(v) for v in values):
+                continue
+            if self.kelembagaan:
+                current, component = self._kelembagaan_row(row, current, component)
+            else:
+                current = self._indicator_row(row, current)
+        for record in self.records:
+            self._finish(record)
+        return self.records
+
+    def _indicator_row(self, row: int, current: Record | None) -> Record | None:
+        raw_no = self.cell(row, "no")
+        number = normalize_number(raw_no)
+        if not _blank(raw_no) and number is None:
+            label = one_line(raw_no)[:60]
+            if self._has_scale(row):
+                self.report.add_row(
+                    self.grid.title,
+                    (row, row),
+                    Status.ERROR,
+                    label,
+                    _("Nomor indikator “%(no)s” tidak dikenali.") % {"no": label},
+                )
+            else:
+                self.report.add_row(
+                    self.grid.title,
+                    (row, row),
+                    Status.SKIPPED,
+                    label,
+                    _("Judul bagian tanpa skala: “%(text)s”.") % {"text": one_line(self.grid.row_text(row))[:80]},
+                )
+            return None
+        if number:
+            current = Record(self.grid.title, row, row, number=number, order=len(self.records) + 1)
+            self.records.append(current)
+        elif current is None:
+            text = one_line(self.grid.row_text(row))[:80]
+            if self._has_catalogue_content(row):
+                self.report.add_row(
+                    self.grid.title,
+                    (row, row),
+                    Status.ERROR,
+                    text,
+                    _("Baris tanpa nomor indikator sebelum indikator pertama: “%(text)s”.") % {"text": text},
+                )
+            else:
+                self.report.add_row(
+                    self.grid.title,
+                    (row, row),
+                    Status.SKIPPED,
+                    text,
+                    _("Baris tanpa nomor dan tanpa isi katalog: “%(text)s”.") % {"text": text},
+                )
+            return None
+        else:
+            current.last_row = row
+        self._collect(row, current)
+        return current
+
+    def _kelembagaan_row(self, row: int, current: Record | None, component: str) -> tuple[Record | None, str]:
+        raw_component = self.cell(row, "komponen", filled=True)
+        if not _blank(raw_component):
+            component = one_line(raw_component)
+        item_text = self.cell(row, "indikator")
+        if not _blank(item_text):
+            current = Record(self.grid.title, row, row, order=len(self.records) + 1)
+            current.fields["komponen"] = [component]
+            self.records.append(current)
+        elif current is None:
+            text = one_line(self.grid.row_text(row))[:80]
+            status = Status.ERROR if self._has_catalogue_content(row) else Status.SKIPPED
+            self.report.add_row(
+                self.grid.title,
+                (row, row),
+                status,
+                text,
+                _("Baris tanpa butir kelembagaan: “%(text)s”.") % {"text": text},
+            )
+            return None, component
+        else:
+            current.last_row = row
+        self._collect(row, current)
+        return current, component
+
+    def _collect(self, row: int, record: Record) -> None:
+        for key in ("indikator", "definisi", "sumber_data", "bukti_dukung"):
+            record.add(key, self.cell(row, key))
+        text, value = self.cell(row, "skala_text"), self.cell(row, "skala_value")
+        if not _blank(text) or not _blank(value):
+            record.scale_rows.append((row, text, value))
+
+    def _finish(self, record: Record) -> None:
+        """Parse the scale and the evidence of a record; a problem becomes ``record.error``."""
+        try:
+            if self.kelembagaan:
+                self._identify_kelembagaan(record)
+            elif not one_line(record.text("indikator")):
+                raise ParseError(_("Nama indikator kosong."))
+            record.options = self._options(record)
+            record.requirements = parse_requirements(record.text("bukti_dukung"), data_years=self.cycle.data_years)
+        except ParseError as exc:
+            record.error = str(exc)
+
+    def _identify_kelembagaan(self, record: Record) -> None:
+        component_text = record.text("komponen")
+        component = match_label(component_text, COMPONENT_NAMES)
+        if not component:
+            raise ParseError(_("Komponen kelembagaan “%(text)s” tidak dikenali.") % {"text": component_text or "—"})
+        item_text = one_line(record.text("indikator"))
+        item = match_label(item_text, ITEM_NAMES)
+        if not item:
+            raise ParseError(_("Butir kelembagaan “%(text)s” tidak dikenali.") % {"text": item_text[:60]})
+        record.component, record.item = component, item
+
+    def _options(self, record: Record) -> list[ScaleOptionData]:
+        allowed = self.cycle.scale_values
+        rows = record.scale_rows
+        if not rows:
+            if self.kelembagaan:
+                return []  # kelembagaan sheets without a scale are allowed
+            raise ParseError(_("Skala penilaian kosong."))
+        values = [v for _row, _text, v in rows if not _blank(v)]
+        if not self.header.rows_layout or (len(rows) == 1 and not values):
+            # One text cell (possibly continued on the rows below) holding all options.
+            return parse_scale_text("\n".join(clean_text(t) for _r, t, _v in rows), allowed_values=allowed)
+        options = []
+        for row, text, value in rows:
+            prefixed_value, description = strip_option_prefix(clean_text(text))
+            if _blank(value):
+                if prefixed_value is None:
+                    raise ParseError(_("Baris %(row)d: nilai skala kosong.") % {"row": row})
+                number = prefixed_value
+            else:
+                number = _scale_number(value)
+                if number is None:
+                    raise ParseError(
+                        _("Baris %(row)d: nilai skala “%(value)s” bukan angka.")
+                        % {"row": row, "value": one_line(value)}
+                    )
+                if prefixed_value is not None and prefixed_value != number:
+                    raise ParseError(
+                        _("Baris %(row)d: kolom SKALA berisi %(value)d tetapi teksnya menyebut Nilai %(text)d.")
+                        % {"row": row, "value": number, "text": prefixed_value}
+                    )
+            options.append(ScaleOptionData(number, description))
+        validate_options(options, allowed_values=allowed)
+        return options
+
+
+def _scale_number(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() else None
+    text = one_line(value)
+    return int(text) if re.fullmatch(r"\d{1,3}", text) else None
+
+
+# --- The service ------------------------------------------------------------------------------
+
+
+def _open_workbook(file, report: ImportReport):
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it does not read (data validation, styles).
+            warnings.simplefilter("ignore", UserWarning)
+            return openpyxl.load_workbook(file, data_only=True)
+    except Exception as exc:  # openpyxl raises a dozen kinds (zip, XML, KeyError) on a bad file
+        logger.info("instrument workbook unreadable: %s: %s", exc.__class__.__name__, exc)
+        report.problems.append(
+            _(
+                "Berkas “%(name)s” tidak dapat dibaca sebagai buku kerja Excel (.xlsx). Simpan ulang sebagai .xlsx lalu coba lagi."
+            )
+            % {"name": report.filename}
+        )
+        return None
+
+
+def _filename(file) -> str:
+    if isinstance(file, str | Path):
+        return Path(file).name
+    return Path(getattr(file, "name", "") or "berkas").name
+
+
+def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportReport:
+    """Import the instrument workbook ``file`` (a path or a file object) into ``cycle``.
+
+    All-or-nothing; returns the row-by-row report. With ``dry_run`` every write is rolled back,
+    so the report shows what an import would create, update or leave unchanged.
+    """
+    report = ImportReport(filename=_filename(file), cycle=cycle, dry_run=dry_run)
+    workbook = _open_workbook(file, report)
+    if workbook is None:
+        return report
+
+    tatanan_by_code = {t.code: t for t in Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id)}
+    candidates = {code: [t.name, *t.alias_list] for code, t in tatanan_by_code.items()}
+    indicators: list[Record] = []
+    kelembagaan: list[Record] = []
+    sheets_for: dict[str, str] = {}
+    sheet_order: list[str] = []
+
+    for worksheet in workbook.worksheets:
+        grid = Grid(worksheet)
+        sheet_order.append(grid.title)
+        header = find_header(grid)
+        # The sheet's own title rows name its tatanan better than the sheet name, which Excel
+        # cuts at 31 characters ("Tatanan 9 Penanggulangan Bencan").
+        last_title_row = header.first_row - 1 if header else min(grid.max_row, 5)
+        title_labels = [grid.row_text(r) for r in range(1, last_title_row + 1)]
+        labels = [label for label in [*title_labels, grid.title] if label]
+        is_kelembagaan = (header is not None and "komponen" in header.columns) or any(
+            "kelembagaan" in normalize_header(label).split() for label in labels
+        )
+        tatanan = None
+        if not is_kelembagaan:
+            matches = {m for m in (match_label(label, candidates) for label in labels) if m}
+            if len(matches) > 1:
+                report.problems.append(
+                    _("Sheet “%(sheet)s” cocok dengan lebih dari satu tatanan (%(codes)s); ganti nama sheet.")
+                    % {"sheet": grid.title, "codes": ", ".join(sorted(matches))}
+                )
+                continue
+            tatanan = tatanan_by_code[matches.pop()] if matches else None
+        if header is None:
+            if tatanan is not None or is_kelembagaan:
+                report.problems.append(
+                    _(
+                        "Sheet “%(sheet)s” tidak punya baris judul kolom yang dikenali "
+                        "(perlu setidaknya INDIKATOR dan SKALA/KATEGORI PENILAIAN)."
+                    )
+                    % {"sheet": grid.title}
+                )
+            else:
+                report.notes.append(
+                    _("Sheet “%(sheet)s” dilewati: bukan sheet tatanan atau kelembagaan.") % {"sheet": grid.title}
+                )
+            continue
+        if not is_kelembagaan and tatanan is None:
+            report.problems.append(
+                _(
+                    "Sheet “%(sheet)s” berisi indikator tetapi tidak dapat dikaitkan dengan tatanan mana pun "
+                    "dari himpunan %(set)s. Beri nama sheet atau judul sesuai nama tatanan."
+                )
+                % {"sheet": grid.title, "set": cycle.tatanan_set.code}
+            )
+            continue
+        if not is_kelembagaan and "no" not in header.columns:
+            report.problems.append(_("Sheet “%(sheet)s” tidak punya kolom NO.") % {"sheet": grid.title})
+            continue
+        key = "KELEMBAGAAN" if is_kelembagaan else tatanan.code
+        if key in sheets_for:
+            report.problems.append(
+                _("Sheet “%(sheet)s” dan “%(other)s” sama-sama berisi %(what)s.")
+                % {"sheet": grid.title, "other": sheets_for[key], "what": key}
+            )
+            continue
+        sheets_for[key] = grid.title
+        _note_header(report, grid, header, tatanan)
+        parser = SheetParser(grid=grid, header=header, cycle=cycle, report=report, kelembagaan=is_kelembagaan)
+        records = parser.parse()
+        for record in records:
+            record.tatanan = tatanan
+        (kelembagaan if is_kelembagaan else indicators).extend(records)
+
+    _check_duplicates(indicators, kelembagaan)
+    if not indicators and not kelembagaan and not report.problems and not report.error_rows:
+        report.problems.append(_("Tidak ada sheet tatanan atau kelembagaan yang dikenali di berkas ini."))
+    missing = sorted(set(tatanan_by_code) - set(sheets_for))
+    if missing and indicators:
+        report.notes.append(
+            _("Tatanan yang tidak ada di berkas (tidak diubah): %(codes)s.") % {"codes": ", ".join(missing)}
+        )
+
+    for record in [*kelembagaan, *indicators]:
+        if record.error:
+            report.add_row(record.sheet, record.rows, Status.ERROR, record.subject, record.error)
+
+    if not report.ok:
+        for record in [*kelembagaan, *indicators]:
+            if not record.error:
+                report.add_row(record.sheet, record.rows, Status.VALID, record.subject)
+        _sort_rows(report, sheet_order)
+        return report
+
+    try:
+        with transaction.atomic():
+            _write_kelembagaan(cycle, kelembagaan, report)
+            _write_indicators(cycle, indicators, report)
+            if dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as exc:
+        logger.exception("instrument import failed while writing")
+        report.problems.append(_("Gagal menyimpan ke basis data: %(error)s") % {"error": exc})
+        report.rows = [row for row in report.rows if row.status == Status.SKIPPED]
+        return report
+    report.imported = not dry_run
+    _sort_rows(report, sheet_order)
+    return report
+
+
+def _note_header(report: ImportReport, grid: Grid, header: Header, tatanan: Tatanan | None) -> None:
+    what = _("kelembagaan") if tatanan is None else f"{tatanan.code} – {tatanan.name}"
+    layout = _("opsi skala per baris") if header.rows_layout else _("skala dalam satu sel")
+    report.notes.append(
+        _("Sheet “%(sheet)s” → %(what)s (judul kolom di baris %(row)d, %(layout)s).")
+        % {"sheet": grid.title, "what": what, "row": header.row, "layout": layout}
+    )
+    ignored = [key for key in header.columns if key in IGNORED_COLUMNS]
+    if ignored:
+        report.notes.append(
+            _("Sheet “%(sheet)s”: kolom nilai/tautan/catatan penilaian diabaikan (katalog tidak menyimpan nilai).")
+            % {"sheet": grid.title}
+        )
+    for label in header.unknown:
+        report.notes.append(
+            _("Sheet “%(sheet)s”: kolom “%(label)s” tidak dikenal dan diabaikan.")
+            % {"sheet": grid.title, "label": label[:60]}
+        )
+    for label in header.duplicates:
+        report.notes.append(
+            _("Sheet “%(sheet)s”: kolom “%(label)s” ganda; hanya kolom pertama yang dibaca.")
+            % {"sheet": grid.title, "label": label[:60]}
+        )
+
+
+def _check_duplicates(indicators: list[Record], kelembagaan: list[Record]) -> None:
+    seen: dict[tuple, Record] = {}
+    for record in indicators:
+        key = (record.tatanan.code, record.number)
+        if key in seen and not record.error:
+            record.error = _("Nomor indikator %(no)s sudah dipakai di baris %(row)d.") % {
+                "no": record.number,
+                "row": seen[key].first_row,
+            }
+        seen.setdefault(key, record)
+    seen = {}
+    for record in kelembagaan:
+        if not record.component:
+            continue
+        key = (record.component, record.item)
+        if key in seen and not record.error:
+            record.error = _("Butir ini sudah ada di baris %(row)d.") % {"row": seen[key].first_row}
+        seen.setdefault(key, record)
+
+
+def _sort_rows(report: ImportReport, sheet_order: list[str]) -> None:
+    position = {sheet: index for index, sheet in enumerate(sheet_order)}
+    report.rows.sort(key=lambda r: (position.get(r.sheet, len(position)), r.rows[0]))
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def _option_tuples(options) -> list[tuple]:
+    return [(o.value, o.description) for o in options]
+
+
+def _requirement_tuples(requirements) -> list[tuple]:
+    return [(r.description, r.year_scope, r.data_year, r.count) for r in requirements]
+
+
+def _sync_options(owner_field: str, owner, existing: list[ScaleOption], wanted: list[ScaleOptionData]) -> bool:
+    """Make ``owner``'s options equal ``wanted``, updating rows in place so their ids stay."""
+    if _option_tuples(existing) == _option_tuples(wanted):
+        return False
+    for index, data in enumerate(wanted, start=1):
+        if index <= len(existing):
+            option = existing[index - 1]
+            if (option.value, option.description, option.order) != (data.value, data.description, index):
+                option.value, option.description, option.order = data.value, data.description, index
+                option.save(update_fields=["value", "description", "order"])
+        else:
+            ScaleOption.objects.create(
+                **{owner_field: owner}, value=data.value, description=data.description, order=index
+            )
+    for option in existing[len(wanted) :]:
+        option.delete()
+    return True
+
+
+def _sync_requirements(owner_field: str, owner, existing, wanted: list[RequirementData]) -> bool:
+    """Like ``_sync_options`` for the derived evidence requirements; hand-made ones are left alone."""
+    derived = [r for r in existing if r.derived]
+    if _requirement_tuples(derived) == _requirement_tuples(wanted):
+        return False
+    for index, data in enumerate(wanted, start=1):
+        values = {
+            "description": data.description,
+            "year_scope": data.year_scope,
+            "data_year": data.data_year,
+            "count": data.count,
+            "order": index,
+        }
+        if index <= len(derived):
+            requirement = derived[index - 1]
+            for name, value in values.items():
+                setattr(requirement, name, value)
+            requirement.save(update_fields=list(values))
+        else:
+            EvidenceRequirement.objects.create(**{owner_field: owner}, derived=True, **values)
+    for requirement in derived[len(wanted) :]:
+        requirement.delete()
+    return True
+
+
+FIELD_LABELS = {
+    "name": gettext_lazy("nama"),
+    "text": gettext_lazy("definisi operasional"),
+    "definisi_operasional": gettext_lazy("definisi operasional"),
+    "sumber_data": gettext_lazy("sumber data"),
+    "bukti_dukung": gettext_lazy("bukti dukung"),
+    "scale_text": gettext_lazy("teks skala"),
+    "order": gettext_lazy("urutan"),
+}
+
+
+def _save_changes(obj, values: dict) -> list[str]:
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=changed)
+    return [str(FIELD_LABELS.get(name, name)) for name in changed]
+
+
+def _report_write(report, record: Record, created: bool, changed: list[str]) -> None:
+    if created:
+        report.add_row(record.sheet, record.rows, Status.CREATED, record.subject)
+    elif changed:
+        report.add_row(
+            record.sheet,
+            record.rows,
+            Status.UPDATED,
+            record.subject,
+            _("Berubah: %(fields)s.") % {"fields": ", ".join(changed)},
+        )
+    else:
+        report.add_row(record.sheet, record.rows, Status.UNCHANGED, record.subject)
+
+
+def _write_indicators(cycle: Cycle, records: list[Record], report: ImportReport) -> None:
+    existing = {
+        (indicator.tatanan_id, indicator.number): indicator
+        for indicator in Indicator.objects.filter(cycle=cycle, is_local=False)
+        .select_related("tatanan")
+        .prefetch_related("scale_options", "evidence_requirements")
+    }
+    seen = set()
+    for record in records:
+        values = {
+            "name": one_line(record.text("indikator")),
+            "definisi_operasional": record.text("definisi"),
+            "sumber_data": record.text("sumber_data"),
+            "bukti_dukung": record.text("bukti_dukung"),
+            "scale_text": "\n".join(clean_text(t) for _r, t, _v in record.scale_rows if not _blank(t)),
+            "order": record.order,
+        }
+        key = (record.tatanan.pk, record.number)
+        seen.add(key)
+        indicator = existing.get(key)
+        if indicator is None:
+            indicator = Indicator.objects.create(cycle=cycle, tatanan=record.tatanan, number=record.number, **values)
+            _sync_options("indicator", indicator, [], record.options)
+            _sync_requirements("indicator", indicator, [], record.requirements)
+            _report_write(report, record, True, [])
+            continue
+        changed = _save_changes(indicator, values)
+        if _sync_options("indicator", indicator, list(indicator.scale_options.all()), record.options):
+            changed.append(str(_("opsi skala")))
+        if _sync_requirements("indicator", indicator, list(indicator.evidence_requirements.all()), record.requirements):
+            changed.append(str(_("syarat bukti dukung")))
+        _report_write(report, record, False, changed)
+
+    imported_tatanan = {record.tatanan.pk for record in records}
+    for key, indicator in sorted(existing.items(), key=lambda kv: (kv[1].tatanan.number, kv[1].order)):
+        if key not in seen and key[0] in imported_tatanan:
+            report.notes.append(
+                _("Indikator %(code)s %(no)s ada di katalog tetapi tidak di berkas; tidak dihapus.")
+                % {"code": indicator.tatanan.code, "no": indicator.number}
+            )
+
+
+def _write_kelembagaan(cycle: Cycle, records: list[Record], report: ImportReport) -> None:
+    existing = {
+        (item.component, item.item): item
+        for item in KelembagaanItem.objects.filter(cycle=cycle).prefetch_related(
+            "scale_options", "evidence_requirements"
+        )
+    }
+    for record in records:
+        values = {
+            "order": record.order,
+            "text": record.text("definisi"),
+            "sumber_data": record.text("sumber_data"),
+            "bukti_dukung": record.text("bukti_dukung"),
+            "scale_text": "\n".join(clean_text(t) for _r, t, _v in record.scale_rows if not _blank(t)),
+        }
+        item = existing.get((record.component, record.item))
+        if item is None:
+            item = KelembagaanItem.objects.create(cycle=cycle, component=record.component, item=record.item, **values)
+            _sync_options("kelembagaan_item", item, [], record.options)
+            _sync_requirements("kelembagaan_item", item, [], record.requirements)
+            _report_write(report, record, True, [])
+            continue
+        changed = _save_changes(item, values)
+        if _sync_options("kelembagaan_item", item, list(item.scale_options.all()), record.options):
+            changed.append(str(_("opsi skala")))
+        if _sync_requirements("kelembagaan_item", item, list(item.evidence_requirements.all()), record.requirements):
+            changed.append(str(_("syarat bukti dukung")))
+        _report_write(report, record, False, changed)
