@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import openpyxl
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cycle
+
+# The official 2025 workbook is 0.4 MB; 20 MB leaves room for workbooks with pictures while
+# keeping a single upload from exhausting the web process.
+INSTRUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class InstrumentUploadForm(forms.Form):
+    cycle = forms.ModelChoiceField(
+        label=_("Siklus penilaian"), queryset=Cycle.objects.order_by("-award_year"), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("Berkas instrumen (.xlsx)"),
+        help_text=_("Buku kerja resmi: sheet Kelembagaan dan satu sheet per tatanan. Maksimal 20 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Uji coba saja (periksa tanpa menyimpan)"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "instrument-upload-form"
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.add_input(Submit("submit", _("Impor"), css_class="btn-success"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() != ".xlsx":
+            raise forms.ValidationError(_("Pilih berkas Excel berakhiran .xlsx."))
+        if upload.size > INSTRUMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (%(size)s); batasnya %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(INSTRUMENT_MAX_BYTES)}
+            )
+        try:
+            workbook = openpyxl.load_workbook(upload, read_only=True)
+            workbook.close()
+        except Exception as exc:  # any failure to open means the file is not a usable workbook
+            raise forms.ValidationError(
+                _(
+                    "Berkas tidak dapat dibuka sebagai buku kerja Excel (.xlsx). Simpan ulang sebagai .xlsx lalu coba lagi."
+                )
+            ) from exc
+        finally:
+            upload.seek(0)
+        return upload
