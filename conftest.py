@@ -225,17 +225,21 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "i
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (never a browser that Playwright downloads)."""
+def browser(django_db_setup):
+    """Debian's Chromium driven by Playwright (never a browser that Playwright downloads).
+
+    Depends on ``django_db_setup`` so the test database exists before Playwright starts its
+    event loop (Django refuses synchronous database work inside a running loop)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("KKS_REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package")
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
-    # test body are still synchronous and safe.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop running in this thread for the whole session;
+    # the tests' (and pytest-django's) ORM calls are still synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -251,6 +255,10 @@ def browser():
         )
         yield instance
         instance.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -9,44 +9,13 @@ answers 404, never 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from regions.models import Region
+from regions.scope import Scope
 
 from .models import Opd, Role, RoleAssignment, User
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The regions a user may read. ``everything`` wins over ``prefixes``."""
-
-    everything: bool
-    prefixes: tuple[str, ...]
-
-    @property
-    def empty(self) -> bool:
-        return not self.everything and not self.prefixes
-
-    def covers(self, code: str | None) -> bool:
-        if self.everything:
-            return True
-        if not code:
-            return False
-        return any(code == p or code.startswith(p + ".") for p in self.prefixes)
-
-    def q(self, field: str) -> Q:
-        """A filter on a region-code field (``"code"`` on Region, ``"region__code"`` through a foreign key)."""
-        if self.everything:
-            return Q()
-        if not self.prefixes:
-            return Q(pk__in=[])
-        query = Q()
-        for prefix in self.prefixes:
-            query |= Q(**{field: prefix}) | Q(**{f"{field}__startswith": prefix + "."})
-        return query
 
 
 def role_assignments_of(user: User) -> list[RoleAssignment]:

@@ -7,9 +7,8 @@ that does not go through ``accounts.selectors.scope_filter``; the records that h
 region (forums, evidence, dossiers) stay scoped. The user's own working area is only
 *marked*, so that a secretary finds their kecamatan quickly.
 
-Dependency note: ``regions`` sits left of ``accounts`` (STYLE.md), yet these views import
-``accounts.selectors.scope_of`` to mark the working area. Only this presentation module does;
-the region models, services and selectors stay free of ``accounts``.
+The working area comes from ``request.scope`` (set by ``accounts.middleware.ScopeMiddleware``),
+so ``regions`` never imports ``accounts``: dependencies point one way (STYLE.md).
 """
 
 from __future__ import annotations
@@ -23,10 +22,9 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.selectors import Scope, scope_of
-
 from .forms import RegionSearchForm
 from .models import Region
+from .scope import Scope
 from .selectors import (
     RegionCounts,
     region_ancestors,
@@ -86,7 +84,7 @@ def _working_area(scope: Scope) -> list[Region]:
 
 
 def _listing(request, region: Region | None):
-    scope = scope_of(request.user)
+    scope = request.scope
     children = list(region_children(region=region))
     counts = region_counts(parent=region)
     child_level = Region.Level.PROVINSI if region is None else region.level + 1
@@ -136,7 +134,7 @@ def _search(request):
     page = None
     rows = []
     if form.is_valid():
-        scope = scope_of(request.user)
+        scope = request.scope
         results = region_search(query=form.cleaned_data["q"])
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         paths = region_paths(regions=page.object_list)

@@ -53,7 +53,8 @@ def run_python(args: list[str], env: dict[str, str], var_dir: Path) -> subproces
     Variables the test run itself uses (DATABASE_URL, REDIS_URL, KKS_VAR_DIR ...) are removed
     first, so every case sees exactly what it states.
     """
-    clean = {k: v for k, v in os.environ.items() if k not in settings_variables()}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser tests' event loop runs: not for children.
+    clean = {k: v for k, v in os.environ.items() if k not in settings_variables() and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     clean["DJANGO_SETTINGS_MODULE"] = "kks_portal.settings"
     clean["KKS_VAR_DIR"] = str(var_dir)
     clean.update(env)
