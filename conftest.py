@@ -284,5 +284,5 @@ def browser_login(page, username, password=PASSWORD):
     page.goto("/akun/masuk/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("#login-form [type=submit]")

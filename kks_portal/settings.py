@@ -206,7 +206,10 @@ USE_TZ = True
 
 # --- Static files and media -----------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")))
+if not PRODUCTION:
+    # WhiteNoise serves from the finders in development but warns when this folder is missing.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Media is never served at a public URL: downloads go through views that check scope.

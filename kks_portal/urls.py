@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("kelola/", include("accounts.manage_urls")),
     path("wilayah/", include("regions.urls")),
+    path("tatanan/", include("tatanan.urls")),
     path("api/", include("kks_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -32,13 +32,13 @@ def test_language_switch_to_english_and_back(phone, sari):
     browser_login(phone, "sari")
     assert phone.locator("html").get_attribute("lang") == "id"
     phone.click(".navbar-toggler")
-    phone.select_option("#language-select", "en")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.select_option("#language-select", "en")
     assert phone.locator("html").get_attribute("lang") == "en"
     assert "Welcome" in phone.locator("h1").inner_text()
     phone.click(".navbar-toggler")
-    phone.select_option("#language-select", "id")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.select_option("#language-select", "id")
     assert "Selamat datang" in phone.locator("h1").inner_text()
 
 

@@ -87,7 +87,7 @@ def test_own_working_area_is_marked(client_for, sari):
 
     assert "Wilayah kerja Anda" in kabupaten["36.04.17"]
     assert "Wilayah kerja Anda" not in kabupaten["36.04.18"]
-    assert "Memuat wilayah kerja Anda" in rows(provinces)["36"]
+    assert "Mencakup wilayah kerja Anda" in rows(provinces)["36"]
     assert "wilayah kerja" not in rows(provinces)["32"].lower()
     assert by_id(provinces)["working-area"] == "Wilayah kerja Anda: Carenang"
 

@@ -11,7 +11,7 @@ from tatanan.models import Cycle, Indicator
 
 from .workbooks import REAL_WORKBOOK
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tatanan.tests.urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from tatanan.models import Indicator, Tatanan
 
 from .workbooks import SCALE_OK, indicator_row, to_file, workbook_2025
 
-pytestmark = pytest.mark.urls("tatanan.tests.urls")
-
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
