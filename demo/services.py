@@ -9,6 +9,7 @@ state the printed table promises: active, with the announced password.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,7 +22,8 @@ from regions.models import Region
 
 # Printed by the command and by README: a demo is only useful if people can log in to it.
 DEFAULT_PASSWORD = "kks-demo-2025"
-LOGIN_URL = "http://127.0.0.1:8000/"
+# Where scripts/run serves the portal (it passes KKS_HOST/KKS_PORT on).
+LOGIN_URL = f"http://{os.environ.get('KKS_HOST', '127.0.0.1')}:{os.environ.get('KKS_PORT', '8000')}/"
 
 PROVINCE_CODE = "36"  # Banten
 KABUPATEN_CODE = "36.04"  # Kabupaten Serang
