@@ -1,1 +1,240 @@
-# Models arrive with the issue that builds this app (see README, "Roadmap").
+"""One kabupaten/kota's assessment in one cycle: its indicator entries, kelembagaan and ODF status.
+
+The catalogue (what is asked, how it is scaled, how tiers are reached) lives in ``tatanan``;
+this app holds the answers. Scores are foreign keys to the indicator's own ``ScaleOption`` rows,
+so a value can only ever be one the instrument allows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Opd
+from regions.models import Region
+from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
+
+
+class Assessment(models.Model):
+    """The self-assessment of one kabupaten/kota for one award cycle."""
+
+    kabupaten = models.ForeignKey(
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        limit_choices_to={"level": Region.Level.KABKOTA},
+    )
+    cycle = models.ForeignKey(Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="assessments")
+    tatanan = models.ManyToManyField(Tatanan, verbose_name=_("tatanan yang dinilai"), related_name="assessments")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-cycle__award_year", "kabupaten_id"]
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        constraints = [
+            models.UniqueConstraint(fields=["kabupaten", "cycle"], name="assessment_unique_kabupaten_cycle"),
+        ]
+
+    def __str__(self):
+        return f"{self.kabupaten.name} – {self.cycle}"
+
+
+class IndicatorEntry(models.Model):
+    """The answer to one indicator: data for both data years, the self score and, later, the
+    verifiers' scores."""
+
+    class Status(models.TextChoices):
+        KOSONG = "kosong", _("Kosong")
+        DRAF = "draf", _("Draf")
+        SELESAI = "selesai", _("Selesai")
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="indicator_entries"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.PROTECT, related_name="entries"
+    )
+    # Instruments ask for numbers ("12 pasar") as often as for words ("ada, SK nomor …"): the text
+    # is what the kabupaten wrote, the decimal is filled when the text reads as a number.
+    value_year1 = models.CharField(_("data tahun pertama"), max_length=500, blank=True)
+    value_year1_number = models.DecimalField(
+        _("angka tahun pertama"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    value_year2 = models.CharField(_("data tahun kedua"), max_length=500, blank=True)
+    value_year2_number = models.DecimalField(
+        _("angka tahun kedua"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    target = models.CharField(_("target"), max_length=500, blank=True)
+    explanation = models.TextField(_("penjelasan"), blank=True)
+    self_score = models.ForeignKey(
+        ScaleOption,
+        verbose_name=_("nilai mandiri"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_opd = models.ForeignKey(
+        Opd,
+        verbose_name=_("OPD penanggung jawab"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicator_entries",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.KOSONG)
+    provincial_score = models.ForeignKey(
+        ScaleOption,
+        verbose_name=_("nilai provinsi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    provincial_note = models.TextField(_("catatan provinsi"), blank=True)
+    national_score = models.ForeignKey(
+        ScaleOption,
+        verbose_name=_("nilai pusat"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    national_note = models.TextField(_("catatan pusat"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diubah oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "indicator__tatanan__number", "indicator__order", "indicator_id"]
+        verbose_name = _("isian indikator")
+        verbose_name_plural = _("isian indikator")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="indicator_entry_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} – {self.indicator}"
+
+    def clean(self):
+        for field in ("self_score", "provincial_score", "national_score"):
+            option = getattr(self, field)
+            if option is not None and option.indicator_id != self.indicator_id:
+                raise ValidationError({field: _("Nilai harus salah satu opsi skala indikator ini.")})
+
+
+class KelembagaanEntry(models.Model):
+    """The self score of one kelembagaan item (SK, work plan, budget, secretariat of a body)."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="kelembagaan_entries"
+    )
+    item = models.ForeignKey(
+        KelembagaanItem, verbose_name=_("butir kelembagaan"), on_delete=models.PROTECT, related_name="entries"
+    )
+    self_score = models.ForeignKey(
+        ScaleOption,
+        verbose_name=_("nilai mandiri"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["assessment", "item__order", "item_id"]
+        verbose_name = _("isian kelembagaan")
+        verbose_name_plural = _("isian kelembagaan")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="kelembagaan_entry_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} – {self.item}"
+
+    def clean(self):
+        if self.self_score is not None and self.self_score.kelembagaan_item_id != self.item_id:
+            raise ValidationError({"self_score": _("Nilai harus salah satu opsi skala butir ini.")})
+
+
+class OdfStatus(models.Model):
+    """Open-defecation-free status, in one of two shapes.
+
+    A row with ``desa`` set declares one desa/kelurahan Stop BABS (``declared_odf``); a row with
+    ``kecamatan`` set and no ``desa`` gives counts for a whole kecamatan (``desa_total``,
+    ``desa_odf``) when the kabupaten reports only totals. One model keeps both in one table and
+    one admin; the selector ``odf_percent`` prefers per-desa rows for a kecamatan that has them.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="odf_statuses"
+    )
+    kecamatan = models.ForeignKey(
+        Region,
+        verbose_name=_("kecamatan"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.KECAMATAN},
+    )
+    desa = models.ForeignKey(
+        Region,
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.DESA},
+    )
+    declared_odf = models.BooleanField(_("sudah deklarasi Stop BABS"), default=False)
+    desa_total = models.PositiveIntegerField(_("jumlah desa/kelurahan"), null=True, blank=True)
+    desa_odf = models.PositiveIntegerField(_("jumlah desa/kelurahan ODF"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["assessment", "kecamatan_id", "desa_id"]
+        verbose_name = _("status ODF")
+        verbose_name_plural = _("status ODF")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "desa"], condition=Q(desa__isnull=False), name="odf_status_unique_desa"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "kecamatan"],
+                condition=Q(desa__isnull=True),
+                name="odf_status_unique_kecamatan_count",
+            ),
+            models.CheckConstraint(
+                condition=Q(desa__isnull=False, desa_total__isnull=True, desa_odf__isnull=True)
+                | Q(
+                    desa__isnull=True,
+                    desa_total__isnull=False,
+                    desa_odf__isnull=False,
+                    desa_odf__lte=models.F("desa_total"),
+                ),
+                name="odf_status_one_shape",
+            ),
+        ]
+
+    def __str__(self):
+        if self.desa_id:
+            return f"{self.desa_id}: {'ODF' if self.declared_odf else '-'}"
+        return f"{self.kecamatan_id}: {self.desa_odf}/{self.desa_total}"
