@@ -1,0 +1,392 @@
+"""Scores, the predicted award tier and the "what-if" list of an assessment.
+
+Everything here but ``assessment_score`` is a pure function over plain data, so the rules can be
+tested with hand-made numbers. The tier rules are the cycle's ``TierRule`` rows, read as data.
+
+Conventions (see DOMAIN.md, "Scoring and award tiers"):
+
+* Tatanan % = Σ(value × weight) / (100 × Σ weight) × 100; an unscored indicator counts as 0.
+  Overall % = plain average of the tatanan %. Percentages are rounded to two decimals before
+  they are compared, as the published tables are.
+* A tier's score band is read as a *minimum*: ``score_max`` only describes the band (a score
+  above it qualifies for a higher tier, and if that tier fails on ODF or kelembagaan the lower
+  one still holds).
+* The kelembagaan gate is met when every kelembagaan item is scored at its top option (self
+  score: the verifiers do not score kelembagaan). A cycle without kelembagaan items has no gate.
+* ``extra_requirements`` (e.g. IP-SPM, innovation adopted elsewhere for Wistara Paripurna) are not
+  held as data yet, so a tier with extra requirements is never predicted; it is listed with that
+  condition as not verifiable.
+* Recomputed on demand: a few hundred entries, no caching needed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from tatanan.models import TierRule
+
+from .models import Assessment
+from .selectors import odf_percent
+
+LAYERS = {"self": "self_score", "provincial": "provincial_score", "national": "national_score"}
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _pct(value: Decimal | None) -> str:
+    """A percentage the Indonesian way: 71,5 %."""
+    if value is None:
+        return "–"
+    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}".rstrip("0")
+    return text.replace(".", ",") + " %"
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    """One indicator's score in one layer, with what its scale allows."""
+
+    indicator_id: int
+    tatanan_code: str
+    label: str
+    weight: Decimal
+    value: int | None
+    options: tuple[int, ...]  # the values the indicator's scale allows
+
+    def next_value(self) -> int | None:
+        current = self.value if self.value is not None else -1
+        higher = [v for v in self.options if v > current]
+        return min(higher) if higher else None
+
+
+@dataclass(frozen=True)
+class TatananScore:
+    code: str
+    name: str
+    percent: Decimal
+    indicator_count: int
+    scored_count: int
+
+
+@dataclass(frozen=True)
+class TierOutcome:
+    tier: str
+    label: str
+    rank: int
+    reached: bool
+    failures: list[str]
+
+
+@dataclass(frozen=True)
+class Improvement:
+    indicator_id: int
+    tatanan_code: str
+    label: str
+    from_value: int | None
+    to_value: int
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    target_tier: str
+    target_label: str
+    improvements: list[Improvement]
+    reaches_score: bool  # False when even every indicator at its top value is not enough
+
+
+@dataclass(frozen=True)
+class AssessmentScore:
+    layer: str
+    tatanan: list[TatananScore]
+    overall: Decimal | None
+    minimum: Decimal | None
+    odf: Decimal | None
+    kelembagaan_met: bool
+    kelembagaan_missing: int
+    tier: str | None
+    tier_label: str | None
+    outcomes: list[TierOutcome] = field(default_factory=list)
+    what_if: WhatIf | None = None
+
+    @property
+    def failed_outcomes(self) -> list[TierOutcome]:
+        return [o for o in self.outcomes if not o.reached]
+
+
+def tatanan_percent(scores: list[IndicatorScore]) -> Decimal:
+    total_weight = sum((s.weight for s in scores), Decimal(0))
+    if not total_weight:
+        return Decimal(0)
+    achieved = sum((Decimal(s.value or 0) * s.weight for s in scores), Decimal(0))
+    return _round(achieved / (HUNDRED * total_weight) * HUNDRED)
+
+
+def tatanan_percents(scores: list[IndicatorScore], names: dict[str, str] | None = None) -> list[TatananScore]:
+    """Per tatanan, in the order the tatanan first appear in ``scores``."""
+    by_code: dict[str, list[IndicatorScore]] = defaultdict(list)
+    for score in scores:
+        by_code[score.tatanan_code].append(score)
+    names = names or {}
+    return [
+        TatananScore(
+            code=code,
+            name=names.get(code, code),
+            percent=tatanan_percent(items),
+            indicator_count=len(items),
+            scored_count=sum(1 for s in items if s.value is not None),
+        )
+        for code, items in by_code.items()
+    ]
+
+
+def overall_percent(percents: list[Decimal]) -> Decimal | None:
+    if not percents:
+        return None
+    return _round(sum(percents, Decimal(0)) / len(percents))
+
+
+def kelembagaan_gate(items: list[tuple[int | None, int | None]]) -> tuple[bool, int]:
+    """(met, number of items short of their top value) for (score, top value) pairs."""
+    missing = sum(1 for value, top in items if top is None or value is None or value < top)
+    return missing == 0, missing
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the tier rules are evaluated against."""
+
+    tatanan: list[Decimal]
+    odf: Decimal | None
+    kelembagaan_met: bool
+    tatanan_count: int
+    kecamatan_coverage: Decimal | None = None
+
+    def aggregate(self, aggregation: str) -> Decimal | None:
+        if not self.tatanan:
+            return None
+        if aggregation == TierRule.Aggregation.MINIMUM:
+            return min(self.tatanan)
+        return overall_percent(self.tatanan)
+
+
+def score_condition_failure(rule: TierRule, figures: Figures) -> str | None:
+    achieved = figures.aggregate(rule.aggregation)
+    if rule.score_min is None or (achieved is not None and achieved >= rule.score_min):
+        return None
+    what = (
+        _("Capaian terendah per tatanan")
+        if rule.aggregation == TierRule.Aggregation.MINIMUM
+        else _("Rata-rata capaian tatanan")
+    )
+    return _("%(what)s %(value)s, kurang dari minimum %(min)s.") % {
+        "what": what,
+        "value": _pct(achieved),
+        "min": _pct(rule.score_min),
+    }
+
+
+def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
+    """The conditions of ``rule`` that ``figures`` do not meet, worded for the user."""
+    failures: list[str] = []
+    if rule.method == TierRule.Method.COUNT:
+        if rule.min_tatanan_count is not None and figures.tatanan_count < rule.min_tatanan_count:
+            failures.append(
+                _("Jumlah tatanan %(count)s, kurang dari minimum %(min)s.")
+                % {"count": figures.tatanan_count, "min": rule.min_tatanan_count}
+            )
+        if rule.kecamatan_coverage_min_percent is not None:
+            coverage = figures.kecamatan_coverage
+            if coverage is None:
+                failures.append(_("Cakupan kecamatan belum dapat dihitung."))
+            elif coverage < rule.kecamatan_coverage_min_percent:
+                failures.append(
+                    _("Cakupan kecamatan %(value)s, kurang dari minimum %(min)s.")
+                    % {"value": _pct(coverage), "min": _pct(rule.kecamatan_coverage_min_percent)}
+                )
+    else:
+        failure = score_condition_failure(rule, figures)
+        if failure:
+            failures.append(failure)
+    if rule.odf_min_percent is not None:
+        if figures.odf is None:
+            failures.append(_("Status ODF desa/kelurahan belum dilaporkan."))
+        elif figures.odf < rule.odf_min_percent:
+            failures.append(
+                _("Desa/kelurahan ODF %(value)s, kurang dari minimum %(min)s.")
+                % {"value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
+            )
+    if rule.requires_kelembagaan and not figures.kelembagaan_met:
+        failures.append(_("Syarat kelembagaan belum terpenuhi."))
+    if rule.extra_requirements.strip():
+        failures.append(
+            _("Syarat tambahan belum dapat diperiksa otomatis: %(text)s") % {"text": rule.extra_requirements.strip()}
+        )
+    return failures
+
+
+def tier_evaluate(rules: list[TierRule], figures: Figures) -> tuple[TierRule | None, list[TierOutcome]]:
+    """The highest tier whose conditions all hold (rules tried from the highest rank down), and
+    the outcome of every rule, highest first."""
+    reached: TierRule | None = None
+    outcomes = []
+    for rule in sorted(rules, key=lambda r: r.rank, reverse=True):
+        failures = rule_failures(rule, figures)
+        ok = not failures
+        if ok and reached is None:
+            reached = rule
+        outcomes.append(
+            TierOutcome(
+                tier=rule.tier, label=str(rule.get_tier_display()), rank=rule.rank, reached=ok, failures=failures
+            )
+        )
+    return reached, outcomes
+
+
+def what_if(scores: list[IndicatorScore], *, rule: TierRule, figures: Figures, max_steps: int = 10_000) -> WhatIf:
+    """The improvements that bring the score condition of ``rule`` within reach.
+
+    Greedy: while the condition fails, take one step — raise one indicator to its next higher
+    option — choosing the step with the largest gain where it matters: on the *binding* tatanan
+    (the one with the lowest %) when the rule takes the minimum, on any tatanan when it takes the
+    average (a tatanan's gain counts 1/n towards the average either way, so the largest gain in
+    tatanan % is the largest gain overall). Gain = weight × (next value − current value) /
+    Σ weights of the tatanan. Steps on the same indicator are merged into one improvement
+    (from → to). Greedy is not guaranteed minimal across tatanan of different sizes, but it is
+    close, explainable, and cheap. ODF, kelembagaan and extra requirements are left to the
+    tier's list of failed conditions.
+    """
+    current = {s.indicator_id: s for s in scores}
+    start_values = {s.indicator_id: s.value for s in scores}
+    weights: dict[str, Decimal] = defaultdict(Decimal)
+    for s in scores:
+        weights[s.tatanan_code] += s.weight
+
+    def figures_now() -> Figures:
+        percents = [t.percent for t in tatanan_percents(list(current.values()))]
+        return Figures(
+            tatanan=percents,
+            odf=figures.odf,
+            kelembagaan_met=figures.kelembagaan_met,
+            tatanan_count=figures.tatanan_count,
+        )
+
+    reaches = True
+    for _step in range(max_steps):
+        now = figures_now()
+        if score_condition_failure(rule, now) is None:
+            break
+        candidates = [s for s in current.values() if s.next_value() is not None]
+        if rule.aggregation == TierRule.Aggregation.MINIMUM:
+            by_code = {t.code: t.percent for t in tatanan_percents(list(current.values()))}
+            binding = min(by_code, key=lambda code: by_code[code])
+            candidates = [s for s in candidates if s.tatanan_code == binding]
+        if not candidates:
+            reaches = False
+            break
+
+        def gain(s: IndicatorScore) -> Decimal:
+            return s.weight * (s.next_value() - (s.value or 0)) / weights[s.tatanan_code]
+
+        best = max(candidates, key=lambda s: (gain(s), -s.indicator_id))
+        current[best.indicator_id] = IndicatorScore(
+            indicator_id=best.indicator_id,
+            tatanan_code=best.tatanan_code,
+            label=best.label,
+            weight=best.weight,
+            value=best.next_value(),
+            options=best.options,
+        )
+    else:
+        reaches = False
+
+    improvements = [
+        Improvement(
+            indicator_id=after.indicator_id,
+            tatanan_code=after.tatanan_code,
+            label=after.label,
+            from_value=start_values[after.indicator_id],
+            to_value=after.value,
+        )
+        for after in current.values()
+        if after.value != start_values[after.indicator_id]
+    ]
+    return WhatIf(
+        target_tier=rule.tier,
+        target_label=str(rule.get_tier_display()),
+        improvements=improvements,
+        reaches_score=reaches,
+    )
+
+
+def next_rule(rules: list[TierRule], reached: TierRule | None) -> TierRule | None:
+    """The tier above the one reached (the lowest when none is), if it is scored by achievement."""
+    above = sorted((r for r in rules if reached is None or r.rank > reached.rank), key=lambda r: r.rank)
+    for rule in above:
+        if rule.method == TierRule.Method.SCORE and rule.score_min is not None:
+            return rule
+    return None
+
+
+def assessment_score(*, assessment: Assessment, layer: str = "self") -> AssessmentScore:
+    """Score ``assessment`` in one layer (self, provincial or national) and predict its tier."""
+    if layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r}")
+    score_field = LAYERS[layer]
+    entries = assessment.indicator_entries.select_related("indicator__tatanan", score_field).prefetch_related(
+        "indicator__scale_options"
+    )
+    entries = sorted(entries, key=lambda e: (e.indicator.tatanan.number, e.indicator.order, e.indicator_id))
+    scores = []
+    names = {}
+    for entry in entries:
+        indicator = entry.indicator
+        option = getattr(entry, score_field)
+        names[indicator.tatanan.code] = indicator.tatanan.name
+        scores.append(
+            IndicatorScore(
+                indicator_id=indicator.pk,
+                tatanan_code=indicator.tatanan.code,
+                label=f"{indicator.tatanan.code} {indicator.number}. {indicator.name}",
+                weight=indicator.weight,
+                value=option.value if option else None,
+                options=tuple(sorted({o.value for o in indicator.scale_options.all()})),
+            )
+        )
+    tatanan = tatanan_percents(scores, names)
+    percents = [t.percent for t in tatanan]
+
+    kelembagaan = []
+    for entry in assessment.kelembagaan_entries.select_related("self_score").prefetch_related("item__scale_options"):
+        values = [o.value for o in entry.item.scale_options.all()]
+        kelembagaan.append((entry.self_score.value if entry.self_score else None, max(values) if values else None))
+    kelembagaan_met, kelembagaan_missing = kelembagaan_gate(kelembagaan)
+
+    figures = Figures(
+        tatanan=percents,
+        odf=odf_percent(assessment),
+        kelembagaan_met=kelembagaan_met,
+        tatanan_count=assessment.tatanan.count(),
+    )
+    rules = list(assessment.cycle.tier_rules.all())
+    reached, outcomes = tier_evaluate(rules, figures)
+    target = next_rule(rules, reached)
+    return AssessmentScore(
+        layer=layer,
+        tatanan=tatanan,
+        overall=overall_percent(percents),
+        minimum=min(percents) if percents else None,
+        odf=figures.odf,
+        kelembagaan_met=kelembagaan_met,
+        kelembagaan_missing=kelembagaan_missing,
+        tier=reached.tier if reached else None,
+        tier_label=str(reached.get_tier_display()) if reached else None,
+        outcomes=outcomes,
+        what_if=what_if(scores, rule=target, figures=figures) if target and scores else None,
+    )

@@ -1,0 +1,87 @@
+"""Reads of assessments and entries, always through the user's access scope."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from accounts.models import Role, User
+from accounts.selectors import get_in_scope_or_404, role_assignments_of, scope_filter
+
+from .models import Assessment, IndicatorEntry, OdfStatus
+
+
+def assessments_visible_to(user: User) -> QuerySet[Assessment]:
+    return scope_filter(Assessment.objects.select_related("kabupaten", "cycle"), user=user, field="kabupaten__code")
+
+
+def assessment_for(user: User, pk: int) -> Assessment:
+    """One assessment the user may read; 404 when it is outside their scope."""
+    return get_in_scope_or_404(assessments_visible_to(user), user=user, field="kabupaten__code", pk=pk)
+
+
+def opd_ids_operated_by(user: User) -> set[int]:
+    return {a.opd_id for a in role_assignments_of(user) if a.role == Role.OPD_OPERATOR and a.opd_id}
+
+
+def is_bappeda_admin_of(user: User, kabupaten_code: str) -> bool:
+    """Superusers, and Bappeda admins of exactly this kabupaten/kota, administer its assessment."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(a.role == Role.BAPPEDA_ADMIN and a.region_id == kabupaten_code for a in role_assignments_of(user))
+
+
+def can_edit_entry(user: User, entry: IndicatorEntry) -> bool:
+    if is_bappeda_admin_of(user, entry.assessment.kabupaten_id):
+        return True
+    return entry.assigned_opd_id is not None and entry.assigned_opd_id in opd_ids_operated_by(user)
+
+
+def entries_for_opd_operator(user: User) -> QuerySet[IndicatorEntry]:
+    """Exactly the entries assigned to the OPD(s) the user operates for."""
+    return IndicatorEntry.objects.filter(assigned_opd_id__in=opd_ids_operated_by(user)).select_related(
+        "assessment__kabupaten", "assessment__cycle", "indicator__tatanan", "self_score", "assigned_opd"
+    )
+
+
+def entries_of(assessment: Assessment) -> QuerySet[IndicatorEntry]:
+    return assessment.indicator_entries.select_related(
+        "indicator__tatanan", "self_score", "provincial_score", "national_score", "assigned_opd"
+    )
+
+
+def entry_for(user: User, *, assessment: Assessment, pk: int) -> IndicatorEntry:
+    """An entry of an assessment the user already reads, or 404."""
+    return get_in_scope_or_404(
+        IndicatorEntry.objects.select_related("assessment__kabupaten", "indicator__tatanan", "assigned_opd"),
+        user=user,
+        field="assessment__kabupaten__code",
+        assessment=assessment,
+        pk=pk,
+    )
+
+
+def odf_percent(assessment: Assessment) -> Decimal | None:
+    """The share of desa/kelurahan of the kabupaten declared ODF, from whichever shape is filled.
+
+    Per-desa rows count for their kecamatan; a kecamatan's count row is used only when that
+    kecamatan has no per-desa rows. ``None`` when nothing has been reported.
+    """
+    rows = list(
+        OdfStatus.objects.filter(assessment=assessment).values_list(
+            "kecamatan_id", "desa_id", "declared_odf", "desa_total", "desa_odf"
+        )
+    )
+    with_desa_rows = {kecamatan for kecamatan, desa, *_ in rows if desa}
+    total = odf = 0
+    for kecamatan, desa, declared, desa_total, desa_odf in rows:
+        if desa:
+            total += 1
+            odf += int(declared)
+        elif kecamatan not in with_desa_rows:
+            total += desa_total
+            odf += desa_odf
+    if not total:
+        return None
+    return (Decimal(odf) * 100 / Decimal(total)).quantize(Decimal("0.01"))

@@ -1,0 +1,141 @@
+"""Writes of the assessment round: opening an assessment and filling its entries."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Opd, User
+from accounts.selectors import scope_of
+from regions.models import Region
+from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
+
+from .models import Assessment, IndicatorEntry, KelembagaanEntry
+from .selectors import can_edit_entry, is_bappeda_admin_of
+
+# What a kabupaten fills in. The verifier fields (provincial_*, national_*) are written by the
+# verification services of a later issue, never here.
+ENTRY_FIELDS = {"value_year1", "value_year2", "target", "explanation", "self_score", "status"}
+ADMIN_ONLY_ENTRY_FIELDS = {"assigned_opd"}
+
+_NUMBER = re.compile(r"^-?\d{1,10}([.,]\d{1,4})?$")
+
+
+def _as_number(text: str) -> Decimal | None:
+    """The decimal a data cell holds when it is a plain number ("12", "85,5"), else None."""
+    text = (text or "").strip().replace(" ", "")
+    if not _NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _opd_for(indicator: Indicator, opds: dict[str, Opd]) -> Opd | None:
+    """The first OPD of the kabupaten named in the indicator's ``responsible_opd`` list."""
+    for name in indicator.responsible_opd.split(","):
+        opd = opds.get(name.strip().lower())
+        if opd:
+            return opd
+    return None
+
+
+@transaction.atomic
+def assessment_open(
+    *, kabupaten: Region, cycle: Cycle, actor: User, tatanan: list[Tatanan] | None = None
+) -> Assessment:
+    """Open (or complete) the assessment of ``kabupaten`` for ``cycle``.
+
+    When the cycle makes every tatanan compulsory all tatanan of its set are assessed; otherwise
+    ``tatanan`` names the chosen ones (on a re-run they are added). An entry is created for every
+    indicator of the assessed tatanan (national ones and the kabupaten's own local ones) and every
+    kelembagaan item; entries that exist are left untouched, so calling this again is safe.
+    Indicators get the first OPD named in their ``responsible_opd`` that the kabupaten has.
+    """
+    if not scope_of(actor).covers(kabupaten.code):
+        raise Http404
+    if not is_bappeda_admin_of(actor, kabupaten.code):
+        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat membuka penilaian."))
+    if kabupaten.level != Region.Level.KABKOTA:
+        raise ValidationError(_("Penilaian dibuka untuk kabupaten/kota."))
+
+    if cycle.tatanan_selection == Cycle.TatananSelection.ALL:
+        chosen = list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id))
+    else:
+        chosen = list(tatanan or [])
+        if any(t.tatanan_set_id != cycle.tatanan_set_id for t in chosen):
+            raise ValidationError(_("Tatanan yang dipilih bukan bagian dari himpunan tatanan siklus ini."))
+
+    assessment, created = Assessment.objects.get_or_create(
+        kabupaten=kabupaten, cycle=cycle, defaults={"created_by": actor}
+    )
+    if chosen:
+        assessment.tatanan.add(*chosen)
+    if not assessment.tatanan.exists():
+        raise ValidationError(_("Pilih sedikitnya satu tatanan."))
+
+    indicators = Indicator.objects.filter(cycle=cycle, tatanan__in=assessment.tatanan.all()).filter(
+        Q(is_local=False) | Q(owner_kabupaten=kabupaten)
+    )
+    existing = set(assessment.indicator_entries.values_list("indicator_id", flat=True))
+    opds = {opd.short_name.lower(): opd for opd in Opd.objects.filter(kabupaten=kabupaten)}
+    IndicatorEntry.objects.bulk_create(
+        IndicatorEntry(assessment=assessment, indicator=indicator, assigned_opd=_opd_for(indicator, opds))
+        for indicator in indicators
+        if indicator.pk not in existing
+    )
+    existing_items = set(assessment.kelembagaan_entries.values_list("item_id", flat=True))
+    KelembagaanEntry.objects.bulk_create(
+        KelembagaanEntry(assessment=assessment, item=item)
+        for item in KelembagaanItem.objects.filter(cycle=cycle)
+        if item.pk not in existing_items
+    )
+    return assessment
+
+
+def indicator_entry_update(*, entry: IndicatorEntry, actor: User, **fields) -> IndicatorEntry:
+    """Change what a kabupaten filled in for one indicator.
+
+    The Bappeda admin of the kabupaten may edit any entry (and reassign it to an OPD); an OPD
+    operator only the entries assigned to their OPD. Anyone else gets ``Http404``: to them the
+    entry does not exist. The self score must be one of the indicator's own scale options.
+    A first score moves an empty entry to draft.
+    """
+    if not can_edit_entry(actor, entry):
+        raise Http404
+    unknown = set(fields) - ENTRY_FIELDS - ADMIN_ONLY_ENTRY_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Kolom berikut tidak dapat diubah di sini: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if set(fields) & ADMIN_ONLY_ENTRY_FIELDS and not is_bappeda_admin_of(actor, entry.assessment.kabupaten_id):
+        raise ValidationError({"assigned_opd": _("Hanya admin Bappeda yang dapat menugaskan OPD.")})
+
+    score = fields.get("self_score")
+    if isinstance(score, int):
+        score = fields["self_score"] = ScaleOption.objects.filter(pk=score).first()
+    if score is not None and score.indicator_id != entry.indicator_id:
+        raise ValidationError({"self_score": _("Nilai harus salah satu opsi skala indikator ini.")})
+    opd = fields.get("assigned_opd")
+    if opd is not None and opd.kabupaten_id != entry.assessment.kabupaten_id:
+        raise ValidationError({"assigned_opd": _("OPD harus dari kabupaten/kota yang sama.")})
+    if "status" in fields and fields["status"] not in IndicatorEntry.Status.values:
+        raise ValidationError({"status": _("Status tidak dikenal.")})
+
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    for name in ("value_year1", "value_year2"):
+        if name in fields:
+            setattr(entry, f"{name}_number", _as_number(fields[name]))
+    if "status" not in fields and entry.self_score_id and entry.status == IndicatorEntry.Status.KOSONG:
+        entry.status = IndicatorEntry.Status.DRAF
+    entry.updated_by = actor
+    entry.save()
+    return entry
