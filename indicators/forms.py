@@ -1,0 +1,64 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import kabupaten_managed_by
+from tatanan.models import Cycle, ScaleOption, Tatanan
+
+from .models import IndicatorEntry
+
+
+class ScaleOptionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.value} – {obj.description}"
+
+
+class AssessmentOpenForm(forms.Form):
+    kabupaten = forms.ModelChoiceField(label=_("Kabupaten/kota"), queryset=None, empty_label=None)
+    cycle = forms.ModelChoiceField(
+        label=_("Siklus penilaian"), queryset=Cycle.objects.order_by("-award_year"), empty_label=None
+    )
+    tatanan = forms.ModelMultipleChoiceField(
+        label=_("Tatanan yang dipilih"),
+        queryset=Tatanan.objects.select_related("tatanan_set"),
+        required=False,
+        help_text=_("Hanya untuk siklus dengan tatanan pilihan; bila semua tatanan wajib, biarkan kosong."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].queryset = kabupaten_managed_by(user)
+        self.helper = FormHelper()
+        self.helper.form_id = "assessment-open-form"
+        self.helper.add_input(Submit("submit", _("Buka penilaian"), css_class="btn-success"))
+
+
+class IndicatorEntryForm(forms.Form):
+    value_year1 = forms.CharField(label=_("Data tahun pertama"), max_length=500, required=False)
+    value_year2 = forms.CharField(label=_("Data tahun kedua"), max_length=500, required=False)
+    target = forms.CharField(label=_("Target"), max_length=500, required=False)
+    explanation = forms.CharField(label=_("Penjelasan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    self_score = ScaleOptionField(
+        label=_("Nilai mandiri"),
+        queryset=ScaleOption.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Nilai harus salah satu opsi skala indikator ini.")},
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=IndicatorEntry.Status.choices)
+    assigned_opd = forms.ModelChoiceField(label=_("OPD penanggung jawab"), queryset=None, required=False)
+
+    def __init__(self, *args, entry, can_assign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["self_score"].queryset = entry.indicator.scale_options.all()
+        if can_assign:
+            self.fields["assigned_opd"].queryset = entry.assessment.kabupaten.opds.all()
+        else:
+            del self.fields["assigned_opd"]
+        years = entry.assessment.cycle.data_years
+        self.fields["value_year1"].label = _("Data tahun %(year)s") % {"year": years[0]}
+        self.fields["value_year2"].label = _("Data tahun %(year)s") % {"year": years[-1]}
+        self.helper = FormHelper()
+        self.helper.form_id = "entry-form"
+        self.helper.add_input(Submit("submit", _("Simpan"), css_class="btn-success"))
