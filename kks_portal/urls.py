@@ -13,6 +13,7 @@ urlpatterns = [
     path("kelola/", include("accounts.manage_urls")),
     path("wilayah/", include("regions.urls")),
     path("tatanan/", include("tatanan.urls")),
+    path("penilaian/", include("indicators.urls")),
     path("api/", include("kks_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

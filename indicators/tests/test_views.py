@@ -1,10 +1,6 @@
-import pytest
-
 from indicators.models import Assessment
 
 from .conftest import entry, option, set_kelembagaan, set_odf, set_scores
-
-pytestmark = pytest.mark.urls("indicators.tests.urls")
 
 
 def detail_url(assessment):
