@@ -79,6 +79,12 @@ class IndicatorEntry(models.Model):
     )
     target = models.CharField(_("target"), max_length=500, blank=True)
     explanation = models.TextField(_("penjelasan"), blank=True)
+    evidence_link = models.CharField(
+        _("tautan bukti dukung"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Tautan ke bukti dukung di luar portal (mis. folder bersama), seperti di kolom instrumen."),
+    )
     self_score = models.ForeignKey(
         ScaleOption,
         verbose_name=_("nilai mandiri"),
@@ -238,3 +244,96 @@ class OdfStatus(models.Model):
         if self.desa_id:
             return f"{self.desa_id}: {'ODF' if self.declared_odf else '-'}"
         return f"{self.kecamatan_id}: {self.desa_odf}/{self.desa_total}"
+
+
+class DataRequest(models.Model):
+    """Bappeda's request to one OPD for the data of the entries assigned to it, with a deadline.
+
+    Which entries are asked is ``IndicatorEntry.assigned_opd``; this row holds the deadline and
+    the reminders, one per OPD and assessment.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="data_requests"
+    )
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="data_requests")
+    deadline = models.DateField(_("tenggat"))
+    message = models.TextField(_("pesan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    last_reminded_at = models.DateTimeField(_("pengingat terakhir"), null=True, blank=True)
+    reminder_count = models.PositiveIntegerField(_("jumlah pengingat"), default=0)
+
+    class Meta:
+        ordering = ["assessment", "deadline", "opd__short_name"]
+        verbose_name = _("permintaan data")
+        verbose_name_plural = _("permintaan data")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "opd"], name="data_request_unique_opd"),
+        ]
+
+    def __str__(self):
+        return f"{self.opd.short_name} – {self.deadline}"
+
+
+class TitikPantau(models.Model):
+    """A monitoring point (lokus) shown to field verifiers: a market, a school, a terminal …"""
+
+    class Kind(models.TextChoices):
+        PASAR = "pasar", _("Pasar")
+        SEKOLAH = "sekolah", _("Sekolah")
+        PESANTREN = "pesantren", _("Pondok pesantren")
+        TERMINAL = "terminal", _("Terminal")
+        DESTINASI_WISATA = "destinasi_wisata", _("Destinasi wisata")
+        PUSKESMAS = "puskesmas", _("Puskesmas")
+        RUMAH_SAKIT = "rumah_sakit", _("Rumah sakit")
+        KANTOR = "kantor", _("Kantor")
+        INDUSTRI = "industri", _("Industri")
+        TEMPAT_IBADAH = "tempat_ibadah", _("Tempat ibadah")
+        TAMAN = "taman", _("Taman/ruang terbuka")
+        PERMUKIMAN = "permukiman", _("Permukiman")
+        LAINNYA = "lainnya", _("Lainnya")
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="titik_pantau"
+    )
+    tatanan = models.ForeignKey(Tatanan, verbose_name=_("tatanan"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
+    desa = models.ForeignKey(
+        Region,
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"level": Region.Level.DESA},
+    )
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6, null=True, blank=True)
+    description = models.TextField(_("keterangan"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "tatanan__number", "name"]
+        verbose_name = _("titik pantau")
+        verbose_name_plural = _("titik pantau")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="titik_pantau_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="titik_pantau_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
