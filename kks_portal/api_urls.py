@@ -10,4 +10,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("regions.api_urls")),
     path("", include("accounts.api_urls")),
+    path("", include("tatanan.api_urls")),
+    path("", include("indicators.api_urls")),
 ]
