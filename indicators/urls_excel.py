@@ -1,0 +1,2 @@
+# URLs of this feature; included by indicators/urls.py (namespace "indicators").
+urlpatterns: list = []
