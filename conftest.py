@@ -286,3 +286,18 @@ def browser_login(page, username, password=PASSWORD):
     page.fill("input[name=password]", password)
     with page.expect_navigation():
         page.click("#login-form [type=submit]")
+
+
+def browser_open_menu(page):
+    """Open the collapsed phone navigation and wait for its animation to finish."""
+    page.click(".navbar-toggler")
+    page.locator("#mainnav.show").wait_for()
+
+
+def browser_logout(page):
+    if page.locator(".navbar-toggler").is_visible():
+        browser_open_menu(page)
+    page.click("#user-menu")
+    page.locator("#logout-button").wait_for(state="visible")
+    with page.expect_navigation():
+        page.click("#logout-button")

@@ -3,7 +3,7 @@ switch language, log out."""
 
 import pytest
 
-from conftest import browser_login
+from conftest import browser_login, browser_logout, browser_open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +14,8 @@ def test_secretary_logs_in_on_a_phone_and_sees_their_dashboard(phone, sari):
     assert "Carenang" in phone.locator("[data-role=secretary]").inner_text()
     # The navigation collapses behind the toggler on a phone and opens on tap.
     assert not phone.locator("#mainnav").is_visible()
-    phone.click(".navbar-toggler")
-    phone.locator("#user-menu").wait_for(state="visible")
-    phone.click("#user-menu")
-    phone.click("#logout-button")
-    phone.wait_for_url("**/akun/masuk/**")
+    browser_logout(phone)
+    assert "/akun/masuk/" in phone.url
     assert phone.locator("input[name=username]").is_visible()
 
 
@@ -31,12 +28,12 @@ def test_wrong_password_shows_an_indonesian_message(phone, sari):
 def test_language_switch_to_english_and_back(phone, sari):
     browser_login(phone, "sari")
     assert phone.locator("html").get_attribute("lang") == "id"
-    phone.click(".navbar-toggler")
+    browser_open_menu(phone)
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
     assert phone.locator("html").get_attribute("lang") == "en"
     assert "Welcome" in phone.locator("h1").inner_text()
-    phone.click(".navbar-toggler")
+    browser_open_menu(phone)
     with phone.expect_navigation():
         phone.select_option("#language-select", "id")
     assert "Selamat datang" in phone.locator("h1").inner_text()
