@@ -1,4 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
+from . import api
+
 router = SimpleRouter()
+router.register("assessments", api.AssessmentViewSet, basename="assessment")
+router.register("entries", api.EntryViewSet, basename="entry")
+router.register("titik-pantau", api.TitikPantauViewSet, basename="titik-pantau")
+router.register("data-requests", api.DataRequestViewSet, basename="data-request")
 urlpatterns = router.urls

@@ -1,0 +1,300 @@
+"""The assessment API: assessments (open, read, score), their indicator entries (read, fill in),
+titik pantau and data requests (read).
+
+Every queryset starts from a scoped selector (``indicators.selectors``, ``accounts.selectors``),
+so an object outside the caller's scope answers 404. Writes call the same services as the web
+pages (``assessment_open``, ``indicator_entry_update``); the services' ``Http404``,
+``PermissionDenied`` and ``ValidationError`` come out in the one error shape of
+``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule, e.g. opening an
+assessment: outside the caller's scope the kabupaten does not exist (404), inside it anybody but
+its Bappeda admin (or a superuser) is refused (403).
+"""
+
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.models import Role
+from accounts.selectors import admin_scope_of, opds_visible_to, scope_filter
+from regions.selectors import region_list
+from tatanan.models import ScaleOption, Tatanan
+from tatanan.selectors import cycles_visible_to
+
+from .filters import AssessmentFilter, DataRequestFilter, EntryFilter, TitikPantauFilter
+from .models import DataRequest, IndicatorEntry, TitikPantau
+from .scoring import assessment_score
+from .selectors import (
+    assessments_visible_to,
+    entries_for_opd_operator,
+    is_bappeda_admin_of,
+    odf_percent,
+    opd_ids_operated_by,
+)
+from .serializers import (
+    AssessmentDetailSerializer,
+    AssessmentOpenSerializer,
+    AssessmentScoreSerializer,
+    AssessmentSerializer,
+    DataRequestSerializer,
+    EntrySerializer,
+    EntryUpdateSerializer,
+    ScoreQuerySerializer,
+    TitikPantauSerializer,
+)
+from .services import assessment_open, indicator_entry_update
+
+NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
+INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
+FORBIDDEN = OpenApiResponse(description="In scope but not allowed (code permission_denied).")
+
+# Roles that read every entry of the assessments in their scope. An OPD operator's region role
+# lets them read the assessment, but of its entries only those assigned to their OPD.
+ENTRY_READ_ROLES = {role for role in Role if role != Role.OPD_OPERATOR}
+
+
+def entries_visible_to(user):
+    """The entries ``user`` reads: all entries of assessments in the scope of their roles other than
+    OPD operator, plus exactly the entries assigned to the OPD(s) they operate for."""
+    read = scope_filter(
+        IndicatorEntry.objects.all(), user=user, field="assessment__kabupaten__code", roles=ENTRY_READ_ROLES
+    )
+    assigned = entries_for_opd_operator(user)
+    return (
+        IndicatorEntry.objects.filter(Q(pk__in=read.values("pk")) | Q(pk__in=assigned.values("pk")))
+        .select_related(
+            "assessment__kabupaten",
+            "indicator__tatanan",
+            "self_score",
+            "provincial_score",
+            "national_score",
+            "assigned_opd",
+        )
+        .order_by("assessment_id", "indicator__tatanan__number", "indicator__order", "indicator_id")
+    )
+
+
+def _summary(assessment) -> dict:
+    statuses = IndicatorEntry.Status
+    entries = assessment.indicator_entries.aggregate(
+        total=Count("pk"),
+        kosong=Count("pk", filter=Q(status=statuses.KOSONG)),
+        draf=Count("pk", filter=Q(status=statuses.DRAF)),
+        selesai=Count("pk", filter=Q(status=statuses.SELESAI)),
+        self_scored=Count("pk", filter=Q(self_score__isnull=False)),
+        unassigned=Count("pk", filter=Q(assigned_opd__isnull=True)),
+    )
+    kelembagaan = assessment.kelembagaan_entries.aggregate(
+        total=Count("pk"), self_scored=Count("pk", filter=Q(self_score__isnull=False))
+    )
+    return {
+        "entries": entries,
+        "kelembagaan": kelembagaan,
+        "odf_percent": odf_percent(assessment),
+        "titik_pantau": assessment.titik_pantau.count(),
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Assessments in the caller's scope",
+        description="A verifier of another province sees none of a kabupaten's assessments.",
+        tags=["assessments"],
+    ),
+    retrieve=extend_schema(
+        summary="One assessment with a summary of its entries",
+        responses={200: AssessmentDetailSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    ),
+)
+class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+
+    def get_queryset(self):
+        return assessments_visible_to(self.request.user).prefetch_related(
+            Prefetch("tatanan", queryset=Tatanan.objects.order_by("number"))
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        assessment = self.get_object()
+        assessment.summary = _summary(assessment)
+        assessment.can_administer = is_bappeda_admin_of(request.user, assessment.kabupaten_id)
+        return Response(AssessmentDetailSerializer(assessment, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Open an assessment (Bappeda admin of the kabupaten/kota, or superuser)",
+        description=(
+            "Calls the service `assessment_open`: creates the assessment with an entry for every "
+            "indicator of the assessed tatanan and every kelembagaan item, or completes an existing "
+            "one (safe to repeat: 200 instead of 201). A kabupaten outside the caller's scope answers "
+            "404; inside it, anybody but its Bappeda admin gets 403."
+        ),
+        request=AssessmentOpenSerializer,
+        responses={
+            201: AssessmentDetailSerializer,
+            200: AssessmentDetailSerializer,
+            400: INVALID,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+        },
+        tags=["assessments"],
+    )
+    def create(self, request, *args, **kwargs):
+        params = AssessmentOpenSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        kabupaten = region_list().filter(code=data["kabupaten"]).first()
+        if kabupaten is None:
+            raise ValidationError({"kabupaten": [_("Kode wilayah tidak dikenal.")]})
+        cycle = cycles_visible_to(request.user).filter(award_year=data["cycle"]).first()
+        if cycle is None:
+            raise ValidationError({"cycle": [_("Siklus penilaian tidak dikenal.")]})
+        codes = {code.strip().upper() for code in data["tatanan"]}
+        tatanan = list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id, code__in=codes))
+        unknown = codes - {t.code for t in tatanan}
+        if unknown:
+            raise ValidationError(
+                {
+                    "tatanan": [
+                        _("Tatanan tidak dikenal dalam siklus ini: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+                    ]
+                }
+            )
+        existed = assessments_visible_to(request.user).filter(kabupaten=kabupaten, cycle=cycle).exists()
+        assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=request.user, tatanan=tatanan)
+        assessment = self.get_queryset().get(pk=assessment.pk)
+        assessment.summary = _summary(assessment)
+        assessment.can_administer = True
+        return Response(
+            AssessmentDetailSerializer(assessment, context=self.get_serializer_context()).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Scores, predicted tier and what-if of an assessment",
+        description=(
+            "`indicators.scoring.assessment_score` in one layer: per tatanan %, overall and minimum, "
+            "ODF %, the kelembagaan gate, the predicted tier, every tier's failed conditions and the "
+            "improvements that would reach the next tier's score."
+        ),
+        parameters=[ScoreQuerySerializer],
+        responses={200: AssessmentScoreSerializer, 400: INVALID, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def score(self, request, pk=None):
+        assessment = self.get_object()
+        params = ScoreQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        result = assessment_score(assessment=assessment, layer=params.validated_data["layer"])
+        return Response(AssessmentScoreSerializer(result).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Indicator entries the caller reads",
+        description=(
+            "Bappeda admins and verifiers read every entry of the assessments in their scope; an OPD "
+            "operator exactly the entries assigned to their OPD."
+        ),
+        tags=["assessments"],
+    ),
+    retrieve=extend_schema(
+        summary="One indicator entry", responses={200: EntrySerializer, 404: NOT_FOUND}, tags=["assessments"]
+    ),
+)
+class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = EntrySerializer
+    filterset_class = EntryFilter
+
+    def get_queryset(self):
+        return entries_visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Fill in an indicator entry",
+        description=(
+            "Calls the service `indicator_entry_update`. The Bappeda admin of the kabupaten/kota "
+            "edits every entry (and `assigned_opd`), an OPD operator only the entries assigned to "
+            "their OPD; for anyone else the entry does not exist (404), also for a verifier who "
+            "reads it. The verifiers' scores and notes are read-only here."
+        ),
+        request=EntryUpdateSerializer,
+        responses={200: EntrySerializer, 400: INVALID, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        entry = self.get_object()
+        params = EntryUpdateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        fields = dict(params.validated_data)
+        if "self_score_value" in fields:
+            value = fields.pop("self_score_value")
+            option = None if value is None else entry.indicator.scale_options.filter(value=value).first()
+            if value is not None and option is None:
+                raise ValidationError({"self_score_value": [_("Nilai harus salah satu opsi skala indikator ini.")]})
+            fields["self_score"] = option
+        elif fields.get("self_score") is not None:
+            # Resolved here so that an unknown id is an error, not a cleared score; whether the
+            # option belongs to this indicator is the service's check.
+            option = ScaleOption.objects.filter(pk=fields["self_score"]).first()
+            if option is None:
+                raise ValidationError({"self_score": [_("Nilai harus salah satu opsi skala indikator ini.")]})
+            fields["self_score"] = option
+        if fields.get("assigned_opd") is not None:
+            opd = opds_visible_to(request.user).filter(pk=fields["assigned_opd"]).first()
+            if opd is None:
+                raise ValidationError({"assigned_opd": [_("OPD tidak dikenal.")]})
+            fields["assigned_opd"] = opd
+        indicator_entry_update(entry=entry, actor=request.user, **fields)
+        entry = self.get_queryset().filter(pk=entry.pk).first() or entry
+        return Response(self.get_serializer(entry).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Titik pantau of the assessments in the caller's scope", tags=["assessments"]),
+    retrieve=extend_schema(
+        summary="One titik pantau", responses={200: TitikPantauSerializer, 404: NOT_FOUND}, tags=["assessments"]
+    ),
+)
+class TitikPantauViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TitikPantauSerializer
+    filterset_class = TitikPantauFilter
+
+    def get_queryset(self):
+        return (
+            TitikPantau.objects.filter(assessment__in=assessments_visible_to(self.request.user))
+            .select_related("tatanan", "desa")
+            .order_by("assessment_id", "tatanan__number", "name", "id")
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Data requests",
+        description=(
+            "Bappeda admins read the requests of their kabupaten/kota, OPD operators those made to "
+            "their OPD; verifiers and secretaries none (the kabupaten's internal business)."
+        ),
+        tags=["assessments"],
+    ),
+    retrieve=extend_schema(
+        summary="One data request", responses={200: DataRequestSerializer, 404: NOT_FOUND}, tags=["assessments"]
+    ),
+)
+class DataRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DataRequestSerializer
+    filterset_class = DataRequestFilter
+
+    def get_queryset(self):
+        user = self.request.user
+        mine = admin_scope_of(user).q("assessment__kabupaten__code") | Q(opd_id__in=opd_ids_operated_by(user))
+        return (
+            DataRequest.objects.filter(assessment__in=assessments_visible_to(user))
+            .filter(mine)
+            .select_related("opd")
+            .order_by("assessment_id", "deadline", "opd__short_name")
+        )

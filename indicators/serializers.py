@@ -1,0 +1,308 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.serializers import OpdRefSerializer, RegionRefSerializer
+from tatanan.models import ScaleOption
+from tatanan.serializers import TatananRefSerializer
+
+from .models import Assessment, DataRequest, IndicatorEntry, TitikPantau
+from .scoring import LAYERS
+from .selectors import can_edit_entry
+from .services import ADMIN_ONLY_ENTRY_FIELDS, ENTRY_FIELDS
+
+
+def _percent(**kwargs):
+    # Percentages go out as JSON numbers (71.5), not strings: they are read, never summed to the cent.
+    return serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+class ScoreOptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScaleOption
+        fields = ["id", "value", "description"]
+        read_only_fields = fields
+
+
+# --- Assessments ------------------------------------------------------------------------------
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    kabupaten = RegionRefSerializer(read_only=True)
+    cycle = serializers.IntegerField(source="cycle.award_year", read_only=True, help_text="Award year of the cycle.")
+    tatanan = TatananRefSerializer(many=True, read_only=True, help_text="The tatanan assessed.")
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "kabupaten", "cycle", "tatanan", "created_at"]
+        read_only_fields = fields
+
+
+class EntryCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    kosong = serializers.IntegerField()
+    draf = serializers.IntegerField()
+    selesai = serializers.IntegerField()
+    self_scored = serializers.IntegerField(help_text="Entries with a self score.")
+    unassigned = serializers.IntegerField(help_text="Entries assigned to no OPD.")
+
+
+class KelembagaanCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    self_scored = serializers.IntegerField()
+
+
+class AssessmentSummarySerializer(serializers.Serializer):
+    entries = EntryCountsSerializer()
+    kelembagaan = KelembagaanCountsSerializer()
+    odf_percent = _percent(allow_null=True, help_text="Desa/kelurahan declared ODF; null when none reported.")
+    titik_pantau = serializers.IntegerField(help_text="Monitoring points recorded.")
+
+
+class AssessmentDetailSerializer(AssessmentSerializer):
+    summary = AssessmentSummarySerializer(read_only=True)
+    can_administer = serializers.BooleanField(
+        read_only=True, help_text="Whether the caller is the Bappeda admin of this kabupaten/kota (or superuser)."
+    )
+
+    class Meta(AssessmentSerializer.Meta):
+        fields = [*AssessmentSerializer.Meta.fields, "summary", "can_administer"]
+        read_only_fields = fields
+
+
+class AssessmentOpenSerializer(serializers.Serializer):
+    """What ``POST /api/assessments/`` takes; the service ``assessment_open`` does the rest."""
+
+    kabupaten = serializers.CharField(max_length=13, help_text="Kemendagri code of the kabupaten/kota, e.g. 36.04.")
+    cycle = serializers.IntegerField(help_text="Award year of the cycle, e.g. 2025.")
+    tatanan = serializers.ListField(
+        child=serializers.CharField(max_length=10),
+        required=False,
+        default=list,
+        help_text="Codes of the chosen tatanan, for cycles where the kabupaten chooses; "
+        "ignored when every tatanan is compulsory.",
+    )
+
+
+# --- Scores -------------------------------------------------------------------------------------
+
+
+class ScoreQuerySerializer(serializers.Serializer):
+    layer = serializers.ChoiceField(
+        choices=list(LAYERS), default="self", help_text="Whose scores: self, provincial or national."
+    )
+
+
+class TatananScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    percent = _percent()
+    indicator_count = serializers.IntegerField()
+    scored_count = serializers.IntegerField()
+
+
+class TierOutcomeSerializer(serializers.Serializer):
+    tier = serializers.CharField()
+    label = serializers.CharField()
+    rank = serializers.IntegerField()
+    reached = serializers.BooleanField()
+    failures = serializers.ListField(child=serializers.CharField(), help_text="Conditions not met, worded for people.")
+
+
+class ImprovementSerializer(serializers.Serializer):
+    indicator_id = serializers.IntegerField()
+    tatanan_code = serializers.CharField()
+    label = serializers.CharField()
+    from_value = serializers.IntegerField(allow_null=True)
+    to_value = serializers.IntegerField()
+
+
+class WhatIfSerializer(serializers.Serializer):
+    target_tier = serializers.CharField()
+    target_label = serializers.CharField()
+    improvements = ImprovementSerializer(many=True)
+    reaches_score = serializers.BooleanField(
+        help_text="False when even every indicator at its top value does not meet the score condition."
+    )
+
+
+class AssessmentScoreSerializer(serializers.Serializer):
+    """``indicators.scoring.AssessmentScore`` as JSON."""
+
+    layer = serializers.ChoiceField(choices=list(LAYERS))
+    tatanan = TatananScoreSerializer(many=True, help_text="Per tatanan: Σ(value × weight) / (100 × Σ weight) %.")
+    overall = _percent(allow_null=True, help_text="Plain average of the tatanan %.")
+    minimum = _percent(allow_null=True, help_text="The lowest tatanan %.")
+    odf = _percent(allow_null=True, help_text="Desa/kelurahan declared ODF (%); null when none reported.")
+    kelembagaan_met = serializers.BooleanField(help_text="Every kelembagaan item at its top option.")
+    kelembagaan_missing = serializers.IntegerField(help_text="Kelembagaan items short of their top option.")
+    tier = serializers.CharField(allow_null=True, help_text="The predicted award tier; null when none is reached.")
+    tier_label = serializers.CharField(allow_null=True)
+    outcomes = TierOutcomeSerializer(many=True, help_text="Every tier rule, highest first, with what fails.")
+    failed_outcomes = TierOutcomeSerializer(many=True, help_text="The tiers not reached (outcomes with failures).")
+    what_if = WhatIfSerializer(
+        allow_null=True, help_text="Improvements that meet the score condition of the next tier up, if any."
+    )
+
+
+# --- Entries ------------------------------------------------------------------------------------
+
+
+class IndicatorRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    name = serializers.CharField()
+    tatanan = TatananRefSerializer()
+    is_local = serializers.BooleanField()
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+    indicator = IndicatorRefSerializer(read_only=True)
+    self_score = ScoreOptionSerializer(read_only=True, allow_null=True)
+    provincial_score = ScoreOptionSerializer(read_only=True, allow_null=True)
+    national_score = ScoreOptionSerializer(read_only=True, allow_null=True)
+    assigned_opd = OpdRefSerializer(read_only=True, allow_null=True)
+    value_year1_number = serializers.DecimalField(
+        max_digits=14, decimal_places=4, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    value_year2_number = serializers.DecimalField(
+        max_digits=14, decimal_places=4, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    can_edit = serializers.SerializerMethodField(help_text="Whether the caller may PATCH this entry.")
+
+    class Meta:
+        model = IndicatorEntry
+        fields = [
+            "id",
+            "assessment",
+            "indicator",
+            "value_year1",
+            "value_year1_number",
+            "value_year2",
+            "value_year2_number",
+            "target",
+            "explanation",
+            "evidence_link",
+            "self_score",
+            "status",
+            "assigned_opd",
+            "provincial_score",
+            "provincial_note",
+            "national_score",
+            "national_note",
+            "updated_at",
+            "can_edit",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_can_edit(self, entry) -> bool:
+        return can_edit_entry(self.context["request"].user, entry)
+
+
+class EntryUpdateSerializer(serializers.Serializer):
+    """What ``PATCH /api/entries/<id>/`` takes. Only the fields sent are changed.
+
+    The fields are those the service ``indicator_entry_update`` accepts (its ``ENTRY_FIELDS``);
+    the verifiers' scores and notes are not among them. Any other key is refused (400) rather
+    than silently dropped. ``self_score`` names the option by id, ``self_score_value`` by its
+    value (one of the two); ``assigned_opd`` is for the Bappeda admin only (the service says so).
+    """
+
+    value_year1 = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    value_year2 = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    target = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    explanation = serializers.CharField(allow_blank=True, required=False)
+    evidence_link = serializers.CharField(max_length=1000, allow_blank=True, required=False)
+    self_score = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Id of one of the indicator's scale options; null clears it."
+    )
+    self_score_value = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="The value of one of the indicator's scale options (e.g. 75), instead of its id; null clears it.",
+    )
+    status = serializers.ChoiceField(choices=IndicatorEntry.Status.choices, required=False)
+    assigned_opd = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Id of an OPD of the kabupaten/kota; null unassigns. Bappeda only."
+    )
+
+    def get_fields(self):
+        # The service's list is the one rule of what a kabupaten edits; the API offers exactly that.
+        accepted = ENTRY_FIELDS | ADMIN_ONLY_ENTRY_FIELDS
+        if "self_score" in accepted:
+            accepted = accepted | {"self_score_value"}
+        return {name: field for name, field in super().get_fields().items() if name in accepted}
+
+    def validate(self, attrs):
+        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("Kolom ini tidak dapat diubah di sini.")] for name in sorted(unknown)}
+            )
+        if "self_score" in attrs and "self_score_value" in attrs:
+            raise serializers.ValidationError(
+                {"self_score_value": [_("Kirim self_score atau self_score_value, tidak keduanya.")]}
+            )
+        if not attrs:
+            raise serializers.ValidationError({"non_field_errors": [_("Tidak ada kolom yang diubah.")]})
+        return attrs
+
+
+# --- Titik pantau and data requests ---------------------------------------------------------------
+
+
+class TitikPantauSerializer(serializers.ModelSerializer):
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+    tatanan = TatananRefSerializer(read_only=True)
+    # A plain string, not an enum: the regions' "kind" already names an enum in the schema.
+    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(TitikPantau.Kind.values) + ".")
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    desa = RegionRefSerializer(read_only=True, allow_null=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, read_only=True, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, coerce_to_string=False, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = TitikPantau
+        fields = [
+            "id",
+            "assessment",
+            "tatanan",
+            "name",
+            "kind",
+            "kind_label",
+            "desa",
+            "address",
+            "latitude",
+            "longitude",
+            "description",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class DataRequestSerializer(serializers.ModelSerializer):
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+    opd = OpdRefSerializer(read_only=True)
+
+    class Meta:
+        model = DataRequest
+        fields = [
+            "id",
+            "assessment",
+            "opd",
+            "deadline",
+            "message",
+            "created_at",
+            "last_reminded_at",
+            "reminder_count",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,380 @@
+"""The assessment API under the foundation's scopes: an OPD operator reads and writes only the
+entries assigned to their OPD, a verifier of another province sees nothing, and opening an
+assessment answers as the service does (404 outside the caller's scope, 403 inside it for
+anybody but the Bappeda admin)."""
+
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Opd
+from indicators.models import Assessment, DataRequest, IndicatorEntry, TitikPantau
+from indicators.scoring import assessment_score
+
+from .conftest import entry, option, set_kelembagaan, set_odf, set_scores
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def error_of(response, status, code):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["status"] == status
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def labels(response):
+    return sorted(f"{e['indicator']['tatanan']['code']}{e['indicator']['number']}" for e in results(response))
+
+
+def patch(client, url, data):
+    return client.patch(url, data, content_type="application/json")
+
+
+def open_assessment(client, **data):
+    return client.post(
+        "/api/assessments/", {"kabupaten": "36.04", "cycle": 2030, **data}, content_type="application/json"
+    )
+
+
+def test_anonymous_callers_are_refused_in_the_error_shape(client, assessment):
+    error_of(client.get("/api/assessments/"), 401, "not_authenticated")
+    error_of(client.get("/api/entries/"), 401, "not_authenticated")
+
+
+# --- A verifier of another province sees nothing ------------------------------------------------
+
+
+def test_verifier_of_another_province_sees_nothing_of_serang(client_for, wawan, assessment):
+    client = client_for(wawan)
+    psr1 = entry(assessment, "PSR", "1")
+    TitikPantau.objects.create(assessment=assessment, tatanan=psr1.indicator.tatanan, name="Pasar Baros", kind="pasar")
+
+    assert results(client.get("/api/assessments/")) == []
+    error_of(client.get(f"/api/assessments/{assessment.pk}/"), 404, "not_found")
+    error_of(client.get(f"/api/assessments/{assessment.pk}/score/"), 404, "not_found")
+    assert results(client.get("/api/entries/")) == []
+    assert results(client.get(f"/api/entries/?assessment={assessment.pk}")) == []
+    error_of(client.get(f"/api/entries/{psr1.pk}/"), 404, "not_found")
+    error_of(patch(client, f"/api/entries/{psr1.pk}/", {"value_year1": "99"}), 404, "not_found")
+    assert results(client.get("/api/titik-pantau/")) == []
+    psr1.refresh_from_db()
+    assert psr1.value_year1 == ""
+
+
+def test_verifier_of_the_province_reads_every_entry_but_cannot_write(client_for, vina, assessment):
+    client = client_for(vina)
+    psr1 = entry(assessment, "PSR", "1")
+
+    assert [a["id"] for a in results(client.get("/api/assessments/"))] == [assessment.pk]
+    assert labels(client.get("/api/entries/")) == ["PDD1", "PDD2", "PSR1", "PSR2"]
+    body = client.get(f"/api/entries/{psr1.pk}/").json()
+    assert body["can_edit"] is False
+    # The service's rule: whoever may not edit an entry is told it does not exist.
+    error_of(patch(client, f"/api/entries/{psr1.pk}/", {"value_year1": "99"}), 404, "not_found")
+    psr1.refresh_from_db()
+    assert psr1.value_year1 == ""
+
+
+def test_national_verifier_reads_everything(client_for, nadia, assessment):
+    client = client_for(nadia)
+
+    assert [a["id"] for a in results(client.get("/api/assessments/"))] == [assessment.pk]
+    assert len(results(client.get("/api/entries/"))) == 4
+
+
+# --- An OPD operator reads and writes only the entries assigned to their OPD ----------------------
+
+
+def test_opd_operator_lists_exactly_the_entries_assigned_to_their_opd(client_for, oscar, assessment, dinkes_serang):
+    client = client_for(oscar)
+
+    assert labels(client.get("/api/entries/")) == ["PSR1", "PSR2"]
+    body = results(client.get("/api/entries/"))
+    assert {e["assigned_opd"]["short_name"] for e in body} == {"Dinkes"}
+    assert all(e["can_edit"] for e in body)
+    assert labels(client.get(f"/api/entries/?assigned_opd={dinkes_serang.pk}&tatanan=psr")) == ["PSR1", "PSR2"]
+    assert labels(client.get("/api/entries/?tatanan=PDD")) == []
+
+
+def test_opd_operator_fills_in_an_assigned_entry(client_for, oscar, assessment):
+    client = client_for(oscar)
+    psr1 = entry(assessment, "PSR", "1")
+
+    response = patch(
+        client,
+        f"/api/entries/{psr1.pk}/",
+        {"value_year1": "12", "value_year2": "14,5", "explanation": "Data Dinkes", "self_score_value": 75},
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["value_year1"] == "12"
+    assert body["value_year2_number"] == 14.5
+    assert body["self_score"]["value"] == 75
+    assert body["status"] == IndicatorEntry.Status.DRAF
+    psr1.refresh_from_db()
+    assert (psr1.value_year1, psr1.value_year1_number, psr1.explanation) == ("12", D(12), "Data Dinkes")
+    assert psr1.self_score == option(psr1, 75)
+    assert psr1.updated_by == oscar
+
+
+def test_opd_operator_gets_404_on_an_entry_of_another_opd(client_for, oscar, assessment):
+    client = client_for(oscar)
+    pdd1 = entry(assessment, "PDD", "1")
+    assert pdd1.assigned_opd.short_name == "Disdik"
+
+    error_of(client.get(f"/api/entries/{pdd1.pk}/"), 404, "not_found")
+    error_of(patch(client, f"/api/entries/{pdd1.pk}/", {"value_year1": "5"}), 404, "not_found")
+    pdd1.refresh_from_db()
+    assert pdd1.value_year1 == ""
+
+
+def test_opd_operator_cannot_reassign_an_entry(client_for, oscar, assessment):
+    psr1 = entry(assessment, "PSR", "1")
+    disdik = Opd.objects.get(short_name="Disdik")
+
+    error = error_of(patch(client_for(oscar), f"/api/entries/{psr1.pk}/", {"assigned_opd": disdik.pk}), 400, "invalid")
+    assert "assigned_opd" in error["fields"]
+    psr1.refresh_from_db()
+    assert psr1.assigned_opd.short_name == "Dinkes"
+
+
+def test_bappeda_reassigns_an_entry_and_the_operator_then_sees_it(client_for, rina, oscar, assessment, dinkes_serang):
+    pdd1 = entry(assessment, "PDD", "1")
+
+    response = patch(client_for(rina), f"/api/entries/{pdd1.pk}/", {"assigned_opd": dinkes_serang.pk})
+    assert response.status_code == 200, response.content
+    assert response.json()["assigned_opd"]["id"] == dinkes_serang.pk
+
+    assert labels(client_for(oscar).get("/api/entries/")) == ["PDD1", "PSR1", "PSR2"]
+
+
+# --- Invalid input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ("option of another indicator", "self_score"),
+        ({"self_score": 999_999}, "self_score"),
+        ({"self_score_value": 60}, "self_score_value"),
+        ({"self_score_value": 101}, "self_score_value"),
+        ({"self_score": "tinggi"}, "self_score"),
+        ({"status": "hilang"}, "status"),
+        ({"provincial_score": None}, "provincial_score"),
+        ({"national_note": "bagus"}, "national_note"),
+        ({"value_year1": "x" * 501}, "value_year1"),
+    ],
+)
+def test_invalid_entry_changes_answer_400_with_fields(client_for, rina, assessment, payload, field):
+    psr1 = entry(assessment, "PSR", "1")
+    if payload == "option of another indicator":
+        payload = {"self_score": option(entry(assessment, "PDD", "1"), 100).pk}
+
+    error = error_of(patch(client_for(rina), f"/api/entries/{psr1.pk}/", payload), 400, "invalid")
+
+    assert list(error["fields"]) == [field]
+    assert error["fields"][field]
+    psr1.refresh_from_db()
+    assert psr1.self_score is None
+    assert psr1.status == IndicatorEntry.Status.KOSONG
+
+
+def test_self_score_by_option_id_and_cleared_with_null(client_for, rina, assessment):
+    client = client_for(rina)
+    psr1 = entry(assessment, "PSR", "1")
+
+    response = patch(client, f"/api/entries/{psr1.pk}/", {"self_score": option(psr1, 50).pk, "status": "selesai"})
+    assert response.json()["self_score"]["value"] == 50
+    assert response.json()["status"] == "selesai"
+    assert patch(client, f"/api/entries/{psr1.pk}/", {"self_score": None}).json()["self_score"] is None
+    psr1.refresh_from_db()
+    assert psr1.self_score is None
+
+
+def test_entries_cannot_be_replaced_or_deleted(client_for, rina, assessment):
+    psr1 = entry(assessment, "PSR", "1")
+    client = client_for(rina)
+
+    error_of(client.put(f"/api/entries/{psr1.pk}/", {}, content_type="application/json"), 405, "method_not_allowed")
+    error_of(client.delete(f"/api/entries/{psr1.pk}/"), 405, "method_not_allowed")
+
+
+# --- Opening an assessment -----------------------------------------------------------------------
+
+
+def test_bappeda_admin_opens_an_assessment(client_for, rina, small_cycle, dinkes_serang):
+    response = open_assessment(client_for(rina))
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assessment = Assessment.objects.get(kabupaten="36.04", cycle=small_cycle)
+    assert body["id"] == assessment.pk
+    assert body["kabupaten"]["code"] == "36.04"
+    assert body["cycle"] == 2030
+    assert [t["code"] for t in body["tatanan"]] == ["PSR", "PDD"]
+    assert body["summary"]["entries"]["total"] == 4
+    assert body["summary"]["entries"]["kosong"] == 4
+    assert body["summary"]["kelembagaan"] == {"total": 1, "self_scored": 0}
+    assert body["can_administer"] is True
+    assert assessment.created_by == rina
+    # Opening again completes it (nothing new) and says so with 200.
+    assert open_assessment(client_for(rina)).status_code == 200
+    assert Assessment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "code"),
+    [
+        ("sari", 404, "not_found"),  # Serang lies outside a kecamatan secretary's scope
+        ("wawan", 404, "not_found"),  # another province
+        ("oscar", 403, "permission_denied"),  # in scope, but not the Bappeda admin
+        ("vina", 403, "permission_denied"),
+    ],
+)
+def test_only_the_bappeda_admin_opens_an_assessment(request, client_for, persona, status, code, small_cycle):
+    error_of(open_assessment(client_for(request.getfixturevalue(persona))), status, code)
+
+    assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"kabupaten": "36.99"}, "kabupaten"),
+        ({"cycle": 1999}, "cycle"),
+        ({"tatanan": ["XYZ"]}, "tatanan"),
+        ({"cycle": "dua ribu"}, "cycle"),
+    ],
+)
+def test_opening_with_invalid_data_answers_400_with_fields(client_for, rina, small_cycle, payload, field):
+    error = error_of(open_assessment(client_for(rina), **payload), 400, "invalid")
+
+    assert list(error["fields"]) == [field]
+    assert not Assessment.objects.exists()
+
+
+def test_a_kecamatan_is_no_kabupaten(client_for, root_user, small_cycle, wilayah):
+    error = error_of(open_assessment(client_for(root_user), kabupaten="36.04.17"), 400, "invalid")
+
+    assert error["fields"]["non_field_errors"]
+
+
+# --- Reading assessments ---------------------------------------------------------------------------
+
+
+def test_assessment_detail_has_a_summary(client_for, rina, assessment, wilayah):
+    set_scores(assessment, {"PSR1": 100, "PDD1": 50})
+    set_odf(assessment, wilayah, total=10, odf=9)
+    psr = entry(assessment, "PSR", "1").indicator.tatanan
+    TitikPantau.objects.create(assessment=assessment, tatanan=psr, name="Pasar Baros", kind="pasar")
+
+    body = client_for(rina).get(f"/api/assessments/{assessment.pk}/").json()
+
+    assert body["summary"] == {
+        "entries": {"total": 4, "kosong": 4, "draf": 0, "selesai": 0, "self_scored": 2, "unassigned": 0},
+        "kelembagaan": {"total": 1, "self_scored": 0},
+        "odf_percent": 90.0,
+        "titik_pantau": 1,
+    }
+
+
+def test_assessments_filtered_by_cycle(client_for, rina, assessment):
+    client = client_for(rina)
+
+    assert len(results(client.get("/api/assessments/?cycle=2030"))) == 1
+    assert results(client.get("/api/assessments/?cycle=2025")) == []
+
+
+# --- Scores --------------------------------------------------------------------------------------
+
+
+def test_score_matches_assessment_score(client_for, vina, assessment, wilayah):
+    # PSR (100 + 75) / 2 = 87.5 %, PDD (100 + 50) / 2 = 75 %: overall 81.25, minimum 75.
+    set_scores(assessment, {"PSR1": 100, "PSR2": 75, "PDD1": 100, "PDD2": 50})
+    set_kelembagaan(assessment, 100)
+    set_odf(assessment, wilayah, total=10, odf=9)
+
+    body = client_for(vina).get(f"/api/assessments/{assessment.pk}/score/").json()
+    expected = assessment_score(assessment=assessment, layer="self")
+
+    assert body["layer"] == "self"
+    assert [(t["code"], D(str(t["percent"]))) for t in body["tatanan"]] == [("PSR", D("87.5")), ("PDD", D(75))]
+    assert [(t["code"], D(str(t["percent"]))) for t in body["tatanan"]] == [
+        (t.code, t.percent) for t in expected.tatanan
+    ]
+    assert D(str(body["overall"])) == expected.overall == D("81.25")
+    assert D(str(body["minimum"])) == expected.minimum == D(75)
+    assert D(str(body["odf"])) == expected.odf == D(90)
+    assert body["kelembagaan_met"] is expected.kelembagaan_met is True
+    assert body["tier"] == expected.tier == "padapa"
+    assert [(o["tier"], o["reached"], o["failures"]) for o in body["outcomes"]] == [
+        (o.tier, o.reached, o.failures) for o in expected.outcomes
+    ]
+    assert [o["tier"] for o in body["failed_outcomes"]] == ["wistara", "wiwerda"]
+    assert body["what_if"]["target_tier"] == expected.what_if.target_tier == "wiwerda"
+    assert [(i["indicator_id"], i["from_value"], i["to_value"]) for i in body["what_if"]["improvements"]] == [
+        (i.indicator_id, i.from_value, i.to_value) for i in expected.what_if.improvements
+    ]
+    assert body["what_if"]["improvements"]
+
+
+def test_score_layers_and_an_unknown_layer(client_for, rina, assessment):
+    set_scores(assessment, {"PSR1": 100})
+    set_scores(assessment, {"PSR1": 50}, layer="provincial_score")
+    client = client_for(rina)
+
+    assert client.get(f"/api/assessments/{assessment.pk}/score/?layer=provincial").json()["tatanan"][0]["percent"] == 25
+    national = client.get(f"/api/assessments/{assessment.pk}/score/?layer=national").json()
+    assert national["overall"] == 0
+    assert national["tier"] is None
+    error = error_of(client.get(f"/api/assessments/{assessment.pk}/score/?layer=bupati"), 400, "invalid")
+    assert list(error["fields"]) == ["layer"]
+
+
+# --- Titik pantau and data requests -----------------------------------------------------------------
+
+
+def test_titik_pantau_are_read_in_scope(client_for, vina, oscar, assessment, wilayah):
+    psr = entry(assessment, "PSR", "1").indicator.tatanan
+    TitikPantau.objects.create(
+        assessment=assessment,
+        tatanan=psr,
+        name="Pasar Baros",
+        kind="pasar",
+        desa=wilayah["desa_carenang"],
+        latitude=D("-6.1"),
+        longitude=D("106.2"),
+    )
+
+    body = results(client_for(vina).get(f"/api/titik-pantau/?assessment={assessment.pk}&kind=pasar"))
+    assert [(p["name"], p["tatanan"]["code"], p["desa"]["code"], p["latitude"]) for p in body] == [
+        ("Pasar Baros", "PSR", "36.04.17.2001", -6.1)
+    ]
+    assert len(results(client_for(oscar).get("/api/titik-pantau/?tatanan=psr"))) == 1
+
+
+def test_data_requests_for_bappeda_and_the_opds_operators_only(
+    client_for, rina, oscar, vina, assessment, dinkes_serang
+):
+    disdik = Opd.objects.get(short_name="Disdik")
+    for opd in (dinkes_serang, disdik):
+        DataRequest.objects.create(assessment=assessment, opd=opd, deadline="2030-01-31", created_by=rina)
+
+    def opds(user):
+        return sorted(r["opd"]["short_name"] for r in results(client_for(user).get("/api/data-requests/")))
+
+    assert opds(rina) == ["Dinkes", "Disdik"]
+    assert opds(oscar) == ["Dinkes"]
+    assert opds(vina) == []
