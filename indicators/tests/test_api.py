@@ -10,6 +10,7 @@ import pytest
 from accounts.models import Opd
 from indicators.models import Assessment, DataRequest, IndicatorEntry, TitikPantau
 from indicators.scoring import assessment_score
+from indicators.services import ENTRY_FIELDS
 
 from .conftest import entry, option, set_kelembagaan, set_odf, set_scores
 
@@ -378,3 +379,17 @@ def test_data_requests_for_bappeda_and_the_opds_operators_only(
     assert opds(rina) == ["Dinkes", "Disdik"]
     assert opds(oscar) == ["Dinkes"]
     assert opds(vina) == []
+
+
+def test_evidence_link_is_writable_exactly_when_the_service_accepts_it(client_for, rina, assessment):
+    # The API offers the fields of indicator_entry_update (ENTRY_FIELDS), so the rule is written once.
+    psr1 = entry(assessment, "PSR", "1")
+    response = patch(client_for(rina), f"/api/entries/{psr1.pk}/", {"evidence_link": "https://drive.example/psr1"})
+
+    psr1.refresh_from_db()
+    if "evidence_link" in ENTRY_FIELDS:
+        assert response.status_code == 200, response.content
+        assert psr1.evidence_link == "https://drive.example/psr1"
+    else:
+        assert list(error_of(response, 400, "invalid")["fields"]) == ["evidence_link"]
+        assert psr1.evidence_link == ""
