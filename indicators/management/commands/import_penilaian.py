@@ -1,0 +1,65 @@
+"""``manage.py import_penilaian FILE --kabupaten 36.04 --cycle 2025 [--user rina] [--dry-run]``:
+read a filled self-assessment workbook back into the assessment.
+
+The writes go through the same services as the upload page, on behalf of ``--user`` (a Bappeda
+admin of the kabupaten or a superuser); without it, the first active superuser, since whoever
+runs manage.py already holds the keys. Prints the notes and every row that was not read, and
+exits non-zero when nothing was imported.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+from accounts.models import User
+from indicators.excel import assessment_import
+from tatanan.importer import Status
+
+from .export_penilaian import assessment_of
+
+
+class Command(BaseCommand):
+    help = "Impor berkas penilaian mandiri (.xlsx) yang sudah diisi ke penilaian sebuah kabupaten/kota."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="Berkas .xlsx penilaian mandiri")
+        parser.add_argument("--kabupaten", required=True, help="Kode Kemendagri kabupaten/kota, mis. 36.04")
+        parser.add_argument("--cycle", type=int, required=True, help="Tahun penghargaan siklus, mis. 2025")
+        parser.add_argument("--user", help="Nama pengguna yang tercatat sebagai pengubah (admin Bappeda)")
+        parser.add_argument("--dry-run", action="store_true", help="Periksa dan laporkan tanpa menyimpan")
+        parser.add_argument("--rows", action="store_true", help="Tampilkan semua baris, bukan hanya yang bermasalah")
+
+    def handle(self, *args, path, kabupaten, cycle, user, dry_run, rows, **options):
+        assessment = assessment_of(kabupaten, cycle)
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"Berkas {path} tidak ditemukan.")
+        if user:
+            actor = User.objects.filter(username=user, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"Pengguna {user} tidak ada atau tidak aktif.")
+        else:
+            actor = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+            if actor is None:
+                raise CommandError("Tidak ada superuser aktif; sebutkan --user.")
+
+        try:
+            report = assessment_import(assessment=assessment, file=file, actor=actor, dry_run=dry_run)
+        except Http404:
+            raise CommandError(f"{actor.username} bukan admin Bappeda {kabupaten}.") from None
+
+        for note in report.notes:
+            self.stdout.write(f"  · {note}")
+        for row in report.rows:
+            if rows or row.status in (Status.ERROR, Status.SKIPPED):
+                line = f"  [{row.status_label}] {row.sheet} baris {row.row_label}: {row.subject}"
+                if row.message:
+                    line += f" — {row.message}"
+                self.stdout.write(self.style.ERROR(line) if row.status == Status.ERROR else line)
+        for problem in report.problems:
+            self.stderr.write(self.style.ERROR(f"  ✗ {problem}"))
+        if report.imported or (dry_run and report.ok):
+            self.stdout.write(self.style.SUCCESS(report.summary()))
+            return
+        raise CommandError(report.summary())
