@@ -1,0 +1,207 @@
+"""Data requests to OPDs, the OPD operator's to-do list and Bappeda's readiness dashboard.
+
+Bappeda pages go through ``assessment_administered_by``: for anyone but the Bappeda admin of
+the kabupaten (and superusers) they do not exist (404). Writes go through the services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from .forms_requests import DataRequestAssignForm
+from .models import IndicatorEntry
+from .scoring import assessment_score
+from .selectors import assessment_for, entries_of, entry_for
+from .selectors_requests import (
+    assessment_administered_by,
+    data_request_for,
+    opds_of,
+    request_progress,
+    today,
+    todo_for_operator,
+)
+from .services import indicator_entry_update
+from .services_requests import data_request_assign, data_request_remind, data_requests_remind_overdue
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _entries_by_tatanan(entries):
+    """[(tatanan, [entries])] in catalogue order, for the grouped checkboxes."""
+    groups: list = []
+    for entry in entries:
+        tatanan = entry.indicator.tatanan
+        if not groups or groups[-1][0].pk != tatanan.pk:
+            groups.append((tatanan, []))
+        groups[-1][1].append(entry)
+    return groups
+
+
+@login_required
+def request_assign(request, pk):
+    assessment = assessment_administered_by(request.user, pk)
+    initial = {}
+    requests = {r.opd_id: r for r in assessment.data_requests.all()}
+    chosen_opd = request.GET.get("opd", "")
+    if chosen_opd.isdigit():
+        # The per-OPD form: this OPD's entries ticked, its deadline filled, and what is
+        # unticked on saving is taken away from it.
+        opd_id = int(chosen_opd)
+        initial = {
+            "opd": opd_id,
+            "entries": list(assessment.indicator_entries.filter(assigned_opd_id=opd_id).values_list("pk", flat=True)),
+            "replace": True,
+        }
+        if opd_id in requests:
+            initial["deadline"] = requests[opd_id].deadline
+            initial["message"] = requests[opd_id].message
+    form = DataRequestAssignForm(request.POST or None, initial=initial, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            data_request = data_request_assign(
+                assessment=assessment,
+                opd=data["opd"],
+                entries=list(data["entries"]),
+                deadline=data["deadline"],
+                message=data["message"],
+                replace=data["replace"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s indikator diminta dari %(opd)s, tenggat %(date)s.",
+                    "%(count)s indikator diminta dari %(opd)s, tenggat %(date)s.",
+                    len(data["entries"]),
+                )
+                % {
+                    "count": len(data["entries"]),
+                    "opd": data_request.opd.short_name,
+                    "date": data_request.deadline.strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect("indicators:request_outstanding", pk=assessment.pk)
+    if form.is_bound:
+        ticked = {str(v) for v in form.data.getlist("entries")}
+    else:
+        ticked = {str(v) for v in initial.get("entries", [])}
+    entries = list(entries_of(assessment))
+    return render(
+        request,
+        "indicators/requests/assign.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "groups": _entries_by_tatanan(entries),
+            "ticked": ticked,
+            "opds": opds_of(assessment),
+            "chosen_opd": chosen_opd,
+            "replace": bool(initial.get("replace")) or (form.is_bound and form.data.get("replace") in ("True", "on")),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+def request_outstanding(request, pk):
+    assessment = assessment_administered_by(request.user, pk)
+    return render(
+        request,
+        "indicators/requests/outstanding.html",
+        {"assessment": assessment, "progress": request_progress(assessment)},
+    )
+
+
+@login_required
+@require_POST
+def request_remind(request, pk, opd_pk):
+    assessment = assessment_administered_by(request.user, pk)
+    data_request = data_request_for(request.user, assessment=assessment, opd_id=opd_pk)
+    data_request_remind(data_request=data_request, actor=request.user, base_url=request.build_absolute_uri("/"))
+    messages.success(
+        request, _("Pengingat untuk operator %(opd)s sedang dikirim.") % {"opd": data_request.opd.short_name}
+    )
+    return redirect("indicators:request_outstanding", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def request_remind_overdue(request, pk):
+    assessment = assessment_administered_by(request.user, pk)
+    reminded = data_requests_remind_overdue(
+        assessment=assessment, actor=request.user, base_url=request.build_absolute_uri("/")
+    )
+    if reminded:
+        messages.success(
+            request,
+            _("Pengingat sedang dikirim ke operator %(opds)s.")
+            % {"opds": ", ".join(r.opd.short_name for r in reminded)},
+        )
+    else:
+        messages.info(request, _("Tidak ada OPD yang terlambat."))
+    return redirect("indicators:request_outstanding", pk=assessment.pk)
+
+
+@login_required
+def todo(request):
+    groups = todo_for_operator(request.user)
+    return render(request, "indicators/requests/todo.html", {"groups": groups, "today": today()})
+
+
+@login_required
+@require_POST
+def entry_mark_done(request, pk, entry_pk):
+    """An OPD operator returns an entry: its status becomes ``selesai``."""
+    assessment = assessment_for(request.user, pk)
+    entry = entry_for(request.user, assessment=assessment, pk=entry_pk)
+    indicator_entry_update(entry=entry, actor=request.user, status=IndicatorEntry.Status.SELESAI)
+    messages.success(request, _("%(indicator)s ditandai selesai.") % {"indicator": entry.indicator})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "indicators:todo"
+    return redirect(target)
+
+
+def _chart_data(assessment, score) -> dict:
+    """What readiness-chart.js draws: one bar per tatanan, and the tiers' minimum scores as lines."""
+    rules = assessment.cycle.tier_rules.exclude(score_min=None).order_by("rank")
+    return {
+        "labels": [f"{t.code} – {t.name}" for t in score.tatanan],
+        "codes": [t.code for t in score.tatanan],
+        "percents": [float(t.percent) for t in score.tatanan],
+        "thresholds": [{"label": str(r.get_tier_display()), "value": float(r.score_min)} for r in rules],
+    }
+
+
+@login_required
+def assessment_dashboard(request, pk):
+    assessment = assessment_administered_by(request.user, pk)
+    score = assessment_score(assessment=assessment)
+    reached_rank = next((o.rank for o in score.outcomes if o.tier == score.tier), 0)
+    above = sorted((o for o in score.outcomes if o.rank > reached_rank), key=lambda o: o.rank)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {
+            "assessment": assessment,
+            "score": score,
+            "next_tier": above[0] if above else None,
+            "chart": _chart_data(assessment, score),
+            "progress": request_progress(assessment),
+        },
+    )
