@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Opd, Role, RoleAssignment
 from accounts.selectors import region_label, role_assignments_of, users_manageable_by
+from indicators.models import Assessment, IndicatorEntry
+from indicators.selectors_requests import open_assessments_q
 from regions.models import Region
 
 # The roles a Bappeda admin hands out inside the kabupaten, in the order the card lists them.
@@ -122,6 +124,7 @@ def _bappeda_card(card: Card, region: Region) -> None:
         (_("Kelola OPD"), reverse("accounts:opd_list")),
         (_("Lihat wilayah"), reverse("regions:detail", args=[region.code])),
     ]
+    _assessment_links(card, region)
     if not opd_count:
         card.next_steps.append(
             _("Daftarkan OPD kabupaten/kota Anda (Dinkes, DLH, PUPR, …) agar operatornya dapat diberi akun.")
@@ -136,6 +139,36 @@ def _bappeda_card(card: Card, region: Region) -> None:
         )
 
 
+def _assessment_links(card: Card, region: Region) -> None:
+    """The readiness dashboard and the data requests of the kabupaten's open assessments."""
+    for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten=region).select_related("cycle"):
+        year = assessment.cycle.award_year
+        card.links.append(
+            (
+                _("Dasbor penilaian %(year)s") % {"year": year},
+                reverse("indicators:assessment_dashboard", args=[assessment.pk]),
+            )
+        )
+        card.links.append(
+            (
+                _("Permintaan data %(year)s") % {"year": year},
+                reverse("indicators:request_outstanding", args=[assessment.pk]),
+            )
+        )
+
+
+def _opd_todo(card: Card, assignment: RoleAssignment) -> None:
+    """What the OPD still owes Bappeda in open assessments, with the way to the to-do list.
+
+    The count appears once the OPD has been asked for something."""
+    counts = IndicatorEntry.objects.filter(open_assessments_q("assessment__"), assigned_opd=assignment.opd).aggregate(
+        assigned=Count("pk"), pending=Count("pk", filter=~Q(status=IndicatorEntry.Status.SELESAI))
+    )
+    if counts["assigned"]:
+        card.stats.append(Stat(_("Indikator belum selesai"), counts["pending"], reverse("indicators:todo")))
+    card.links.append((_("Daftar tugas"), reverse("indicators:todo")))
+
+
 def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) -> None:
     opd, region = assignment.opd, assignment.region
     if opd is None:
@@ -144,6 +177,7 @@ def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) 
     card.subtitle = _place(region, names)
     colleagues = RoleAssignment.objects.filter(role=Role.OPD_OPERATOR, opd=opd).values("user").distinct().count()
     card.stats = [Stat(_("Singkatan"), opd.short_name), Stat(_("Operator di OPD ini"), colleagues)]
+    _opd_todo(card, assignment)
     card.next_steps.append(
         _("Pengisian nilai indikator dan unggah bukti dukung untuk %(opd)s akan tersedia di sini.")
         % {"opd": opd.short_name}
