@@ -339,8 +339,12 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
     score_field = LAYERS[layer]
-    entries = assessment.indicator_entries.select_related("indicator__tatanan", score_field).prefetch_related(
-        "indicator__scale_options"
+    # A kabupaten's own (local) indicators are filled in beside the official ones but never
+    # count towards the official tatanan % or the tier.
+    entries = (
+        assessment.indicator_entries.filter(indicator__is_local=False)
+        .select_related("indicator__tatanan", score_field)
+        .prefetch_related("indicator__scale_options")
     )
     entries = sorted(entries, key=lambda e: (e.indicator.tatanan.number, e.indicator.order, e.indicator_id))
     scores = []

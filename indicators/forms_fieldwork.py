@@ -1,0 +1,126 @@
+"""Forms of the field-work pages. They only parse input; the rules are in ``services_fieldwork``."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+from tatanan.models import ScaleOption, Tatanan
+
+from .models import TitikPantau
+from .services_fieldwork import desa_of
+
+
+class TitikPantauForm(forms.Form):
+    tatanan = forms.ModelChoiceField(label=_("Tatanan"), queryset=Tatanan.objects.none(), empty_label=None)
+    name = forms.CharField(label=_("Nama"), max_length=200)
+    kind = forms.ChoiceField(label=_("Jenis"), choices=TitikPantau.Kind.choices)
+    # A select of the kabupaten's desa grouped by kecamatan; any code is accepted here and checked
+    # by the service, so that a desa from elsewhere gets the service's clear message.
+    desa = forms.CharField(label=_("Desa/kelurahan"), required=False, widget=forms.Select)
+    address = forms.CharField(label=_("Alamat"), max_length=300, required=False)
+    latitude = forms.DecimalField(
+        label=_("Lintang"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("Derajat desimal, mis. -6.120000 (selatan khatulistiwa bernilai negatif)."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Bujur"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("Derajat desimal, mis. 106.150000."),
+    )
+    description = forms.CharField(label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tatanan"].queryset = assessment.tatanan.order_by("number")
+        desa = (
+            Region.objects.filter(code__startswith=assessment.kabupaten_id + ".", level=Region.Level.DESA)
+            .select_related("parent")
+            .order_by("code")
+        )
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for d in desa:
+            groups.setdefault(f"{d.parent.get_kind_display()} {d.parent.name}", []).append(
+                (d.code, f"{d.name} ({d.code})")
+            )
+        self.fields["desa"].widget.choices = [("", "—")] + list(groups.items())
+        self.helper = FormHelper()
+        self.helper.form_id = "titik-pantau-form"
+        self.helper.add_input(Submit("submit", _("Simpan"), css_class="btn-success"))
+
+
+class OdfCountsForm(forms.Form):
+    desa_total = forms.IntegerField(label=_("Jumlah desa/kelurahan"), min_value=0)
+    desa_odf = forms.IntegerField(label=_("Jumlah desa/kelurahan sudah deklarasi Stop BABS"), min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "odf-counts-form"
+        self.helper.add_input(Submit("save_counts", _("Simpan jumlah"), css_class="btn-success"))
+
+
+class OdfChecklistForm(forms.Form):
+    odf_desa = forms.MultipleChoiceField(
+        label=_("Desa/kelurahan yang sudah deklarasi Stop BABS"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, kecamatan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["odf_desa"].choices = [(d.code, f"{d.get_kind_display()} {d.name}") for d in desa_of(kecamatan)]
+        self.helper = FormHelper()
+        self.helper.form_id = "odf-checklist-form"
+        self.helper.add_input(Submit("save_checklist", _("Simpan daftar desa"), css_class="btn-success"))
+
+
+class ScaleOptionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.value} – {obj.description}"
+
+
+class KelembagaanEntryForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    self_score = ScaleOptionChoiceField(
+        label=_("Nilai mandiri"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("Nilai harus salah satu opsi skala butir ini.")},
+    )
+    note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, entries: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        entry_pk = self.initial.get("entry") or self.data.get(self.add_prefix("entry"))
+        entry = entries.get(int(entry_pk)) if str(entry_pk or "").isdigit() else None
+        self.kelembagaan_entry = entry
+        self.fields["self_score"].queryset = entry.item.scale_options.all() if entry else ScaleOption.objects.none()
+
+    def clean_entry(self):
+        if self.kelembagaan_entry is None:
+            raise forms.ValidationError(_("Butir kelembagaan tidak dikenal."))
+        return self.cleaned_data["entry"]
+
+
+KelembagaanFormSet = forms.formset_factory(KelembagaanEntryForm, extra=0)
+
+
+class TatananChoiceForm(forms.Form):
+    tatanan = forms.ModelMultipleChoiceField(
+        label=_("Tatanan yang dinilai"), queryset=Tatanan.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tatanan"].queryset = Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id).order_by("number")
+        self.fields["tatanan"].error_messages["required"] = _("Pilih sedikitnya satu tatanan.")
+        self.helper = FormHelper()
+        self.helper.form_id = "tatanan-choice-form"
+        self.helper.add_input(Submit("submit", _("Simpan pilihan tatanan"), css_class="btn-success"))
