@@ -511,6 +511,19 @@ class TestLocalIndicators:
         assert not Indicator.objects.filter(pk=indicator.pk).exists()
         assert not IndicatorEntry.objects.filter(pk=local_entry.pk).exists()
 
+    def test_a_scale_in_use_is_not_replaced(self, client_for, rina, assessment, sekolah):
+        local = local_indicator_add(
+            assessment=assessment, actor=rina, tatanan=sekolah, number="L1", name="IKS", scale_text="100 = a\n0 = b"
+        )
+        local.self_score = local.indicator.scale_options.get(value=100)
+        local.save()
+        response = client_for(rina).post(
+            url(assessment, f"indikator-lokal/{local.indicator.pk}/"),
+            local_data(sekolah, name="IKS", scale_text="100 = baru"),
+        )
+        assert "Skala tidak dapat diganti" in response.content.decode()
+        assert local.indicator.scale_options.count() == 2
+
     def test_only_the_bappeda_admin(self, client_for, oscar, vina, sari, wawan, assessment, sekolah):
         for user in (oscar, vina, sari, wawan):
             client = client_for(user)
