@@ -17,6 +17,7 @@ written through ``indicator_entry_update`` so the write rule lives in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 import logging
@@ -45,6 +46,7 @@ from tatanan.importer import (
     Status,
     _blank,
     _filename,
+    _is_column_numbering,
     _open_workbook,
     _scale_number,
     _sort_rows,
@@ -238,7 +240,7 @@ def _indicator_sheet(wb, *, assessment, tatanan: Tatanan, entries: list[Indicato
             f"{n}. Nilai {o.value} jika {o.description}" for n, o in enumerate(indicator.scale_options.all(), start=1)
         )
         values = [
-            indicator.number,
+            int(indicator.number) if indicator.number.isdigit() else indicator.number,
             name,
             indicator.definisi_operasional,
             indicator.sumber_data,
@@ -358,6 +360,26 @@ def self_header_key(value, *, data_years: list[int]) -> str | None:
         if years[0] == data_years[-1]:
             return "value_year2"
     return None
+
+
+def _extend_header(grid: Grid, header: Header, data_years: list[int]) -> Header:
+    """Take in a second header row the catalogue importer leaves as data ("DATA TAHUN" over
+    "2023 | 2024"): a row right below the header whose every cell names a column."""
+    below = header.row + 1
+    cells = [(col, value) for col, value in enumerate(grid.row_values(below), start=1) if not _blank(value)]
+    if not cells or _is_column_numbering(value for _col, value in cells):
+        return header
+
+    def names_a_column(col, value) -> bool:
+        joined = f"{one_line(grid.filled(header.row, col))} {one_line(value)}"
+        return bool(self_header_key(joined, data_years=data_years) or header_key(value) or header_key(joined))
+
+    if not all(names_a_column(col, value) for col, value in cells):
+        return header
+    data_start = below + 1
+    if _is_column_numbering(grid.row_values(data_start)):
+        data_start += 1
+    return dataclasses.replace(header, row=below, data_start=data_start)
 
 
 def _columns(grid: Grid, header: Header, data_years: list[int]) -> tuple[dict[str, int], list[str]]:
@@ -709,6 +731,7 @@ def _read_sheets(workbook, assessment: Assessment, report: ImportReport) -> list
             )
             continue
         seen[key] = grid.title
+        header = _extend_header(grid, header, cycle.data_years)
         columns, unknown = _columns(grid, header, cycle.data_years)
         what = _("kelembagaan") if tatanan is None else f"{tatanan.code} – {tatanan.name}"
         report.notes.append(

@@ -376,3 +376,52 @@ def test_round_trip_on_the_real_2025_instrument(rina, wilayah):
     again = assessment_import(assessment=assessment, file=io.BytesIO(data), actor=rina)
     assert again.count(Status.UPDATED) == 0
     assert again.count(Status.UNCHANGED) == total
+
+
+def test_a_2023_style_workbook_with_two_header_rows_and_options_on_sub_rows(assessment, rina):
+    """Options on their own rows (KATEGORI | SKALA) and PENILAIAN MANDIRI / VERIFIKASI PROVINSI
+    over NILAI | LINK and NILAI | CATATAN, as the 2023 workbooks were laid out."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Pasar"
+    ws["A1"] = "INSTRUMEN PENILAIAN KABUPATEN/KOTA SEHAT"
+    ws["A2"] = "TATANAN PASAR SEHAT"
+    ws.append([])
+    ws.append(["NO", "INDIKATOR", "KATEGORI", "SKALA", "PENILAIAN MANDIRI", None, "VERIFIKASI PROVINSI", None])
+    ws.append([None, None, None, None, "Nilai", "Link Bukti Dukung", "Nilai", "Catatan"])
+    ws.merge_cells("E4:F4")
+    ws.merge_cells("G4:H4")
+    ws.append([1, "Indikator P1", "Jika …", 100, 75, "https://bukti.example.id/p1", 50, "kurang"])
+    ws.append([None, None, "Jika …", 75])
+    ws.append([None, None, "Jika …", 0])
+    ws.merge_cells("A6:A8")
+    ws.merge_cells("E6:E8")
+    ws.append([2, "Indikator P2", "Jika …", 100])
+    ws.append([None, None, "Jika …", 0, 0])
+
+    report = assessment_import(assessment=assessment, file=save(wb), actor=rina)
+    assert report.imported, (report.problems, report.error_rows)
+    assert [(r.subject, r.row_label) for r in report.rows if r.status == Status.UPDATED] == [
+        ("PSR 1. Indikator P1", "6–8"),
+        ("PSR 2. Indikator P2", "9–10"),
+    ]
+    p1, p2 = entry(assessment, "PSR", "1"), entry(assessment, "PSR", "2")
+    assert (p1.self_score.value, p1.evidence_link, p1.provincial_score) == (75, "https://bukti.example.id/p1", None)
+    assert p2.self_score.value == 0
+    assert any("tidak ada" in note and "penjelasan" in note for note in report.notes)
+
+
+def test_data_years_under_a_shared_header(assessment, rina):
+    """DATA TAHUN over 2028 | 2029 on the row below, columns in another order than ours."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tatanan Pendidikan"
+    ws.append(["No", "Indikator", "Skala/Kategori Penilaian", "Data Tahun", None, "Nilai Mandiri", "Target"])
+    ws.append([None, None, None, "2029", "2028", None, None])
+    ws.merge_cells("D1:E1")
+    ws.append(["1", "Indikator S1", "1. Nilai 100 jika …", "14", "12", 50, "15"])
+
+    report = assessment_import(assessment=assessment, file=save(wb), actor=rina)
+    assert report.imported, (report.problems, report.error_rows)
+    s1 = entry(assessment, "PDD", "1")
+    assert (s1.value_year1, s1.value_year2, s1.target, s1.self_score.value) == ("12", "14", "15", 50)
