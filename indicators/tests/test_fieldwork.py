@@ -511,6 +511,15 @@ class TestLocalIndicators:
         assert not Indicator.objects.filter(pk=indicator.pk).exists()
         assert not IndicatorEntry.objects.filter(pk=local_entry.pk).exists()
 
+    def test_the_catalogue_refuses_to_delete_one_an_assessment_holds(self, client_for, rina, assessment, sekolah):
+        local = local_indicator_add(assessment=assessment, actor=rina, tatanan=sekolah, number="L1", name="IKS")
+        client = client_for(rina)
+        page = client.get(url(assessment, "indikator-lokal/")).content.decode()
+        assert f'href="/tatanan/lokal/{assessment.cycle.award_year}/"' in page
+        response = client.post(f"/tatanan/lokal/{assessment.cycle.award_year}/{local.indicator.pk}/hapus/", follow=True)
+        assert any("masih dipakai dalam penilaian" in m for m in messages_of(response))
+        assert Indicator.objects.filter(pk=local.indicator.pk).exists()
+
     def test_a_scale_in_use_is_not_replaced(self, client_for, rina, assessment, sekolah):
         local = local_indicator_add(
             assessment=assessment, actor=rina, tatanan=sekolah, number="L1", name="IKS", scale_text="100 = a\n0 = b"
