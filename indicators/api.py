@@ -1,9 +1,9 @@
 """The assessment API: assessments (open, read, score), their indicator entries (read, fill in),
-titik pantau and data requests (read).
+titik pantau (read, and write for the Bappeda admin) and data requests (read).
 
 Every queryset starts from a scoped selector (``indicators.selectors``, ``accounts.selectors``),
 so an object outside the caller's scope answers 404. Writes call the same services as the web
-pages (``assessment_open``, ``indicator_entry_update``); the services' ``Http404``,
+pages (``assessment_open``, ``indicator_entry_update``, the titik pantau services); the services' ``Http404``,
 ``PermissionDenied`` and ``ValidationError`` come out in the one error shape of
 ``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule, e.g. opening an
 assessment: outside the caller's scope the kabupaten does not exist (404), inside it anybody but
@@ -11,6 +11,7 @@ its Bappeda admin (or a superuser) is refused (403).
 """
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -44,8 +45,10 @@ from .serializers import (
     EntryUpdateSerializer,
     ScoreQuerySerializer,
     TitikPantauSerializer,
+    TitikPantauWriteSerializer,
 )
 from .services import assessment_open, indicator_entry_update
+from .services_fieldwork import titik_pantau_create, titik_pantau_delete, titik_pantau_update
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
@@ -260,16 +263,82 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         summary="One titik pantau", responses={200: TitikPantauSerializer, 404: NOT_FOUND}, tags=["assessments"]
     ),
 )
-class TitikPantauViewSet(viewsets.ReadOnlyModelViewSet):
+class TitikPantauViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Everyone who reads an assessment reads its titik pantau (field verifiers need them); the
+    writes are the fieldwork services', for the Bappeda admin of the kabupaten/kota."""
+
     serializer_class = TitikPantauSerializer
     filterset_class = TitikPantauFilter
 
     def get_queryset(self):
         return (
             TitikPantau.objects.filter(assessment__in=assessments_visible_to(self.request.user))
-            .select_related("tatanan", "desa")
+            .select_related("assessment__cycle", "assessment__kabupaten", "tatanan", "desa")
             .order_by("assessment_id", "tatanan__number", "name", "id")
         )
+
+    @staticmethod
+    def _service_fields(assessment, data: dict) -> dict:
+        fields = dict(data)
+        if "tatanan" in fields:
+            # An unknown code goes to the service as None: the service words the error.
+            fields["tatanan"] = Tatanan.objects.filter(
+                tatanan_set=assessment.cycle.tatanan_set_id, code=fields["tatanan"].strip().upper()
+            ).first()
+        if fields.get("desa"):
+            # Resolved here: the service reads an unknown code as "no desa", which would drop it silently.
+            desa = region_list().filter(code=fields["desa"].strip()).first()
+            if desa is None:
+                raise ValidationError({"desa": [_("Kode wilayah tidak dikenal.")]})
+            fields["desa"] = desa
+        elif "desa" in fields:
+            fields["desa"] = None
+        return fields
+
+    @extend_schema(
+        summary="Add a titik pantau (Bappeda admin of the kabupaten/kota)",
+        description="Calls `titik_pantau_create`. Outside the caller's scope 404; in scope, other roles 403.",
+        request=TitikPantauWriteSerializer,
+        responses={201: TitikPantauSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def create(self, request, *args, **kwargs):
+        params = TitikPantauWriteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        fields = dict(params.validated_data)
+        assessment = assessments_visible_to(request.user).filter(pk=fields.pop("assessment")).first()
+        if assessment is None:
+            raise Http404
+        point = titik_pantau_create(
+            assessment=assessment, actor=request.user, **self._service_fields(assessment, fields)
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=point.pk)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a titik pantau (Bappeda admin of the kabupaten/kota)",
+        description="Calls `titik_pantau_update` with the fields sent; the assessment cannot change.",
+        request=TitikPantauWriteSerializer,
+        responses={200: TitikPantauSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def partial_update(self, request, *args, **kwargs):
+        point = self.get_object()
+        params = TitikPantauWriteSerializer(data=request.data, partial=True)
+        params.is_valid(raise_exception=True)
+        fields = self._service_fields(point.assessment, params.validated_data)
+        titik_pantau_update(titik_pantau=point, actor=request.user, **fields)
+        return Response(self.get_serializer(self.get_queryset().get(pk=point.pk)).data)
+
+    @extend_schema(
+        summary="Delete a titik pantau (Bappeda admin of the kabupaten/kota)",
+        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def destroy(self, request, *args, **kwargs):
+        titik_pantau_delete(titik_pantau=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema_view(

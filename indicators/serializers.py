@@ -146,6 +146,18 @@ class AssessmentScoreSerializer(serializers.Serializer):
     )
 
 
+class _RefusesOtherKeys:
+    """Refuse keys the serializer does not take (400) instead of silently dropping them."""
+
+    def validate(self, attrs):
+        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("Kolom ini tidak dapat diubah di sini.")] for name in sorted(unknown)}
+            )
+        return attrs
+
+
 # --- Entries ------------------------------------------------------------------------------------
 
 
@@ -202,7 +214,7 @@ class EntrySerializer(serializers.ModelSerializer):
         return can_edit_entry(self.context["request"].user, entry)
 
 
-class EntryUpdateSerializer(serializers.Serializer):
+class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
     """What ``PATCH /api/entries/<id>/`` takes. Only the fields sent are changed.
 
     The fields are those the service ``indicator_entry_update`` accepts (its ``ENTRY_FIELDS``);
@@ -239,11 +251,7 @@ class EntryUpdateSerializer(serializers.Serializer):
         return {name: field for name, field in super().get_fields().items() if name in accepted}
 
     def validate(self, attrs):
-        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("Kolom ini tidak dapat diubah di sini.")] for name in sorted(unknown)}
-            )
+        attrs = super().validate(attrs)
         if "self_score" in attrs and "self_score_value" in attrs:
             raise serializers.ValidationError(
                 {"self_score_value": [_("Kirim self_score atau self_score_value, tidak keduanya.")]}
@@ -306,3 +314,26 @@ class DataRequestSerializer(serializers.ModelSerializer):
             "reminder_count",
         ]
         read_only_fields = fields
+
+
+class TitikPantauWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``POST``/``PATCH /api/titik-pantau/`` take; the fieldwork services check the values
+    (tatanan assessed, kind known, desa in the kabupaten/kota, coordinates in range and paired)."""
+
+    assessment = serializers.IntegerField(help_text="Id of the assessment (on create only).")
+    tatanan = serializers.CharField(max_length=10, help_text="Code of one of the assessed tatanan, e.g. PSR.")
+    name = serializers.CharField(max_length=200)
+    kind = serializers.CharField(max_length=20, help_text="One of: " + ", ".join(TitikPantau.Kind.values) + ".")
+    desa = serializers.CharField(
+        max_length=13, allow_blank=True, allow_null=True, required=False, help_text="Code of a desa/kelurahan."
+    )
+    address = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, required=False)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True, required=False)
+    description = serializers.CharField(allow_blank=True, required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.partial:
+            del fields["assessment"]  # a point stays with its assessment
+        return fields

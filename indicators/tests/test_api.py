@@ -393,3 +393,62 @@ def test_evidence_link_is_writable_exactly_when_the_service_accepts_it(client_fo
     else:
         assert list(error_of(response, 400, "invalid")["fields"]) == ["evidence_link"]
         assert psr1.evidence_link == ""
+
+
+# --- Titik pantau writes (the fieldwork services) ---------------------------------------------------
+
+
+def add_point(client, assessment, **data):
+    payload = {"assessment": assessment.pk, "tatanan": "psr", "name": "Pasar Baros", "kind": "pasar", **data}
+    return client.post("/api/titik-pantau/", payload, content_type="application/json")
+
+
+def test_bappeda_admin_adds_changes_and_deletes_a_titik_pantau(client_for, rina, assessment, wilayah):
+    client = client_for(rina)
+
+    response = add_point(client, assessment, desa="36.04.17.2001", latitude="-6.100000", longitude="106.200000")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["tatanan"]["code"], body["desa"]["code"], body["kind_label"]) == ("PSR", "36.04.17.2001", "Pasar")
+    point = TitikPantau.objects.get(pk=body["id"])
+    assert point.created_by == rina
+
+    response = patch(client, f"/api/titik-pantau/{point.pk}/", {"name": "Pasar Induk Baros", "desa": ""})
+    assert response.status_code == 200, response.content
+    point.refresh_from_db()
+    assert (point.name, point.desa) == ("Pasar Induk Baros", None)
+
+    assert client.delete(f"/api/titik-pantau/{point.pk}/").status_code == 204
+    assert not TitikPantau.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"tatanan": "KSM"}, "tatanan"),  # not assessed
+        ({"kind": "mall"}, "kind"),
+        ({"desa": "36.04.17"}, "desa"),  # a kecamatan
+        ({"desa": "32.01"}, "desa"),  # outside the kabupaten
+        ({"desa": "36.04.99.9999"}, "desa"),  # unknown
+        ({"latitude": "-6.1"}, "longitude"),  # coordinates come in pairs
+        ({"name": ""}, "name"),
+        ({"created_by": 1}, "created_by"),
+    ],
+)
+def test_invalid_titik_pantau_answers_400_with_fields(client_for, rina, assessment, wilayah, data, field):
+    error = error_of(add_point(client_for(rina), assessment, **data), 400, "invalid")
+
+    assert field in error["fields"]
+    assert not TitikPantau.objects.exists()
+
+
+def test_only_the_bappeda_admin_writes_titik_pantau(client_for, oscar, vina, wawan, assessment):
+    psr = entry(assessment, "PSR", "1").indicator.tatanan
+    point = TitikPantau.objects.create(assessment=assessment, tatanan=psr, name="Pasar Baros", kind="pasar")
+
+    error_of(add_point(client_for(oscar), assessment), 403, "permission_denied")
+    error_of(patch(client_for(vina), f"/api/titik-pantau/{point.pk}/", {"name": "X"}), 403, "permission_denied")
+    error_of(client_for(vina).delete(f"/api/titik-pantau/{point.pk}/"), 403, "permission_denied")
+    error_of(add_point(client_for(wawan), assessment), 404, "not_found")
+    error_of(client_for(wawan).delete(f"/api/titik-pantau/{point.pk}/"), 404, "not_found")
+    assert TitikPantau.objects.get().name == "Pasar Baros"
