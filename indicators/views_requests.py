@@ -66,9 +66,21 @@ def request_assign(request, pk):
         if opd_id in requests:
             initial["deadline"] = requests[opd_id].deadline
             initial["message"] = requests[opd_id].message
+    elif request.GET.get("tatanan"):
+        # "Pilih semua" of a tatanan, without JavaScript: the page again with its entries ticked.
+        initial = {
+            "entries": list(
+                assessment.indicator_entries.filter(indicator__tatanan__code=request.GET["tatanan"]).values_list(
+                    "pk", flat=True
+                )
+            )
+        }
     form = DataRequestAssignForm(request.POST or None, initial=initial, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Replacing is only ever meant for the OPD whose per-OPD form this is: if the select
+        # was changed to another OPD, the ticked entries are added to that one instead.
+        data["replace"] = data["replace"] and str(data["opd"].pk) == chosen_opd
         try:
             data_request = data_request_assign(
                 assessment=assessment,

@@ -389,3 +389,35 @@ class TestReminders:
         assessment.cycle.save()
         assert remind_overdue.delay().get() == 0
         assert mailoutbox == []
+
+
+class TestAssignPageHelpers:
+    def test_pilih_semua_ticks_every_entry_of_a_tatanan(self, client_for, rina, assessment):
+        html = client_for(rina).get(assign_url(assessment) + "?tatanan=PDD").content.decode()
+        for e in (entry(assessment, "PDD", "1"), entry(assessment, "PDD", "2")):
+            assert f'value="{e.pk}" id="entry-{e.pk}" checked' in html
+        psr1 = entry(assessment, "PSR", "1")
+        assert f'value="{psr1.pk}" id="entry-{psr1.pk}">' in html
+
+    def test_switching_the_opd_of_a_per_opd_form_does_not_strip_the_other_opd(
+        self, client_for, rina, assessment, dinkes_serang, disdik
+    ):
+        psr1 = entry(assessment, "PSR", "1")
+        response = client_for(rina).post(
+            assign_url(assessment) + f"?opd={dinkes_serang.pk}",
+            {"opd": disdik.pk, "deadline": in_days(5).isoformat(), "entries": [psr1.pk], "replace": "True"},
+        )
+        assert response.status_code == 302
+        assert set(assessment.indicator_entries.filter(assigned_opd=disdik)) == {
+            psr1,
+            entry(assessment, "PDD", "1"),
+            entry(assessment, "PDD", "2"),
+        }
+
+    def test_the_per_opd_form_posts_replace(self, client_for, rina, assessment, dinkes_serang):
+        psr2 = entry(assessment, "PSR", "2")
+        client_for(rina).post(
+            assign_url(assessment) + f"?opd={dinkes_serang.pk}",
+            {"opd": dinkes_serang.pk, "deadline": in_days(5).isoformat(), "entries": [psr2.pk], "replace": "True"},
+        )
+        assert list(assessment.indicator_entries.filter(assigned_opd=dinkes_serang)) == [psr2]
