@@ -12,7 +12,8 @@ workbook — opening it, resolving merged cells, finding the header row after no
 spacing and order, matching sheets to tatanan by name and alias — and for its row-by-row
 report, so both imports speak the same language. Like the catalogue import it is all-or-nothing:
 every row is read and checked first; one unreadable row and nothing is written. Entries are
-written through ``indicator_entry_update`` so the write rule lives in one place.
+written through ``indicator_entry_update`` and kelembagaan scores through
+``kelembagaan_entries_update``, so each write rule lives in one place.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 import openpyxl
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.http import Http404
@@ -58,6 +59,7 @@ from tatanan.parsing import clean_text, header_key, match_label, normalize_heade
 from .models import Assessment, IndicatorEntry, KelembagaanEntry
 from .selectors import is_bappeda_admin_of
 from .services import ENTRY_FIELDS, indicator_entry_update
+from .services_fieldwork import kelembagaan_entries_update
 
 logger = logging.getLogger(__name__)
 
@@ -807,14 +809,7 @@ def _match_kelembagaan_rows(records: list[RowData], entries: dict) -> None:
         record.entry = entry
 
 
-def _write(record: RowData, *, actor: User) -> None:
-    if isinstance(record.entry, KelembagaanEntry):
-        entry = record.entry
-        for name, value in record.changes.items():
-            setattr(entry, name, value)
-        entry.full_clean()
-        entry.save(update_fields=list(record.changes))
-        return
+def _write_indicator(record: RowData, *, actor: User) -> None:
     fields = dict(record.changes)
     if "evidence_link" in fields and "evidence_link" not in ENTRY_FIELDS:
         # indicator_entry_update does not list the link (yet); it saves the whole entry after its
@@ -903,22 +898,30 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
 
     try:
         with transaction.atomic():
+            kelembagaan_changes = []
             for record in records:
-                if record.changes:
-                    _write(record, actor=actor)
-                    changed = ", ".join(_column_label(CHANGE_LABELS[k]) for k in record.changes)
-                    report.add_row(
-                        record.sheet,
-                        record.rows,
-                        Status.UPDATED,
-                        record.label,
-                        _("Berubah: %(fields)s.") % {"fields": changed},
-                    )
-                else:
+                if not record.changes:
                     report.add_row(record.sheet, record.rows, Status.UNCHANGED, record.label)
+                    continue
+                if isinstance(record.entry, KelembagaanEntry):
+                    entry = record.entry
+                    option = record.changes.get("self_score", entry.self_score)
+                    kelembagaan_changes.append((entry, option, record.changes.get("note", entry.note)))
+                else:
+                    _write_indicator(record, actor=actor)
+                changed = ", ".join(_column_label(CHANGE_LABELS[k]) for k in record.changes)
+                report.add_row(
+                    record.sheet,
+                    record.rows,
+                    Status.UPDATED,
+                    record.label,
+                    _("Berubah: %(fields)s.") % {"fields": changed},
+                )
+            if kelembagaan_changes:
+                kelembagaan_entries_update(assessment=assessment, actor=actor, changes=kelembagaan_changes)
             if dry_run:
                 transaction.set_rollback(True)
-    except (ValidationError, Http404, DatabaseError) as exc:
+    except (ValidationError, PermissionDenied, Http404, DatabaseError) as exc:
         # The checks above mirror the service's; should they ever disagree, nothing is kept.
         logger.exception("self-assessment import into %s failed while writing", assessment.pk)
         message = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc) or exc.__class__.__name__

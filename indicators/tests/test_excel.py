@@ -5,11 +5,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from indicators.excel import assessment_export, assessment_import
 from indicators.models import IndicatorEntry, KelembagaanEntry
-from indicators.services import assessment_open
+from indicators.services import assessment_open, indicator_entry_update
 from tatanan.importer import Status, instrument_import
 from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption
 
@@ -293,6 +294,26 @@ class TestRefusals:
         assert report.imported
         skipped = [r for r in report.rows if r.status == Status.SKIPPED]
         assert [(r.row_label, r.message) for r in skipped] == [("7", "Judul bagian tanpa isian: “A”.")]
+
+    def test_a_refusal_by_the_service_while_writing_keeps_nothing(self, assessment, rina, monkeypatch):
+        fill(assessment)
+        before = snapshot(assessment)
+        data = assessment_export(assessment=assessment)
+        blank_all(assessment)
+        blank = snapshot(assessment)
+        calls = []
+
+        def refuse_the_second(**kwargs):
+            calls.append(kwargs)
+            if len(calls) == 2:
+                raise ValidationError({"self_score": "Ditolak layanan."})
+            return indicator_entry_update(**kwargs)
+
+        monkeypatch.setattr("indicators.excel.indicator_entry_update", refuse_the_second)
+        report = assessment_import(assessment=assessment, file=io.BytesIO(data), actor=rina)
+        assert not report.imported
+        assert report.problems == ["Gagal menyimpan; tidak ada yang diubah: Ditolak layanan."]
+        assert snapshot(assessment) == blank != before
 
 
 class TestHeaderDrift:
