@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -339,7 +339,10 @@ def odf_rows_by_kecamatan(assessment: Assessment) -> list[dict]:
     """Per kecamatan of the kabupaten: how its ODF status is reported, and the figures."""
     rows = list(OdfStatus.objects.filter(assessment=assessment))
     result = []
-    for kecamatan in kecamatan_of(assessment.kabupaten):
+    kecamatan_list = kecamatan_of(assessment.kabupaten).annotate(
+        desa_count=Count("children", filter=Q(children__level=Region.Level.DESA))
+    )
+    for kecamatan in kecamatan_list:
         own = [r for r in rows if r.kecamatan_id == kecamatan.code]
         per_desa = [r for r in own if r.desa_id]
         count = next((r for r in own if not r.desa_id), None)
@@ -349,7 +352,9 @@ def odf_rows_by_kecamatan(assessment: Assessment) -> list[dict]:
             mode, total, odf = "jumlah", count.desa_total, count.desa_odf
         else:
             mode, total, odf = None, None, None
-        result.append({"kecamatan": kecamatan, "mode": mode, "total": total, "odf": odf})
+        result.append(
+            {"kecamatan": kecamatan, "mode": mode, "total": total, "odf": odf, "desa_count": kecamatan.desa_count}
+        )
     return result
 
 

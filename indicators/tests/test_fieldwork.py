@@ -201,8 +201,10 @@ class TestOdf:
         assert odf_percent(assessment) == Decimal("50.00")
         response = client.get(url(assessment, "odf/"))
         assert response.context["odf"] == Decimal("50.00")
-        rows = {r["kecamatan"].code: (r["mode"], r["odf"], r["total"]) for r in response.context["rows"]}
-        assert rows == {"36.04.17": ("jumlah", 1, 2), "36.04.18": (None, None, None)}
+        rows = {
+            r["kecamatan"].code: (r["mode"], r["odf"], r["total"], r["desa_count"]) for r in response.context["rows"]
+        }
+        assert rows == {"36.04.17": ("jumlah", 1, 2, 2), "36.04.18": (None, None, None, 1)}
 
     def test_a_total_above_the_real_desa_count_is_refused(self, client_for, rina, assessment):
         response = client_for(rina).post(
@@ -550,3 +552,31 @@ def test_the_assessment_page_links_the_field_work(client_for, rina, vina, assess
     html = client_for(vina).get(url(assessment)).content.decode()
     assert f'href="{url(assessment, "titik-pantau/")}"' in html
     assert f'href="{url(assessment, "odf/")}"' not in html
+
+
+def test_every_form_page_renders_for_rina(client_for, rina, chosen_assessment, pasar, wilayah):
+    point = titik_pantau_create(
+        assessment=chosen_assessment, actor=rina, tatanan=pasar, name="Pasar Baros", kind="pasar", desa="36.04.17.2001"
+    )
+    local = local_indicator_add(assessment=chosen_assessment, actor=rina, tatanan=pasar, number="L1", name="IKS")
+    odf_counts_set(assessment=chosen_assessment, actor=rina, kecamatan=wilayah["carenang"], desa_total=2, desa_odf=1)
+    client = client_for(rina)
+    pages = {
+        "titik-pantau/tambah/?tatanan=PSR": 'id="titik-pantau-form"',
+        f"titik-pantau/{point.pk}/": 'value="36.04.17.2001" selected',
+        "odf/": 'data-kecamatan="36.04.18"',
+        "odf/36.04.17/": 'id="odf-counts-form"',
+        "odf/36.04.17/?cara=desa": 'id="odf-checklist-form"',
+        "kelembagaan/": 'id="kelembagaan-form"',
+        "tatanan/": 'id="tatanan-choice-form"',
+        "indikator-lokal/": 'id="local-indicators"',
+        f"indikator-lokal/{local.indicator.pk}/": 'id="local-indicator-form"',
+        f"indikator-lokal/{local.indicator.pk}/hapus/": 'id="confirm-delete"',
+    }
+    for rest, marker in pages.items():
+        response = client.get(url(chosen_assessment, rest))
+        assert response.status_code == 200, rest
+        assert marker in response.content.decode(), rest
+    detail = client.get(url(chosen_assessment)).content.decode()
+    assert f'href="{url(chosen_assessment, "tatanan/")}"' in detail
+    assert client.get(f"/tatanan/lokal/{chosen_assessment.cycle.award_year}/{local.indicator.pk}/").status_code == 200
