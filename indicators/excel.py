@@ -67,7 +67,10 @@ LOCAL_MARK = "(lokal)"
 INSTRUMENT_TITLE = "INSTRUMEN PENILAIAN KABUPATEN/KOTA SEHAT"
 KELEMBAGAAN_TITLE = "KELEMBAGAAN"
 FIRST_HEADER_ROW = 5
-TEXT_MAX_LENGTH = {"value_year1": 500, "value_year2": 500, "target": 500, "evidence_link": 1000}
+TEXT_MAX_LENGTH = {
+    name: IndicatorEntry._meta.get_field(name).max_length
+    for name in ("value_year1", "value_year2", "target", "evidence_link")
+}
 EXCEL_CELL_MAX = 32767
 
 # The self-assessment columns, in the order the 2023 workbooks put them. Keys match
@@ -233,7 +236,10 @@ def _indicator_sheet(wb, *, assessment, tatanan: Tatanan, entries: list[Indicato
         subtitle=f"TATANAN {tatanan.number}: {tatanan.name.upper()}",
         width=len(headers),
     )
-    _header_row(ws, headers, self_from=len(CATALOGUE_HEADERS) + 2)
+    first_self = len(CATALOGUE_HEADERS) + 2
+    _header_row(ws, headers, self_from=first_self)
+    text_columns = {first_self + SELF_COLUMNS.index(k) for k in ("value_year1", "value_year2", "target", "explanation")}
+    score_column = first_self + SELF_COLUMNS.index("self_value")
     validations: dict = {}
     for row, entry in enumerate(entries, start=FIRST_HEADER_ROW + 2):
         indicator = entry.indicator
@@ -259,12 +265,12 @@ def _indicator_sheet(wb, *, assessment, tatanan: Tatanan, entries: list[Indicato
         ]
         for col, value in enumerate(values, start=1):
             cell = _put(ws, row, col, value if value != "" else None)
-            if 7 <= col <= 10:
+            if col in text_columns:
                 cell.number_format = "@"  # typed data stays as written ("85,5", "012")
         # The link stays plain text, not a hyperlink: openpyxl reads an emptied cell that kept its
         # hyperlink as the old address, so a link cleared in Excel would silently come back.
         _score_validation(
-            ws, validations, [o.value for o in indicator.scale_options.all()], ws.cell(row=row, column=11)
+            ws, validations, [o.value for o in indicator.scale_options.all()], ws.cell(row=row, column=score_column)
         )
 
 
@@ -475,10 +481,16 @@ def _text(value) -> str:
 WRITABLE = ["value_year1", "value_year2", "target", "explanation", "self_value", "evidence_link"]
 
 
+def number_key(value) -> str:
+    """An indicator number as matched: "1.0", "1." and "1" alike; local numbers ("L1") as written."""
+    return normalize_number(value) or one_line(value).lower().rstrip(".").strip()
+
+
 class SheetReader:
     """The rows of one sheet, as ``RowData`` records; rows it cannot use go into the report."""
 
-    def __init__(self, *, grid: Grid, header: Header, columns: dict[str, int], report, kelembagaan):
+    def __init__(self, *, grid: Grid, header: Header, columns: dict[str, int], report, kelembagaan, local_numbers=()):
+        self.local_numbers = set(local_numbers)  # free-form numbers of local indicators ("L1")
         self.grid = grid
         self.header = header
         self.columns = columns
@@ -516,6 +528,8 @@ class SheetReader:
     def _indicator_row(self, row: int, current: RowData | None) -> RowData | None:
         raw_no = self.cell(row, "no")
         number = normalize_number(raw_no)
+        if number is None and not _blank(raw_no) and number_key(raw_no) in self.local_numbers:
+            number = number_key(raw_no)
         if not _blank(raw_no) and number is None:
             label = one_line(raw_no)[:40]
             if self._has_answers(row):
@@ -848,7 +862,7 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
         report.problems.append(_("Tidak ada sheet tatanan atau kelembagaan yang dikenali di berkas ini."))
 
     indicator_entries = {
-        (e.indicator.tatanan_id, e.indicator.number, e.indicator.is_local): e
+        (e.indicator.tatanan_id, number_key(e.indicator.number), e.indicator.is_local): e
         for e in assessment.indicator_entries.select_related(
             "assessment__kabupaten", "indicator__tatanan", "self_score"
         ).prefetch_related("indicator__scale_options")
@@ -867,6 +881,9 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
             columns=sheet.columns,
             report=report,
             kelembagaan=sheet.tatanan is None,
+            local_numbers=[
+                n for (t, n, local) in indicator_entries if local and sheet.tatanan and t == sheet.tatanan.pk
+            ],
         )
         sheet_records = reader.read()
         if sheet.tatanan is None:

@@ -160,6 +160,27 @@ class TestExport:
         )
         assert national.self_score is None
 
+    def test_a_local_number_that_is_not_a_plain_number(self, assessment, rina, small_cycle, wilayah):
+        pasar = small_cycle.indicators.first().tatanan
+        local = Indicator.objects.create(
+            cycle=small_cycle,
+            tatanan=pasar,
+            number="L1",
+            order=9,
+            name="Pasar tanpa kantong plastik",
+            is_local=True,
+            owner_kabupaten=wilayah["serang"],
+        )
+        for order, value in enumerate([100, 0]):
+            ScaleOption.objects.create(indicator=local, value=value, order=order, description=f"nilai {value}")
+        assessment_open(kabupaten=wilayah["serang"], cycle=small_cycle, actor=rina)
+        wb = load(assessment_export(assessment=assessment))
+        ws = wb["Tatanan 1 Pasar Sehat"]
+        ws.cell(row_of(ws, "L1"), column(ws, "NILAI MANDIRI")).value = 0
+        report = assessment_import(assessment=assessment, file=save(wb), actor=rina)
+        assert report.imported, report.error_rows
+        assert IndicatorEntry.objects.get(assessment=assessment, indicator=local).self_score.value == 0
+
 
 class TestRoundTrip:
     def test_every_value_comes_back_and_reimport_changes_nothing(self, assessment, rina):
