@@ -1,11 +1,11 @@
 """The assessment API: assessments (open, read, score), their indicator entries (read, fill in),
-titik pantau (read, and write for the Bappeda admin) and data requests (read).
+titik pantau and data requests (read; written by the Bappeda admin).
 
 Every queryset starts from a scoped selector (``indicators.selectors``, ``accounts.selectors``),
 so an object outside the caller's scope answers 404. Writes call the same services as the web
-pages (``assessment_open``, ``indicator_entry_update``, the titik pantau services); the services' ``Http404``,
-``PermissionDenied`` and ``ValidationError`` come out in the one error shape of
-``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule, e.g. opening an
+pages (``assessment_open``, ``indicator_entry_update``, the titik pantau and data request
+services); the services' ``Http404``, ``PermissionDenied`` and ``ValidationError`` come out in
+the one error shape of ``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule, e.g. opening an
 assessment: outside the caller's scope the kabupaten does not exist (404), inside it anybody but
 its Bappeda admin (or a superuser) is refused (403).
 """
@@ -40,6 +40,7 @@ from .serializers import (
     AssessmentOpenSerializer,
     AssessmentScoreSerializer,
     AssessmentSerializer,
+    DataRequestAssignSerializer,
     DataRequestSerializer,
     EntrySerializer,
     EntryUpdateSerializer,
@@ -49,6 +50,7 @@ from .serializers import (
 )
 from .services import assessment_open, indicator_entry_update
 from .services_fieldwork import titik_pantau_create, titik_pantau_delete, titik_pantau_update
+from .services_requests import data_request_assign, data_request_remind
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
@@ -354,7 +356,10 @@ class TitikPantauViewSet(
         summary="One data request", responses={200: DataRequestSerializer, 404: NOT_FOUND}, tags=["assessments"]
     ),
 )
-class DataRequestViewSet(viewsets.ReadOnlyModelViewSet):
+class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Writes call ``indicators.services_requests``: only the Bappeda admin of the kabupaten/kota
+    (or a superuser) asks and reminds; to anyone else the service answers 404."""
+
     serializer_class = DataRequestSerializer
     filterset_class = DataRequestFilter
 
@@ -364,6 +369,50 @@ class DataRequestViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             DataRequest.objects.filter(assessment__in=assessments_visible_to(user))
             .filter(mine)
-            .select_related("opd")
+            .select_related("opd", "assessment__kabupaten")
             .order_by("assessment_id", "deadline", "opd__short_name")
         )
+
+    @extend_schema(
+        summary="Ask an OPD for the data of some entries by a deadline (Bappeda admin)",
+        description=(
+            "Calls `data_request_assign`: assigns the entries to the OPD and creates its request "
+            "(201) or moves its deadline (200). Anyone but the Bappeda admin of the kabupaten/kota "
+            "gets 404, as on the web."
+        ),
+        request=DataRequestAssignSerializer,
+        responses={201: DataRequestSerializer, 200: DataRequestSerializer, 400: INVALID, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def create(self, request, *args, **kwargs):
+        params = DataRequestAssignSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        assessment = assessments_visible_to(request.user).filter(pk=data.pop("assessment")).first()
+        if assessment is None:
+            raise Http404
+        opd = opds_visible_to(request.user).filter(pk=data.pop("opd")).first()
+        if opd is None:
+            raise ValidationError({"opd": [_("OPD tidak dikenal.")]})
+        existed = self.get_queryset().filter(assessment=assessment, opd=opd).exists()
+        data_request = data_request_assign(assessment=assessment, opd=opd, actor=request.user, **data)
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=data_request.pk)).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Remind the OPD's operators by e-mail (Bappeda admin)",
+        description=(
+            "Calls `data_request_remind`: the e-mail listing the entries not yet selesai is queued and "
+            "sent in the background (202); nothing is sent when nothing is outstanding."
+        ),
+        request=None,
+        responses={202: DataRequestSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def remind(self, request, pk=None):
+        data_request = self.get_object()
+        data_request_remind(data_request=data_request, actor=request.user, base_url=request.build_absolute_uri("/"))
+        return Response(self.get_serializer(data_request).data, status=status.HTTP_202_ACCEPTED)

@@ -337,3 +337,19 @@ class TitikPantauWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
         if self.partial:
             del fields["assessment"]  # a point stays with its assessment
         return fields
+
+
+class DataRequestAssignSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``POST /api/data-requests/`` takes: ask an OPD for the data of some entries by a deadline
+    (the service ``data_request_assign``; again for the same OPD, it updates the request)."""
+
+    assessment = serializers.IntegerField(help_text="Id of the assessment.")
+    opd = serializers.IntegerField(help_text="Id of an OPD of the kabupaten/kota.")
+    entries = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, help_text="Ids of the entries asked of the OPD."
+    )
+    deadline = serializers.DateField(help_text="Today or later.")
+    message = serializers.CharField(allow_blank=True, required=False, help_text="Kept as it was when left out.")
+    replace = serializers.BooleanField(
+        default=False, help_text="true: the OPD keeps exactly these entries; its others become unassigned."
+    )

@@ -3,6 +3,7 @@ entries assigned to their OPD, a verifier of another province sees nothing, and 
 assessment answers as the service does (404 outside the caller's scope, 403 inside it for
 anybody but the Bappeda admin)."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -452,3 +453,81 @@ def test_only_the_bappeda_admin_writes_titik_pantau(client_for, oscar, vina, waw
     error_of(add_point(client_for(wawan), assessment), 404, "not_found")
     error_of(client_for(wawan).delete(f"/api/titik-pantau/{point.pk}/"), 404, "not_found")
     assert TitikPantau.objects.get().name == "Pasar Baros"
+
+
+# --- Data request writes (the request services) ------------------------------------------------------
+
+
+def ask(client, assessment, to, asked, **data):
+    payload = {
+        "assessment": assessment.pk,
+        "opd": to.pk,
+        "entries": [e.pk for e in asked],
+        "deadline": str(date.today() + timedelta(days=7)),
+        **data,
+    }
+    return client.post("/api/data-requests/", payload, content_type="application/json")
+
+
+def test_bappeda_admin_asks_an_opd_for_data(client_for, rina, oscar, assessment, dinkes_serang):
+    pdd1 = entry(assessment, "PDD", "1")
+
+    response = ask(client_for(rina), assessment, dinkes_serang, [pdd1], message="Mohon datanya.")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["opd"]["short_name"] == "Dinkes"
+    assert response.json()["message"] == "Mohon datanya."
+    pdd1.refresh_from_db()
+    assert pdd1.assigned_opd == dinkes_serang
+    assert "PDD1" in labels(client_for(oscar).get("/api/entries/"))
+    # Asking the same OPD again moves the deadline of its one request.
+    later = str(date.today() + timedelta(days=14))
+    again = ask(client_for(rina), assessment, dinkes_serang, [pdd1], deadline=later)
+    assert again.status_code == 200
+    assert again.json()["deadline"] == later
+    assert DataRequest.objects.get().message == "Mohon datanya."
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"deadline": "2020-01-01"}, "deadline"),
+        ({"entries": []}, "entries"),
+        ({"entries": [999_999]}, "entries"),
+        ({"opd": 999_999}, "opd"),
+    ],
+)
+def test_invalid_data_request_answers_400_with_fields(client_for, rina, assessment, dinkes_serang, data, field):
+    asked = [entry(assessment, "PDD", "1")]
+    error = error_of(ask(client_for(rina), assessment, dinkes_serang, asked, **data), 400, "invalid")
+
+    assert list(error["fields"]) == [field]
+    assert not DataRequest.objects.exists()
+
+
+def test_only_the_bappeda_admin_asks_and_reminds(client_for, oscar, vina, wawan, assessment, dinkes_serang):
+    psr1 = entry(assessment, "PSR", "1")
+    for persona in (oscar, vina, wawan):
+        error_of(ask(client_for(persona), assessment, dinkes_serang, [psr1]), 404, "not_found")
+    assert not DataRequest.objects.exists()
+
+    data_request = DataRequest.objects.create(assessment=assessment, opd=dinkes_serang, deadline=date.today())
+    # Oscar reads his OPD's request but cannot chase himself.
+    assert client_for(oscar).get(f"/api/data-requests/{data_request.pk}/").status_code == 200
+    error_of(client_for(oscar).post(f"/api/data-requests/{data_request.pk}/remind/"), 404, "not_found")
+
+
+def test_remind_queues_the_e_mail_to_the_opds_operators(
+    client_for, rina, oscar, assessment, dinkes_serang, mailoutbox, django_capture_on_commit_callbacks
+):
+    oscar.email = "oscar@example.org"
+    oscar.save()
+    data_request = DataRequest.objects.create(assessment=assessment, opd=dinkes_serang, deadline=date.today())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(rina).post(f"/api/data-requests/{data_request.pk}/remind/")
+
+    assert response.status_code == 202, response.content
+    assert [m.to for m in mailoutbox] == [["oscar@example.org"]]
+    data_request.refresh_from_db()
+    assert data_request.reminder_count == 1
