@@ -1,3 +1,4 @@
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -217,8 +218,10 @@ class EntrySerializer(serializers.ModelSerializer):
 class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
     """What ``PATCH /api/entries/<id>/`` takes. Only the fields sent are changed.
 
-    The fields are those the service ``indicator_entry_update`` accepts (its ``ENTRY_FIELDS``);
-    the verifiers' scores and notes are not among them. Any other key is refused (400) rather
+    The fields are those the service ``indicator_entry_update`` accepts (its ``ENTRY_FIELDS``),
+    plus the evidence link, which is saved with the entry under the same access rule (as the
+    Excel import does while the service does not list it); the verifiers' scores and notes are
+    not among them. Any other key is refused (400) rather
     than silently dropped. ``self_score`` names the option by id, ``self_score_value`` by its
     value (one of the two); ``assigned_opd`` is for the Bappeda admin only (the service says so).
     """
@@ -227,7 +230,13 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
     value_year2 = serializers.CharField(max_length=500, allow_blank=True, required=False)
     target = serializers.CharField(max_length=500, allow_blank=True, required=False)
     explanation = serializers.CharField(allow_blank=True, required=False)
-    evidence_link = serializers.CharField(max_length=1000, allow_blank=True, required=False)
+    evidence_link = serializers.CharField(
+        max_length=1000,
+        allow_blank=True,
+        required=False,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="An http(s) link to the evidence outside the portal (as in the instrument's column).",
+    )
     self_score = serializers.IntegerField(
         allow_null=True, required=False, help_text="Id of one of the indicator's scale options; null clears it."
     )
@@ -245,7 +254,8 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
 
     def get_fields(self):
         # The service's list is the one rule of what a kabupaten edits; the API offers exactly that.
-        accepted = ENTRY_FIELDS | ADMIN_ONLY_ENTRY_FIELDS
+        # The evidence link is saved beside the service's fields, as the Excel import does (see the view).
+        accepted = ENTRY_FIELDS | ADMIN_ONLY_ENTRY_FIELDS | {"evidence_link"}
         if "self_score" in accepted:
             accepted = accepted | {"self_score_value"}
         return {name: field for name, field in super().get_fields().items() if name in accepted}

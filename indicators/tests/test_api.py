@@ -11,7 +11,6 @@ import pytest
 from accounts.models import Opd
 from indicators.models import Assessment, DataRequest, IndicatorEntry, TitikPantau
 from indicators.scoring import assessment_score
-from indicators.services import ENTRY_FIELDS
 
 from .conftest import entry, option, set_kelembagaan, set_odf, set_scores
 
@@ -382,18 +381,23 @@ def test_data_requests_for_bappeda_and_the_opds_operators_only(
     assert opds(vina) == []
 
 
-def test_evidence_link_is_writable_exactly_when_the_service_accepts_it(client_for, rina, assessment):
-    # The API offers the fields of indicator_entry_update (ENTRY_FIELDS), so the rule is written once.
-    psr1 = entry(assessment, "PSR", "1")
-    response = patch(client_for(rina), f"/api/entries/{psr1.pk}/", {"evidence_link": "https://drive.example/psr1"})
+def test_evidence_link_is_saved_under_the_entry_rule(client_for, rina, oscar, assessment):
+    psr1, pdd1 = entry(assessment, "PSR", "1"), entry(assessment, "PDD", "1")
+    link = "https://drive.example/psr1"
+
+    response = patch(client_for(oscar), f"/api/entries/{psr1.pk}/", {"evidence_link": link})
+    assert response.status_code == 200, response.content
+    assert response.json()["evidence_link"] == link
+    error_of(patch(client_for(oscar), f"/api/entries/{pdd1.pk}/", {"evidence_link": link}), 404, "not_found")
+    error = error_of(
+        patch(client_for(rina), f"/api/entries/{pdd1.pk}/", {"evidence_link": "file:///c:/x"}), 400, "invalid"
+    )
+    assert list(error["fields"]) == ["evidence_link"]
 
     psr1.refresh_from_db()
-    if "evidence_link" in ENTRY_FIELDS:
-        assert response.status_code == 200, response.content
-        assert psr1.evidence_link == "https://drive.example/psr1"
-    else:
-        assert list(error_of(response, 400, "invalid")["fields"]) == ["evidence_link"]
-        assert psr1.evidence_link == ""
+    pdd1.refresh_from_db()
+    assert (psr1.evidence_link, psr1.updated_by) == (link, oscar)
+    assert pdd1.evidence_link == ""
 
 
 # --- Titik pantau writes (the fieldwork services) ---------------------------------------------------
