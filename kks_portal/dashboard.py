@@ -178,10 +178,6 @@ def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) 
     colleagues = RoleAssignment.objects.filter(role=Role.OPD_OPERATOR, opd=opd).values("user").distinct().count()
     card.stats = [Stat(_("Singkatan"), opd.short_name), Stat(_("Operator di OPD ini"), colleagues)]
     _opd_todo(card, assignment)
-    card.next_steps.append(
-        _("Pengisian nilai indikator dan unggah bukti dukung untuk %(opd)s akan tersedia di sini.")
-        % {"opd": opd.short_name}
-    )
 
 
 def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -182,6 +183,8 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 3600},
+    # 07:00 WIB: remind every OPD past its deadline (skips OPDs already reminded that day).
+    "remind-overdue-data-requests": {"task": "indicators.tasks.remind_overdue", "schedule": crontab(hour=7, minute=0)},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -318,5 +321,7 @@ LOGGING = {
 }
 
 # --- Portal -------------------------------------------------------------------------------------
+# The portal's public address, for links in e-mails sent by scheduled tasks (no request there).
+KKS_BASE_URL = env_str("KKS_BASE_URL", "http://127.0.0.1:8000/")
 # Where the Kemendagri region files are read by `manage.py import_wilayah`.
 WILAYAH_DATA_DIR = BASE_DIR / "regions" / "data" / "wilayah"
