@@ -10,13 +10,17 @@ assessment: outside the caller's scope the kabupaten does not exist (404), insid
 its Bappeda admin (or a superuser) is refused (403).
 """
 
+import logging
+
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
@@ -25,7 +29,9 @@ from regions.selectors import region_list
 from tatanan.models import ScaleOption, Tatanan
 from tatanan.selectors import cycles_visible_to
 
+from .excel import assessment_export, assessment_import, can_import, export_filename
 from .filters import AssessmentFilter, DataRequestFilter, EntryFilter, TitikPantauFilter
+from .forms_excel import AssessmentImportForm
 from .models import DataRequest, IndicatorEntry, TitikPantau
 from .scoring import assessment_score
 from .selectors import (
@@ -44,14 +50,19 @@ from .serializers import (
     DataRequestSerializer,
     EntrySerializer,
     EntryUpdateSerializer,
+    ImportReportSerializer,
     ScoreQuerySerializer,
     TitikPantauSerializer,
     TitikPantauWriteSerializer,
+    WorkbookUploadSerializer,
 )
 from .services import ENTRY_FIELDS, assessment_open, indicator_entry_update
 from .services_fieldwork import titik_pantau_create, titik_pantau_delete, titik_pantau_update
 from .services_requests import data_request_assign, data_request_remind
 
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
 FORBIDDEN = OpenApiResponse(description="In scope but not allowed (code permission_denied).")
@@ -178,6 +189,81 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             AssessmentDetailSerializer(assessment, context=self.get_serializer_context()).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Download the self-assessment as an Excel workbook",
+        description="The instrument-shaped workbook of the web page; for everyone who reads the assessment.",
+        responses={(200, XLSX): OpenApiTypes.BINARY, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Fill the self-assessment from an Excel workbook (Bappeda admin)",
+        description=(
+            "Calls `assessment_import`: all-or-nothing, with a row-by-row report. A file that cannot "
+            "be imported still answers 200 with `imported` false and the reasons in `problems` and "
+            "`rows`; a missing, oversized or non-.xlsx file answers 400. Anyone but the Bappeda "
+            "admin gets 404, as on the web."
+        ),
+        request={"multipart/form-data": WorkbookUploadSerializer},
+        responses={200: ImportReportSerializer, 400: INVALID, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        filter_backends=[],
+        pagination_class=None,
+        parser_classes=[MultiPartParser],
+    )
+    def workbook(self, request, pk=None):
+        assessment = self.get_object()
+        if request.method == "GET":
+            response = HttpResponse(assessment_export(assessment=assessment), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{export_filename(assessment)}"'
+            return response
+        if not can_import(request.user, assessment):
+            raise Http404  # as on the web: the upload does not exist for anyone else
+        form = AssessmentImportForm(request.data, request.FILES)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        report = assessment_import(
+            assessment=assessment,
+            file=form.cleaned_data["file"],
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+        )
+        logger.info(
+            "self-assessment import (API) by %s into %s from %s: %s",
+            request.user.username,
+            assessment.pk,
+            report.filename,
+            report.summary(),
+        )
+        report_data = {
+            "filename": report.filename,
+            "dry_run": report.dry_run,
+            "imported": report.imported,
+            "ok": report.ok,
+            "summary": report.summary(),
+            "counts": report.counts,
+            "problems": [str(p) for p in report.problems],
+            "notes": [str(n) for n in report.notes],
+            "rows": [
+                {
+                    "sheet": row.sheet,
+                    "first_row": row.rows[0],
+                    "last_row": row.rows[1],
+                    "status": row.status,
+                    "status_label": row.status_label,
+                    "subject": str(row.subject),
+                    "message": str(row.message),
+                }
+                for row in report.rows
+            ],
+        }
+        return Response(ImportReportSerializer(report_data).data)
 
     @extend_schema(
         summary="Scores, predicted tier and what-if of an assessment",

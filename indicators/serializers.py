@@ -159,6 +159,46 @@ class _RefusesOtherKeys:
         return attrs
 
 
+class WorkbookUploadSerializer(serializers.Serializer):
+    """Documents the upload; the checks are the web form's (``AssessmentImportForm``)."""
+
+    file = serializers.FileField(help_text="A filled self-assessment workbook (.xlsx, at most 20 MB).")
+    dry_run = serializers.BooleanField(default=False, help_text="true: check the file without saving anything.")
+
+
+class ImportCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    valid = serializers.IntegerField(help_text="Read but not saved (dry run, or another row failed).")
+    skipped = serializers.IntegerField()
+    error = serializers.IntegerField()
+
+
+class ImportRowSerializer(serializers.Serializer):
+    sheet = serializers.CharField()
+    first_row = serializers.IntegerField()
+    last_row = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    subject = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    """``tatanan.importer.ImportReport`` of a self-assessment import, as JSON."""
+
+    filename = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    imported = serializers.BooleanField(help_text="Whether anything was saved (all-or-nothing).")
+    ok = serializers.BooleanField(help_text="No problem and no unreadable row.")
+    summary = serializers.CharField()
+    counts = ImportCountsSerializer()
+    problems = serializers.ListField(child=serializers.CharField(), help_text="What blocked the import.")
+    notes = serializers.ListField(child=serializers.CharField())
+    rows = ImportRowSerializer(many=True, help_text="Row by row: what was (or would be) done.")
+
+
 # --- Entries ------------------------------------------------------------------------------------
 
 

@@ -3,12 +3,16 @@ entries assigned to their OPD, a verifier of another province sees nothing, and 
 assessment answers as the service does (404 outside the caller's scope, 403 inside it for
 anybody but the Bappeda admin)."""
 
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Opd
+from indicators.excel import assessment_export
 from indicators.models import Assessment, DataRequest, IndicatorEntry, TitikPantau
 from indicators.scoring import assessment_score
 
@@ -535,3 +539,56 @@ def test_remind_queues_the_e_mail_to_the_opds_operators(
     assert [m.to for m in mailoutbox] == [["oscar@example.org"]]
     data_request.refresh_from_db()
     assert data_request.reminder_count == 1
+
+
+# --- The Excel workbook (indicators.excel) -----------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def workbook_with(assessment, score):
+    """The exported workbook with PSR 1's NILAI MANDIRI set to ``score``."""
+    wb = openpyxl.load_workbook(io.BytesIO(assessment_export(assessment=assessment)))
+    wb["Tatanan 1 Pasar Sehat"].cell(7, 11).value = score  # as in test_excel_views
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return SimpleUploadedFile("penilaian-serang.xlsx", buffer.getvalue(), content_type=XLSX)
+
+
+def test_whoever_reads_the_assessment_downloads_its_workbook(client_for, vina, wawan, assessment):
+    response = client_for(vina).get(f"/api/assessments/{assessment.pk}/workbook/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    assert response["Content-Disposition"] == 'attachment; filename="penilaian-mandiri-36.04-2030.xlsx"'
+    assert openpyxl.load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Kelembagaan"
+    error_of(client_for(wawan).get(f"/api/assessments/{assessment.pk}/workbook/"), 404, "not_found")
+
+
+def test_bappeda_admin_uploads_a_workbook_and_gets_the_report(client_for, rina, assessment):
+    url = f"/api/assessments/{assessment.pk}/workbook/"
+    client = client_for(rina)
+
+    trial = client.post(url, {"file": workbook_with(assessment, 75), "dry_run": "true"})
+    assert trial.status_code == 200, trial.content
+    assert (trial.json()["ok"], trial.json()["imported"]) == (True, False)
+    assert entry(assessment, "PSR", "1").self_score is None
+
+    body = client.post(url, {"file": workbook_with(assessment, 75)}).json()
+    assert (body["ok"], body["imported"], body["counts"]["updated"]) == (True, True, 1)
+    assert body["rows"][0]["first_row"] >= 1
+    assert entry(assessment, "PSR", "1").self_score.value == 75
+
+    refused = client.post(url, {"file": workbook_with(assessment, 60)}).json()
+    assert (refused["ok"], refused["imported"], refused["counts"]["error"]) == (False, False, 1)
+    assert entry(assessment, "PSR", "1").self_score.value == 75
+
+
+def test_workbook_upload_checks_the_file_and_the_role(client_for, rina, oscar, assessment):
+    url = f"/api/assessments/{assessment.pk}/workbook/"
+
+    error = error_of(client_for(rina).post(url, {"file": SimpleUploadedFile("data.csv", b"a,b")}), 400, "invalid")
+    assert list(error["fields"]) == ["file"]
+    error_of(client_for(rina).post(url, {}), 400, "invalid")
+    error_of(client_for(oscar).post(url, {"file": workbook_with(assessment, 75)}), 404, "not_found")
+    assert entry(assessment, "PSR", "1").self_score is None
