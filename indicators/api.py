@@ -455,12 +455,15 @@ class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self):
         user = self.request.user
-        mine = admin_scope_of(user).q("assessment__kabupaten__code") | Q(opd_id__in=opd_ids_operated_by(user))
-        return (
-            DataRequest.objects.filter(assessment__in=assessments_visible_to(user))
-            .filter(mine)
-            .select_related("opd", "assessment__kabupaten")
-            .order_by("assessment_id", "deadline", "opd__short_name")
+        requests = DataRequest.objects.filter(assessment__in=assessments_visible_to(user))
+        administered = admin_scope_of(user)
+        # Not one OR of the two: the superuser's scope is the empty Q(), and Q() | Q(x) is just Q(x).
+        if not administered.everything:
+            requests = requests.filter(
+                administered.q("assessment__kabupaten__code") | Q(opd_id__in=opd_ids_operated_by(user))
+            )
+        return requests.select_related("opd", "assessment__kabupaten").order_by(
+            "assessment_id", "deadline", "opd__short_name"
         )
 
     @extend_schema(

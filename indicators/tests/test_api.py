@@ -371,7 +371,7 @@ def test_titik_pantau_are_read_in_scope(client_for, vina, oscar, assessment, wil
 
 
 def test_data_requests_for_bappeda_and_the_opds_operators_only(
-    client_for, rina, oscar, vina, assessment, dinkes_serang
+    client_for, rina, oscar, vina, root_user, assessment, dinkes_serang
 ):
     disdik = Opd.objects.get(short_name="Disdik")
     for opd in (dinkes_serang, disdik):
@@ -381,6 +381,7 @@ def test_data_requests_for_bappeda_and_the_opds_operators_only(
         return sorted(r["opd"]["short_name"] for r in results(client_for(user).get("/api/data-requests/")))
 
     assert opds(rina) == ["Dinkes", "Disdik"]
+    assert opds(root_user) == ["Dinkes", "Disdik"]  # the superuser's empty Q() is everything
     assert opds(oscar) == ["Dinkes"]
     assert opds(vina) == []
 
@@ -494,6 +495,14 @@ def test_bappeda_admin_asks_an_opd_for_data(client_for, rina, oscar, assessment,
     assert again.status_code == 200
     assert again.json()["deadline"] == later
     assert DataRequest.objects.get().message == "Mohon datanya."
+
+
+def test_the_superuser_asks_and_reminds_too(client_for, root_user, assessment, dinkes_serang):
+    response = ask(client_for(root_user), assessment, dinkes_serang, [entry(assessment, "PDD", "1")])
+
+    assert response.status_code == 201, response.content
+    remind = client_for(root_user).post(f"/api/data-requests/{response.json()['id']}/remind/")
+    assert remind.status_code == 202
 
 
 @pytest.mark.parametrize(
