@@ -1,13 +1,13 @@
-"""The assessment API: assessments (open, read, score), their indicator entries (read, fill in),
-titik pantau and data requests (read; written by the Bappeda admin).
+"""The assessment API: assessments (open, read, score, Excel workbook), their indicator entries
+(read, fill in), titik pantau and data requests (read; written by the Bappeda admin).
 
 Every queryset starts from a scoped selector (``indicators.selectors``, ``accounts.selectors``),
 so an object outside the caller's scope answers 404. Writes call the same services as the web
-pages (``assessment_open``, ``indicator_entry_update``, the titik pantau and data request
-services); the services' ``Http404``, ``PermissionDenied`` and ``ValidationError`` come out in
-the one error shape of ``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule, e.g. opening an
-assessment: outside the caller's scope the kabupaten does not exist (404), inside it anybody but
-its Bappeda admin (or a superuser) is refused (403).
+pages (``assessment_open``, ``indicator_entry_update``, the titik pantau, data request and Excel
+services); their ``Http404``, ``PermissionDenied`` and ``ValidationError`` come out in the one
+error shape of ``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule,
+e.g. opening an assessment: outside the caller's scope the kabupaten does not exist (404),
+inside it anybody but its Bappeda admin (or a superuser) is refused (403).
 """
 
 import logging
@@ -173,13 +173,8 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         tatanan = list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id, code__in=codes))
         unknown = codes - {t.code for t in tatanan}
         if unknown:
-            raise ValidationError(
-                {
-                    "tatanan": [
-                        _("Tatanan tidak dikenal dalam siklus ini: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
-                    ]
-                }
-            )
+            message = _("Tatanan tidak dikenal dalam siklus ini: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+            raise ValidationError({"tatanan": [message]})
         existed = assessments_visible_to(request.user).filter(kabupaten=kabupaten, cycle=cycle).exists()
         assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=request.user, tatanan=tatanan)
         assessment = self.get_queryset().get(pk=assessment.pk)
