@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -205,7 +206,7 @@ def odf_edit(request, pk, kecamatan):
                 messages.success(
                     request,
                     _("Status ODF Kecamatan %(name)s disimpan. Desa/kelurahan ODF kabupaten/kota: %(percent)s %%.")
-                    % {"name": kecamatan.name, "percent": percent if percent is not None else "–"},
+                    % {"name": kecamatan.name, "percent": number_format(percent, 2) if percent is not None else "–"},
                 )
                 return redirect("indicators:odf_overview", pk=assessment.pk)
     mode = request.GET.get("cara") or ("jumlah" if count_row or "save_counts" in request.POST else "desa")
