@@ -546,6 +546,11 @@ ROUTES: dict[str, Rule] = {
     "assessment-list": scoped_list((READERS, assessment_at)),
     "assessment-detail": scoped_object(READERS, assessment_at),
     "assessment-score": scoped_object(READERS, assessment_at),
+    # The Excel workbook: readers download it; a JSON body instead of a multipart upload is the admin's 415
+    # (the import itself is tested in indicators/tests/test_api.py), everyone else's 404.
+    "assessment-workbook": scoped_object(
+        READERS, assessment_at, writes=[post(writers=KABUPATEN_ADMINS, ok=(415,), changes=False)]
+    ),
     "entry-list": scoped_list((READERS, entry_at), (UNASSIGNED_ENTRY_READERS, unassigned_entry_at)),
     "entry-detail": scoped_object(
         READERS, by_id(entry_at), writes=[patch({"value_year1": "42"}, writers=DINKES_WORKERS)]
@@ -578,16 +583,7 @@ ROUTES: dict[str, Rule] = {
 # Real bugs this test found that are not fixed yet: (route, persona) → what goes wrong. The
 # policy tests leave these cases out; test_known_bug expects each to fail (strict xfail), so a
 # fix makes it pass and asks for the line to go.
-KNOWN_BUGS = {
-    ("data-request-list", "root"): (
-        "indicators.api.DataRequestViewSet.get_queryset ORs admin_scope_of(user).q(...) with "
-        "Q(opd_id__in=...); for the superuser the first is the empty Q() (everything) and Q() | Q(x) is "
-        "just Q(x), so the superuser's list is empty, and his POST writes the request, then answers 500 "
-        "(DoesNotExist on re-reading it)"
-    ),
-    ("data-request-detail", "root"): "the same empty Q() | Q(opd_id__in=...): the superuser gets 404",
-    ("data-request-remind", "root"): "the same: the superuser's reminder answers 404",
-}
+KNOWN_BUGS: dict = {}
 
 
 # --- Fixtures -------------------------------------------------------------------------------------
