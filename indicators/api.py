@@ -56,7 +56,7 @@ from .serializers import (
     TitikPantauWriteSerializer,
     WorkbookUploadSerializer,
 )
-from .services import ENTRY_FIELDS, assessment_open, indicator_entry_update
+from .services import assessment_open, indicator_entry_update
 from .services_fieldwork import titik_pantau_create, titik_pantau_delete, titik_pantau_update
 from .services_requests import data_request_assign, data_request_remind
 
@@ -335,10 +335,6 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             if opd is None:
                 raise ValidationError({"assigned_opd": [_("OPD tidak dikenal.")]})
             fields["assigned_opd"] = opd
-        if "evidence_link" in fields and "evidence_link" not in ENTRY_FIELDS:
-            # As in the Excel import (indicators.excel): the service does not list the link yet, but
-            # it saves the whole entry after its access check, so the link still passes that one rule.
-            entry.evidence_link = fields.pop("evidence_link")
         indicator_entry_update(entry=entry, actor=request.user, **fields)
         entry = self.get_queryset().filter(pk=entry.pk).first() or entry
         return Response(self.get_serializer(entry).data)

@@ -58,7 +58,7 @@ from tatanan.parsing import clean_text, header_key, match_label, normalize_heade
 
 from .models import Assessment, IndicatorEntry, KelembagaanEntry
 from .selectors import is_bappeda_admin_of
-from .services import ENTRY_FIELDS, indicator_entry_update
+from .services import indicator_entry_update
 from .services_fieldwork import kelembagaan_entries_update
 
 logger = logging.getLogger(__name__)
@@ -825,10 +825,6 @@ def _match_kelembagaan_rows(records: list[RowData], entries: dict) -> None:
 
 def _write_indicator(record: RowData, *, actor: User) -> None:
     fields = dict(record.changes)
-    if "evidence_link" in fields and "evidence_link" not in ENTRY_FIELDS:
-        # indicator_entry_update does not list the link (yet); it saves the whole entry after its
-        # access check, so setting the attribute here still goes through that one rule.
-        record.entry.evidence_link = fields.pop("evidence_link")
     indicator_entry_update(entry=record.entry, actor=actor, **fields)
 
 

@@ -39,6 +39,13 @@ class IndicatorEntryForm(forms.Form):
     value_year2 = forms.CharField(label=_("Data tahun kedua"), max_length=500, required=False)
     target = forms.CharField(label=_("Target"), max_length=500, required=False)
     explanation = forms.CharField(label=_("Penjelasan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_link = forms.CharField(
+        label=_("Tautan bukti dukung"),
+        max_length=1000,
+        required=False,
+        help_text=_("Alamat web (http:// atau https://) folder atau berkas bukti dukung di luar portal."),
+        widget=forms.URLInput,
+    )
     self_score = ScaleOptionField(
         label=_("Nilai mandiri"),
         queryset=ScaleOption.objects.none(),

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -21,7 +22,7 @@ from .selectors import can_edit_entry, is_bappeda_admin_of
 
 # What a kabupaten fills in. The verifier fields (provincial_*, national_*) are written by the
 # verification services of a later issue, never here.
-ENTRY_FIELDS = {"value_year1", "value_year2", "target", "explanation", "self_score", "status"}
+ENTRY_FIELDS = {"value_year1", "value_year2", "target", "explanation", "evidence_link", "self_score", "status"}
 ADMIN_ONLY_ENTRY_FIELDS = {"assigned_opd"}
 
 _NUMBER = re.compile(r"^-?\d{1,10}([.,]\d{1,4})?$")
@@ -128,6 +129,14 @@ def indicator_entry_update(*, entry: IndicatorEntry, actor: User, **fields) -> I
         raise ValidationError({"assigned_opd": _("OPD harus dari kabupaten/kota yang sama.")})
     if "status" in fields and fields["status"] not in IndicatorEntry.Status.values:
         raise ValidationError({"status": _("Status tidak dikenal.")})
+    if fields.get("evidence_link"):
+        fields["evidence_link"] = fields["evidence_link"].strip()
+        try:
+            URLValidator(schemes=["http", "https"])(fields["evidence_link"])
+        except ValidationError:
+            raise ValidationError(
+                {"evidence_link": _("Tautan bukti dukung harus alamat web yang diawali http:// atau https://.")}
+            ) from None
 
     for name, value in fields.items():
         setattr(entry, name, value)

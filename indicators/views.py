@@ -99,6 +99,7 @@ def entry_edit(request, pk, entry_pk):
         "value_year2": entry.value_year2,
         "target": entry.target,
         "explanation": entry.explanation,
+        "evidence_link": entry.evidence_link,
         "self_score": entry.self_score_id,
         "status": entry.status,
         "assigned_opd": entry.assigned_opd_id,

@@ -106,3 +106,15 @@ class TestSelectors:
             )
         # Carenang now counts 1 of 2 from its desa rows, Binuang 4 of 4 from its count: 5 of 6.
         assert odf_percent(assessment) == Decimal("83.33")
+
+
+def test_evidence_link_must_be_a_web_address(rina, assessment):
+    psr = entry(assessment, "PSR", "1")
+    with pytest.raises(ValidationError) as error:
+        indicator_entry_update(entry=psr, actor=rina, evidence_link="javascript:alert(1)")
+    assert "evidence_link" in error.value.message_dict
+    psr.refresh_from_db()
+    assert psr.evidence_link == ""
+    indicator_entry_update(entry=psr, actor=rina, evidence_link=" https://drive.example.org/bukti ")
+    psr.refresh_from_db()
+    assert psr.evidence_link == "https://drive.example.org/bukti"
