@@ -5,8 +5,6 @@ province, no one sees those of another region).
 Its Bappeda admin edits the wording here. Adding a local indicator happens on the assessment
 (``indicators`` app), which also creates its entry; deleting one here is refused while an
 assessment still holds it.
-
-This module carries its own ``urlpatterns`` so that ``tatanan/urls.py`` only needs one include.
 """
 
 from django.contrib import messages
@@ -14,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -91,10 +88,3 @@ def local_delete(request, award_year, pk):
             messages.success(request, _("Indikator lokal dihapus."))
         return redirect("tatanan:local_list", award_year=award_year)
     return render(request, "tatanan/local/confirm_delete.html", {"cycle": indicator.cycle, "indicator": indicator})
-
-
-urlpatterns = [
-    path("<int:award_year>/", local_list, name="local_list"),
-    path("<int:award_year>/<int:pk>/", local_edit, name="local_edit"),
-    path("<int:award_year>/<int:pk>/hapus/", local_delete, name="local_delete"),
-]
