@@ -45,13 +45,13 @@ from tatanan.importer import (
     Header,
     ImportReport,
     Status,
-    _blank,
-    _filename,
-    _is_column_numbering,
-    _open_workbook,
-    _scale_number,
-    _sort_rows,
     find_header,
+    is_blank,
+    is_column_numbering,
+    open_workbook,
+    scale_number,
+    sort_rows,
+    workbook_filename,
 )
 from tatanan.models import KelembagaanItem, Tatanan
 from tatanan.parsing import clean_text, header_key, match_label, normalize_header, normalize_number, one_line
@@ -374,8 +374,8 @@ def _extend_header(grid: Grid, header: Header, data_years: list[int]) -> Header:
     """Take in a second header row the catalogue importer leaves as data ("DATA TAHUN" over
     "2023 | 2024"): a row right below the header whose every cell names a column."""
     below = header.row + 1
-    cells = [(col, value) for col, value in enumerate(grid.row_values(below), start=1) if not _blank(value)]
-    if not cells or _is_column_numbering(value for _col, value in cells):
+    cells = [(col, value) for col, value in enumerate(grid.row_values(below), start=1) if not is_blank(value)]
+    if not cells or is_column_numbering(value for _col, value in cells):
         return header
 
     def names_a_column(col, value) -> bool:
@@ -385,7 +385,7 @@ def _extend_header(grid: Grid, header: Header, data_years: list[int]) -> Header:
     if not all(names_a_column(col, value) for col, value in cells):
         return header
     data_start = below + 1
-    if _is_column_numbering(grid.row_values(data_start)):
+    if is_column_numbering(grid.row_values(data_start)):
         data_start += 1
     return dataclasses.replace(header, row=below, data_start=data_start)
 
@@ -442,7 +442,7 @@ class RowData:
         return (self.first_row, self.last_row)
 
     def add(self, key: str, value) -> None:
-        if not _blank(value):
+        if not is_blank(value):
             self.values.setdefault(key, []).append(value)
 
     def value(self, key: str):
@@ -511,12 +511,12 @@ class SheetReader:
         return self.grid.raw(row, col)
 
     def _has_answers(self, row: int) -> bool:
-        return any(not _blank(self.cell(row, key)) for key in WRITABLE)
+        return any(not is_blank(self.cell(row, key)) for key in WRITABLE)
 
     def read(self) -> list[RowData]:
         current = None
         for row in range(self.header.data_start, self.grid.max_row + 1):
-            if all(_blank(v) for v in self.grid.row_values(row)):
+            if all(is_blank(v) for v in self.grid.row_values(row)):
                 continue
             current = self._kelembagaan_row(row, current) if self.kelembagaan else self._indicator_row(row, current)
         return self.records
@@ -528,9 +528,9 @@ class SheetReader:
     def _indicator_row(self, row: int, current: RowData | None) -> RowData | None:
         raw_no = self.cell(row, "no")
         number = normalize_number(raw_no)
-        if number is None and not _blank(raw_no) and number_key(raw_no) in self.local_numbers:
+        if number is None and not is_blank(raw_no) and number_key(raw_no) in self.local_numbers:
             number = number_key(raw_no)
-        if not _blank(raw_no) and number is None:
+        if not is_blank(raw_no) and number is None:
             label = one_line(raw_no)[:40]
             if self._has_answers(row):
                 self._skip(row, _("Nomor indikator “%(no)s” tidak dikenali.") % {"no": label}, error=True)
@@ -562,7 +562,7 @@ class SheetReader:
 
     def _kelembagaan_row(self, row: int, current: RowData | None) -> RowData | None:
         item_text = self.cell(row, "indikator")
-        if not _blank(item_text):
+        if not is_blank(item_text):
             component_text = one_line(self.cell(row, "komponen", filled=True))
             current = RowData(self.grid.title, row, row, label=f"{component_text} – {one_line(item_text)}")
             current.component = match_label(component_text, COMPONENT_NAMES) or ""
@@ -596,9 +596,9 @@ def _looks_like_url(value) -> bool:
 
 def _score(value, options: dict[int, object], *, allowed_text: str):
     """The ScaleOption a NILAI MANDIRI cell names, ``None`` for a blank cell."""
-    if _blank(value):
+    if is_blank(value):
         return None
-    number = _scale_number(value)
+    number = scale_number(value)
     if number is None:
         raise ValidationError(_("Nilai mandiri “%(value)s” bukan angka.") % {"value": one_line(value)[:30]})
     if number not in options:
@@ -849,8 +849,8 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
     """
     if not scope_of(actor).covers(assessment.kabupaten_id) or not can_import(actor, assessment):
         raise Http404
-    report = ImportReport(filename=_filename(file), cycle=assessment.cycle, dry_run=dry_run)
-    workbook = _open_workbook(file, report)
+    report = ImportReport(filename=workbook_filename(file), cycle=assessment.cycle, dry_run=dry_run)
+    workbook = open_workbook(file, report)
     if workbook is None:
         return report
     sheets = _read_sheets(workbook, assessment, report)
@@ -906,7 +906,7 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
         for record in records:
             if not record.error:
                 report.add_row(record.sheet, record.rows, Status.VALID, record.label)
-        _sort_rows(report, sheet_order)
+        sort_rows(report, sheet_order)
         return report
 
     try:
@@ -942,5 +942,5 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
         report.rows = [row for row in report.rows if row.status == Status.SKIPPED]
         return report
     report.imported = not dry_run
-    _sort_rows(report, sheet_order)
+    sort_rows(report, sheet_order)
     return report

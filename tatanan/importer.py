@@ -191,17 +191,17 @@ class Grid:
         return self.values[row - 1] if 0 < row <= len(self.values) else []
 
     def row_text(self, row: int) -> str:
-        return " ".join(one_line(v) for v in self.row_values(row) if not _blank(v))
+        return " ".join(one_line(v) for v in self.row_values(row) if not is_blank(v))
 
 
-def _blank(value) -> bool:
+def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _is_column_numbering(values: Iterable) -> bool:
+def is_column_numbering(values: Iterable) -> bool:
     """The "(1) (2) (3) …" row printed under the header of official forms (in any order, since
     columns get moved)."""
-    cells = [one_line(v) for v in values if not _blank(v)]
+    cells = [one_line(v) for v in values if not is_blank(v)]
     if len(cells) < 3:
         return False
     numbers = []
@@ -231,7 +231,7 @@ class Header:
 def _header_keys(grid: Grid, row: int, parent_row: int | None = None) -> dict[int, str | None]:
     keys = {}
     for col, value in enumerate(grid.row_values(row), start=1):
-        if _blank(value) and not (parent_row and not _blank(grid.filled(parent_row, col))):
+        if is_blank(value) and not (parent_row and not is_blank(grid.filled(parent_row, col))):
             continue
         child = one_line(value)
         parent = one_line(grid.filled(parent_row, col)) if parent_row else ""
@@ -254,10 +254,10 @@ def find_header(grid: Grid) -> Header | None:
         header_rows = [row]
         # A second header row (e.g. VERIFIKASI PROVINSI over NILAI | CATATAN) whose every cell
         # is a header too.
-        below = [(col, v) for col, v in enumerate(grid.row_values(row + 1), start=1) if not _blank(v)]
+        below = [(col, v) for col, v in enumerate(grid.row_values(row + 1), start=1) if not is_blank(v)]
         if (
             below
-            and not _is_column_numbering(v for _c, v in below)
+            and not is_column_numbering(v for _c, v in below)
             and all(header_key(v) or header_key(f"{grid.filled(row, c)} {v}") for c, v in below)
         ):
             sub_keys = _header_keys(grid, row + 1, parent_row=row)
@@ -265,7 +265,7 @@ def find_header(grid: Grid) -> Header | None:
             header_rows.append(row + 1)
         last = header_rows[-1]
         data_start = last + 1
-        if _is_column_numbering(grid.row_values(data_start)):
+        if is_column_numbering(grid.row_values(data_start)):
             data_start += 1
         columns: dict[str, int] = {}
         unknown, duplicates = [], []
@@ -385,18 +385,18 @@ class SheetParser:
         return None if self.grid.is_continuation(row, col) else self.grid.raw(row, col)
 
     def _has_scale(self, row: int) -> bool:
-        return not _blank(self.cell(row, "skala_text")) or not _blank(self.cell(row, "skala_value"))
+        return not is_blank(self.cell(row, "skala_text")) or not is_blank(self.cell(row, "skala_value"))
 
     def _has_catalogue_content(self, row: int) -> bool:
         keys = ("indikator", "definisi", "sumber_data", "bukti_dukung")
-        return self._has_scale(row) or any(not _blank(self.cell(row, key)) for key in keys)
+        return self._has_scale(row) or any(not is_blank(self.cell(row, key)) for key in keys)
 
     def parse(self) -> list[Record]:
         current: Record | None = None
         component = ""
         for row in range(self.header.data_start, self.grid.max_row + 1):
             values = self.grid.row_values(row)
-            if all(_blank(v) for v in values):
+            if all(is_blank(v) for v in values):
                 continue
             if self.kelembagaan:
                 current, component = self._kelembagaan_row(row, current, component)
@@ -409,7 +409,7 @@ class SheetParser:
     def _indicator_row(self, row: int, current: Record | None) -> Record | None:
         raw_no = self.cell(row, "no")
         number = normalize_number(raw_no)
-        if not _blank(raw_no) and number is None:
+        if not is_blank(raw_no) and number is None:
             label = one_line(raw_no)[:60]
             if self._has_scale(row):
                 self.report.add_row(
@@ -457,10 +457,10 @@ class SheetParser:
 
     def _kelembagaan_row(self, row: int, current: Record | None, component: str) -> tuple[Record | None, str]:
         raw_component = self.cell(row, "komponen", filled=True)
-        if not _blank(raw_component):
+        if not is_blank(raw_component):
             component = one_line(raw_component)
         item_text = self.cell(row, "indikator")
-        if not _blank(item_text):
+        if not is_blank(item_text):
             current = Record(self.grid.title, row, row, order=len(self.records) + 1)
             current.fields["komponen"] = [component]
             self.records.append(current)
@@ -484,7 +484,7 @@ class SheetParser:
         for key in ("indikator", "definisi", "sumber_data", "bukti_dukung"):
             record.add(key, self.cell(row, key))
         text, value = self.cell(row, "skala_text"), self.cell(row, "skala_value")
-        if not _blank(text) or not _blank(value):
+        if not is_blank(text) or not is_blank(value):
             record.scale_rows.append((row, text, value))
 
     def _finish(self, record: Record) -> None:
@@ -517,19 +517,19 @@ class SheetParser:
             if self.kelembagaan:
                 return []  # kelembagaan sheets without a scale are allowed
             raise ParseError(_("Skala penilaian kosong."))
-        values = [v for _row, _text, v in rows if not _blank(v)]
+        values = [v for _row, _text, v in rows if not is_blank(v)]
         if not self.header.rows_layout or (len(rows) == 1 and not values):
             # One text cell (possibly continued on the rows below) holding all options.
             return parse_scale_text("\n".join(clean_text(t) for _r, t, _v in rows), allowed_values=allowed)
         options = []
         for row, text, value in rows:
             prefixed_value, description = strip_option_prefix(clean_text(text))
-            if _blank(value):
+            if is_blank(value):
                 if prefixed_value is None:
                     raise ParseError(_("Baris %(row)d: nilai skala kosong.") % {"row": row})
                 number = prefixed_value
             else:
-                number = _scale_number(value)
+                number = scale_number(value)
                 if number is None:
                     raise ParseError(
                         _("Baris %(row)d: nilai skala “%(value)s” bukan angka.")
@@ -545,7 +545,7 @@ class SheetParser:
         return options
 
 
-def _scale_number(value) -> int | None:
+def scale_number(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -557,7 +557,7 @@ def _scale_number(value) -> int | None:
 # --- The service ------------------------------------------------------------------------------
 
 
-def _open_workbook(file, report: ImportReport):
+def open_workbook(file, report: ImportReport):
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it does not read (data validation, styles).
@@ -574,7 +574,7 @@ def _open_workbook(file, report: ImportReport):
         return None
 
 
-def _filename(file) -> str:
+def workbook_filename(file) -> str:
     if isinstance(file, str | Path):
         return Path(file).name
     return Path(getattr(file, "name", "") or "berkas").name
@@ -586,8 +586,8 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
     All-or-nothing; returns the row-by-row report. With ``dry_run`` every write is rolled back,
     so the report shows what an import would create, update or leave unchanged.
     """
-    report = ImportReport(filename=_filename(file), cycle=cycle, dry_run=dry_run)
-    workbook = _open_workbook(file, report)
+    report = ImportReport(filename=workbook_filename(file), cycle=cycle, dry_run=dry_run)
+    workbook = open_workbook(file, report)
     if workbook is None:
         return report
 
@@ -678,7 +678,7 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
         for record in [*kelembagaan, *indicators]:
             if not record.error:
                 report.add_row(record.sheet, record.rows, Status.VALID, record.subject)
-        _sort_rows(report, sheet_order)
+        sort_rows(report, sheet_order)
         return report
 
     try:
@@ -693,7 +693,7 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
         report.rows = [row for row in report.rows if row.status == Status.SKIPPED]
         return report
     report.imported = not dry_run
-    _sort_rows(report, sheet_order)
+    sort_rows(report, sheet_order)
     return report
 
 
@@ -742,7 +742,7 @@ def _check_duplicates(indicators: list[Record], kelembagaan: list[Record]) -> No
         seen.setdefault(key, record)
 
 
-def _sort_rows(report: ImportReport, sheet_order: list[str]) -> None:
+def sort_rows(report: ImportReport, sheet_order: list[str]) -> None:
     position = {sheet: index for index, sheet in enumerate(sheet_order)}
     report.rows.sort(key=lambda r: (position.get(r.sheet, len(position)), r.rows[0]))
 
@@ -851,7 +851,7 @@ def _write_indicators(cycle: Cycle, records: list[Record], report: ImportReport)
             "definisi_operasional": record.text("definisi"),
             "sumber_data": record.text("sumber_data"),
             "bukti_dukung": record.text("bukti_dukung"),
-            "scale_text": "\n".join(clean_text(t) for _r, t, _v in record.scale_rows if not _blank(t)),
+            "scale_text": "\n".join(clean_text(t) for _r, t, _v in record.scale_rows if not is_blank(t)),
             "order": record.order,
         }
         key = (record.tatanan.pk, record.number)
@@ -892,7 +892,7 @@ def _write_kelembagaan(cycle: Cycle, records: list[Record], report: ImportReport
             "text": record.text("definisi"),
             "sumber_data": record.text("sumber_data"),
             "bukti_dukung": record.text("bukti_dukung"),
-            "scale_text": "\n".join(clean_text(t) for _r, t, _v in record.scale_rows if not _blank(t)),
+            "scale_text": "\n".join(clean_text(t) for _r, t, _v in record.scale_rows if not is_blank(t)),
         }
         item = existing.get((record.component, record.item))
         if item is None:
