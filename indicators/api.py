@@ -229,13 +229,6 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             actor=request.user,
             dry_run=form.cleaned_data["dry_run"],
         )
-        logger.info(
-            "self-assessment import (API) by %s into %s from %s: %s",
-            request.user.username,
-            assessment.pk,
-            report.filename,
-            report.summary(),
-        )
         report_data = {
             "filename": report.filename,
             "dry_run": report.dry_run,

@@ -847,6 +847,18 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
     written; the report says which rows and why. ``actor`` must administer the kabupaten
     (``Http404`` otherwise, as for every out-of-scope write).
     """
+    report = _import_workbook(assessment=assessment, file=file, actor=actor, dry_run=dry_run)
+    logger.info(
+        "self-assessment import by %s into assessment %s from %s: %s",
+        actor.username,
+        assessment.pk,
+        report.filename,
+        report.summary(),
+    )
+    return report
+
+
+def _import_workbook(*, assessment: Assessment, file, actor: User, dry_run: bool) -> ImportReport:
     if not scope_of(actor).covers(assessment.kabupaten_id) or not can_import(actor, assessment):
         raise Http404
     report = ImportReport(filename=workbook_filename(file), cycle=assessment.cycle, dry_run=dry_run)

@@ -143,7 +143,8 @@ def indicator_entry_update(*, entry: IndicatorEntry, actor: User, **fields) -> I
     for name in ("value_year1", "value_year2"):
         if name in fields:
             setattr(entry, f"{name}_number", _as_number(fields[name]))
-    if "status" not in fields and entry.self_score_id and entry.status == IndicatorEntry.Status.KOSONG:
+    # A scored entry is no longer empty, even when the form sent its old status along.
+    if entry.self_score_id and entry.status == IndicatorEntry.Status.KOSONG:
         entry.status = IndicatorEntry.Status.DRAF
     entry.updated_by = actor
     entry.save()

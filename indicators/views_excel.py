@@ -43,13 +43,6 @@ def assessment_import_view(request, pk):
                 actor=request.user,
                 dry_run=form.cleaned_data["dry_run"],
             )
-            logger.info(
-                "self-assessment import by %s into %s from %s: %s",
-                request.user.username,
-                assessment.pk,
-                report.filename,
-                report.summary(),
-            )
             form = AssessmentImportForm()
     else:
         form = AssessmentImportForm()

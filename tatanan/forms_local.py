@@ -24,7 +24,7 @@ class LocalIndicatorForm(forms.Form):
         label=_("Opsi skala (boleh kosong)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "100 = …\n50 = …\n0 = …"}),
-        help_text=_("Satu opsi per baris: nilai lalu kriteria, mis. \u201c100 = tercapai\u201d."),
+        help_text=_("Satu opsi per baris: nilai lalu kriteria, mis. “100 = tercapai”."),
     )
 
     def __init__(self, *args, tatanan_choices, submit_label=None, **kwargs):

@@ -58,10 +58,7 @@ def scale_options_parse(*, text: str, allowed: list[int]) -> list[tuple[int, str
         match = _OPTION_LINE.match(line)
         if not match:
             raise ValidationError(
-                {
-                    "scale_text": _("Baris %(line)s: tulis nilai lalu kriteria, mis. \u201c100 = ada\u201d.")
-                    % {"line": line_no}
-                }
+                {"scale_text": _("Baris %(line)s: tulis nilai lalu kriteria, mis. “100 = ada”.") % {"line": line_no}}
             )
         value, criterion = int(match.group(1)), match.group(2).strip()
         if value not in allowed:

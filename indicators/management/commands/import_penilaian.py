@@ -14,7 +14,7 @@ from django.http import Http404
 
 from accounts.models import User
 from indicators.excel import assessment_import
-from tatanan.importer import Status
+from tatanan.reporting import report_to_command
 
 from .export_penilaian import assessment_of
 
@@ -49,17 +49,4 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(f"{actor.username} bukan admin Bappeda {kabupaten}.") from None
 
-        for note in report.notes:
-            self.stdout.write(f"  · {note}")
-        for row in report.rows:
-            if rows or row.status in (Status.ERROR, Status.SKIPPED):
-                line = f"  [{row.status_label}] {row.sheet} baris {row.row_label}: {row.subject}"
-                if row.message:
-                    line += f" — {row.message}"
-                self.stdout.write(self.style.ERROR(line) if row.status == Status.ERROR else line)
-        for problem in report.problems:
-            self.stderr.write(self.style.ERROR(f"  ✗ {problem}"))
-        if report.imported or (dry_run and report.ok):
-            self.stdout.write(self.style.SUCCESS(report.summary()))
-            return
-        raise CommandError(report.summary())
+        report_to_command(report, command=self, all_rows=rows, dry_run=dry_run)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tatanan.importer import Status, instrument_import
+from tatanan.importer import instrument_import
 from tatanan.models import Cycle
+from tatanan.reporting import report_to_command
 
 
 class Command(BaseCommand):
@@ -34,17 +35,4 @@ class Command(BaseCommand):
 
         report = instrument_import(cycle=cycle_obj, file=file, dry_run=dry_run)
 
-        for note in report.notes:
-            self.stdout.write(f"  · {note}")
-        for row in report.rows:
-            if rows or row.status in (Status.ERROR, Status.SKIPPED):
-                line = f"  [{row.status_label}] {row.sheet} baris {row.row_label}: {row.subject}"
-                if row.message:
-                    line += f" — {row.message}"
-                self.stdout.write(self.style.ERROR(line) if row.status == Status.ERROR else line)
-        for problem in report.problems:
-            self.stderr.write(self.style.ERROR(f"  ✗ {problem}"))
-        if report.imported or (dry_run and report.ok):
-            self.stdout.write(self.style.SUCCESS(report.summary()))
-            return
-        raise CommandError(report.summary())
+        report_to_command(report, command=self, all_rows=rows, dry_run=dry_run)
