@@ -1,0 +1,3 @@
+"""URLs of the work plans (rencana kerja); filled in by the work-plan issue."""
+
+urlpatterns: list = []
