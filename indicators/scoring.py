@@ -13,6 +13,11 @@ Conventions (see DOMAIN.md, "Scoring and award tiers"):
   one still holds).
 * The kelembagaan gate is met when every kelembagaan item is scored at its top option (self
   score: the verifiers do not score kelembagaan). A cycle without kelembagaan items has no gate.
+* Every tier also needs the kabupaten to have *reported for both data years*: every official
+  (non-local) indicator entry of the assessed tatanan has data for data year 1 and data year 2
+  (``value_year1`` and ``value_year2`` not blank). ``TierRule`` holds no flag for this, so the
+  condition is always on, for every tier and method; a failed one says how many entries lack
+  which year. Local indicators never count, here as in the %.
 * ``extra_requirements`` (e.g. IP-SPM, innovation adopted elsewhere for Wistara Paripurna) are not
   held as data yet, so a tier with extra requirements is never predicted; it is listed with that
   condition as not verifiable.
@@ -114,6 +119,14 @@ class AssessmentScore:
     tier_label: str | None
     outcomes: list[TierOutcome] = field(default_factory=list)
     what_if: WhatIf | None = None
+    # Official entries without data for the first / second data year (the "both years" condition).
+    missing_year1: int = 0
+    missing_year2: int = 0
+    data_years: tuple[int, int] | None = None
+
+    @property
+    def reported_both_years(self) -> bool:
+        return not self.missing_year1 and not self.missing_year2
 
     @property
     def failed_outcomes(self) -> list[TierOutcome]:
@@ -167,6 +180,10 @@ class Figures:
     kelembagaan_met: bool
     tatanan_count: int
     kecamatan_coverage: Decimal | None = None
+    # Official entries lacking data for data year 1 / 2, and those years (for the message).
+    missing_year1: int = 0
+    missing_year2: int = 0
+    data_years: tuple[int, int] | None = None
 
     def aggregate(self, aggregation: str) -> Decimal | None:
         if not self.tatanan:
@@ -190,6 +207,25 @@ def score_condition_failure(rule: TierRule, figures: Figures) -> str | None:
         "value": _pct(achieved),
         "min": _pct(rule.score_min),
     }
+
+
+def years_condition_failure(figures: Figures) -> str | None:
+    """The "reported for both data years" condition of every tier, worded for the user."""
+    if not figures.missing_year1 and not figures.missing_year2:
+        return None
+    first, second = figures.data_years or (None, None)
+    parts = []
+    for count, year, ordinal in (
+        (figures.missing_year1, first, _("tahun pertama")),
+        (figures.missing_year2, second, _("tahun kedua")),
+    ):
+        if count:
+            parts.append(
+                _("%(count)s isian indikator tanpa data tahun %(year)s") % {"count": count, "year": year}
+                if year
+                else _("%(count)s isian indikator tanpa data %(ordinal)s") % {"count": count, "ordinal": ordinal}
+            )
+    return _("Belum melapor untuk kedua tahun data: %(parts)s.") % {"parts": "; ".join(parts)}
 
 
 def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
@@ -224,6 +260,9 @@ def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
             )
     if rule.requires_kelembagaan and not figures.kelembagaan_met:
         failures.append(_("Syarat kelembagaan belum terpenuhi."))
+    years = years_condition_failure(figures)
+    if years:
+        failures.append(years)
     if rule.extra_requirements.strip():
         failures.append(
             _("Syarat tambahan belum dapat diperiksa otomatis: %(text)s") % {"text": rule.extra_requirements.strip()}
@@ -275,6 +314,9 @@ def what_if(scores: list[IndicatorScore], *, rule: TierRule, figures: Figures, m
             odf=figures.odf,
             kelembagaan_met=figures.kelembagaan_met,
             tatanan_count=figures.tatanan_count,
+            missing_year1=figures.missing_year1,
+            missing_year2=figures.missing_year2,
+            data_years=figures.data_years,
         )
 
     reaches = True
@@ -372,13 +414,17 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
         kelembagaan.append((entry.self_score.value if entry.self_score else None, max(values) if values else None))
     kelembagaan_met, kelembagaan_missing = kelembagaan_gate(kelembagaan)
 
+    cycle = assessment.cycle
     figures = Figures(
         tatanan=percents,
         odf=odf_percent(assessment),
         kelembagaan_met=kelembagaan_met,
         tatanan_count=assessment.tatanan.count(),
+        missing_year1=sum(1 for e in entries if not (e.value_year1 or "").strip()),
+        missing_year2=sum(1 for e in entries if not (e.value_year2 or "").strip()),
+        data_years=(cycle.first_data_year, cycle.last_data_year),
     )
-    rules = list(assessment.cycle.tier_rules.all())
+    rules = list(cycle.tier_rules.all())
     reached, outcomes = tier_evaluate(rules, figures)
     target = next_rule(rules, reached)
     return AssessmentScore(
@@ -393,4 +439,7 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
         tier_label=str(reached.get_tier_display()) if reached else None,
         outcomes=outcomes,
         what_if=what_if(scores, rule=target, figures=figures) if target and scores else None,
+        missing_year1=figures.missing_year1,
+        missing_year2=figures.missing_year2,
+        data_years=figures.data_years,
     )

@@ -145,6 +145,11 @@ class AssessmentScoreSerializer(serializers.Serializer):
     what_if = WhatIfSerializer(
         allow_null=True, help_text="Improvements that meet the score condition of the next tier up, if any."
     )
+    reported_both_years = serializers.BooleanField(
+        help_text="Every official entry has data for both data years (a condition of every tier)."
+    )
+    missing_year1 = serializers.IntegerField(help_text="Official entries without data for the first data year.")
+    missing_year2 = serializers.IntegerField(help_text="Official entries without data for the second data year.")
 
 
 class _RefusesOtherKeys:

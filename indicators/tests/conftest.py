@@ -59,11 +59,15 @@ def option(entry, value):
     return entry.indicator.scale_options.get(value=value)
 
 
-def set_scores(assessment, scores, *, layer="self_score"):
-    """``scores`` like {"PSR1": 75, "PDD2": None}."""
+def set_scores(assessment, scores, *, layer="self_score", years=True):
+    """``scores`` like {"PSR1": 75, "PDD2": None}. A self score comes with data for both data
+    years (as a kabupaten fills them in; every tier needs both), unless ``years`` is False."""
     for key, value in scores.items():
         e = entry(assessment, key[:3], key[3:])
         setattr(e, layer, option(e, value) if value is not None else None)
+        if years and layer == "self_score":
+            e.value_year1 = e.value_year1 or "1"
+            e.value_year2 = e.value_year2 or "1"
         e.save()
 
 

@@ -166,3 +166,59 @@ class TestAssessmentScore:
         set_scores(assessment, {"PSR1": 50}, layer="provincial_score")
         assert assessment_score(assessment=assessment, layer="provincial").tatanan[0].percent == D("25.00")
         assert assessment_score(assessment=assessment, layer="national").overall == D("0.00")
+
+
+class TestBothDataYears:
+    def test_every_tier_needs_data_for_both_years(self):
+        figures = Figures(
+            tatanan=[D(100)],
+            odf=D(100),
+            kelembagaan_met=True,
+            tatanan_count=1,
+            missing_year1=0,
+            missing_year2=3,
+            data_years=(2028, 2029),
+        )
+        reached, outcomes = tier_evaluate(rules(), figures)
+        assert reached is None
+        message = "Belum melapor untuk kedua tahun data: 3 isian indikator tanpa data tahun 2029."
+        assert all(o.failures == [message] for o in outcomes)
+
+    def test_the_count_rules_of_older_rounds_need_it_too(self):
+        rule = TierRule(tier="padapa", rank=1, method="count", min_tatanan_count=1, requires_kelembagaan=False)
+        figures = Figures(tatanan=[], odf=None, kelembagaan_met=False, tatanan_count=1, missing_year1=2)
+        reached, outcomes = tier_evaluate([rule], figures)
+        assert reached is None
+        assert outcomes[0].failures == [
+            "Belum melapor untuk kedua tahun data: 2 isian indikator tanpa data tahun pertama."
+        ]
+
+    def test_a_stored_assessment_counts_the_official_entries_lacking_each_year(self, assessment, wilayah):
+        set_scores(assessment, {"PSR1": 100, "PSR2": 100, "PDD1": 100, "PDD2": 100})
+        set_kelembagaan(assessment, 100)
+        set_odf(assessment, wilayah, total=10, odf=10)
+        assert assessment_score(assessment=assessment).tier == "wistara"
+
+        assessment.indicator_entries.filter(indicator__tatanan__code="PDD").update(value_year1="  ")
+        assessment.indicator_entries.filter(indicator__number="1").update(value_year2="")
+        result = assessment_score(assessment=assessment)
+        assert (result.missing_year1, result.missing_year2, result.reported_both_years) == (2, 2, False)
+        assert result.tier is None
+        assert result.outcomes[0].failures == [
+            "Belum melapor untuk kedua tahun data: 2 isian indikator tanpa data tahun 2028; "
+            "2 isian indikator tanpa data tahun 2029."
+        ]
+
+    def test_local_indicators_do_not_count(self, assessment, wilayah, rina):
+        from indicators.services_fieldwork import local_indicator_add
+        from tatanan.models import Tatanan
+
+        set_scores(assessment, {"PSR1": 100, "PSR2": 100, "PDD1": 100, "PDD2": 100})
+        set_kelembagaan(assessment, 100)
+        set_odf(assessment, wilayah, total=10, odf=10)
+        pasar = Tatanan.objects.get(tatanan_set=assessment.cycle.tatanan_set, code="PSR")
+        local = local_indicator_add(assessment=assessment, actor=rina, tatanan=pasar, number="L1", name="Lokal")
+        assert local.value_year1 == local.value_year2 == ""
+        result = assessment_score(assessment=assessment)
+        assert result.reported_both_years
+        assert result.tier == "wistara"
