@@ -53,10 +53,18 @@ def _percent(text: str) -> Decimal:
 
 def _fill_everything_but_psr(assessment: Assessment, actor: User) -> None:
     """Score 100 on every entry outside PSR, every kelembagaan item at its top option and every
-    desa/kelurahan of every kecamatan ODF, through the services, as the Bappeda admin."""
+    desa/kelurahan of every kecamatan ODF, through the services, as the Bappeda admin. The
+    entries get data for both years too: every tier needs them."""
     for entry in assessment.indicator_entries.exclude(indicator__tatanan__code="PSR").select_related("indicator"):
         top = entry.indicator.scale_options.get(value=100)
-        indicator_entry_update(entry=entry, actor=actor, self_score=top, status=IndicatorEntry.Status.SELESAI)
+        indicator_entry_update(
+            entry=entry,
+            actor=actor,
+            value_year1="1",
+            value_year2="1",
+            self_score=top,
+            status=IndicatorEntry.Status.SELESAI,
+        )
     changes = []
     for entry in assessment.kelembagaan_entries.select_related("item"):
         changes.append((entry, entry.item.scale_options.order_by("-value").first(), ""))
