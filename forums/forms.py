@@ -1,0 +1,132 @@
+"""Forms of the body pages. They parse input; saving and the rules are in ``forums.services``."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tatanan.models import Tatanan
+
+from .models import Body, Member
+from .services import photo_validate, tatanan_for_members
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+SK_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _helper(form_id: str, label=None) -> FormHelper:
+    helper = FormHelper()
+    helper.form_id = form_id
+    helper.add_input(Submit("submit", label or _("Simpan"), css_class="btn-success"))
+    return helper
+
+
+class DecreeForm(forms.Form):
+    number = forms.CharField(label=_("Nomor SK"), max_length=200)
+    date = forms.DateField(label=_("Tanggal SK"), widget=DATE)
+    signer = forms.CharField(
+        label=_("Penandatangan"),
+        max_length=200,
+        help_text=_("Mis. Bupati Serang, Camat Carenang, Kepala Desa Carenang."),
+    )
+    valid_from = forms.DateField(label=_("Berlaku mulai"), widget=DATE)
+    valid_until = forms.DateField(
+        label=_("Berlaku sampai"), widget=DATE, required=False, help_text=_("Kosongkan bila tidak dibatasi.")
+    )
+    file = forms.FileField(
+        label=_("Pindaian SK (PDF atau foto)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("decree-form", _("Simpan SK baru"))
+
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file and file.size > SK_MAX_BYTES:
+            raise ValidationError(_("Berkas SK melebihi batas 20 MB."))
+        return file
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Nama"), max_length=200)
+    position = forms.ChoiceField(label=_("Jabatan"), choices=Member.Position.choices)
+    origin = forms.ChoiceField(label=_("Unsur"), choices=Member.Origin.choices)
+    tatanan = forms.ModelMultipleChoiceField(
+        label=_("Tatanan yang dikoordinasi"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    phone = forms.CharField(
+        label=_("Telepon"), max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    email = forms.EmailField(label=_("Email"), required=False)
+    order = forms.IntegerField(label=_("Urutan"), min_value=0, initial=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [t.pk for t in tatanan_for_members()]
+        self.fields["tatanan"].queryset = Tatanan.objects.filter(pk__in=ids).order_by("number")
+        self.helper = _helper("member-form")
+
+    def clean_order(self):
+        return self.cleaned_data.get("order") or 0
+
+
+class MemberImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Berkas Excel (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+        help_text=_("Kolom: NAMA, JABATAN, ASAL/UNSUR, TATANAN (kode atau nama, dipisah koma), TELEPON, EMAIL."),
+    )
+    dry_run = forms.BooleanField(label=_("Uji coba saja (tidak disimpan)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("member-import-form", _("Impor"))
+
+
+class PhotoField(forms.FileField):
+    """A photo upload checked by ``photo_validate`` (Pillow: JPG/PNG/WebP, at most 10 MB)."""
+
+    # A plain file input: the stored photo is private, so no "currently: <link>" to the media URL.
+    widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def validate(self, value):
+        super().validate(value)
+        if value and hasattr(value, "size") and not hasattr(value, "url"):  # a new upload, not the stored file
+            photo_validate(value)
+
+
+class SecretariatForm(forms.Form):
+    address = forms.CharField(label=_("Alamat"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    room = forms.CharField(label=_("Ruang"), max_length=200, required=False)
+    has_name_board = forms.BooleanField(label=_("Ada papan nama"), required=False)
+    name_board_photo = PhotoField(label=_("Foto papan nama"), required=False)
+    org_chart_photo = PhotoField(label=_("Foto struktur organisasi"), required=False)
+    notes = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("secretariat-form")
+
+    def photo_changes(self) -> dict:
+        """Photo fields for ``secretariat_update``: a new file, False to clear, absent to keep."""
+        changes = {}
+        for key in ("name_board_photo", "org_chart_photo"):
+            value = self.cleaned_data.get(key)
+            if value is False or (value and not hasattr(value, "url")):
+                changes[key] = value
+        return changes
+
+
+class BodyFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis"), choices=[("", _("Semua jenis")), *Body.Kind.choices], required=False)
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+
+    def __init__(self, *args, kecamatan_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *kecamatan_choices]

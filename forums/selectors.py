@@ -1,0 +1,127 @@
+"""Reads of bodies (Tim Pembina, Forum, Pokja), limited to what the asking user may see.
+
+Reading follows the portal's one scope mechanism (``accounts.selectors.scope_filter`` on the
+body's region code): a Bappeda admin reads every body of the kabupaten, a provincial verifier
+those of the province, a secretary their own region and what lies below it. Editing is
+narrower (``can_edit_body``): a secretary edits only the Forum/Pokja of their own region, the
+Bappeda admin every body of the kabupaten. A body outside the read scope answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import Role, User
+from accounts.selectors import admin_scope_of, get_in_scope_or_404, role_assignments_of, scope_filter
+from regions.models import Region
+
+from .models import Body, Decree, Member, Secretariat
+
+# The body a secretary of a region of each level keeps.
+SECRETARY_KIND_FOR_LEVEL = {
+    Region.Level.KABKOTA: Body.Kind.FORUM_KABKOTA,
+    Region.Level.KECAMATAN: Body.Kind.FORUM_KECAMATAN,
+    Region.Level.DESA: Body.Kind.POKJA_DESA,
+}
+
+
+def bodies_visible_to(user: User) -> QuerySet[Body]:
+    return scope_filter(Body.objects.select_related("region"), user=user)
+
+
+def body_for(user: User, pk: int) -> Body:
+    """The body ``pk`` if ``user`` may read it, else 404."""
+    return get_in_scope_or_404(Body.objects.select_related("region", "region__parent"), user=user, pk=pk)
+
+
+def secretary_regions_of(user: User) -> list[Region]:
+    return [a.region for a in role_assignments_of(user) if a.role == Role.SECRETARY and a.region_id]
+
+
+def body_for_secretary(user: User) -> Body | None:
+    """The Forum/Pokja of the secretary's region (the first, for the rare secretary of two), or None."""
+    for region in secretary_regions_of(user):
+        kind = SECRETARY_KIND_FOR_LEVEL.get(region.level)
+        body = Body.objects.select_related("region").filter(kind=kind, region=region).first()
+        if body is not None:
+            return body
+    return None
+
+
+def can_edit_body(user: User, body: Body) -> bool:
+    """Superusers and the Bappeda admin of the body's kabupaten edit it; a secretary edits only
+    the Forum/Pokja of exactly their own region (not the bodies of the desa below a kecamatan,
+    and not the Tim Pembina, which Bappeda and the Camat run)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if admin_scope_of(user).covers(body.region_id):
+        return True
+    if body.kind not in Body.SECRETARY_KINDS:
+        return False
+    return any(region.code == body.region_id for region in secretary_regions_of(user))
+
+
+def body_to_edit(user: User, pk: int) -> Body:
+    """The body ``pk`` if ``user`` may edit it. Outside the read scope 404; inside it but not
+    editable (a verifier, a kecamatan secretary on a desa Pokja) also 404: the page does not exist
+    for them."""
+    body = body_for(user, pk)
+    if not can_edit_body(user, body):
+        raise Http404
+    return body
+
+
+def body_list(user: User, *, kind: str = "", kecamatan: str = "") -> QuerySet[Body]:
+    """The bodies ``user`` reads, optionally narrowed to one kind and one kecamatan (and its desa),
+    each annotated with its number of active members and whether it has a current SK and a
+    secretariat."""
+    bodies = bodies_visible_to(user)
+    if kind:
+        bodies = bodies.filter(kind=kind)
+    if kecamatan:
+        bodies = bodies.filter(Q(region__code=kecamatan) | Q(region__code__startswith=kecamatan + "."))
+    return bodies.annotate(
+        member_count=Count("members", filter=Q(members__active=True)),
+        has_decree=Exists(Decree.objects.filter(body=OuterRef("pk"), is_current=True)),
+        has_secretariat=Exists(Body.objects.filter(pk=OuterRef("pk"), secretariat__isnull=False)),
+    ).order_by("region_id", "kind")
+
+
+def body_counts(bodies: QuerySet[Body]) -> dict[str, int]:
+    """Number of bodies per kind, every kind present (0 when none)."""
+    counts = dict(bodies.order_by().values_list("kind").annotate(n=Count("id")))
+    return {kind: counts.get(kind, 0) for kind in Body.Kind.values}
+
+
+def kecamatan_options(user: User) -> QuerySet[Region]:
+    """Kecamatan within the user's read scope that have a body, for the list filter."""
+    return (
+        Region.objects.filter(level=Region.Level.KECAMATAN, bodies__isnull=False)
+        .filter(Q(pk__in=bodies_visible_to(user).values("region_id")))
+        .distinct()
+        .order_by("code")
+    )
+
+
+def decree_history(body: Body) -> QuerySet[Decree]:
+    return body.decrees.select_related("created_by").order_by("-is_current", "-date", "-id")
+
+
+def body_gaps(body: Body) -> list[str]:
+    """What the body's page says is still missing, in plain words (not the kelembagaan score)."""
+    gaps = []
+    if not body.decrees.filter(is_current=True).exists():
+        gaps.append(_("Belum ada SK yang berlaku."))
+    positions = set(body.members.filter(active=True).values_list("position", flat=True))
+    if Member.Position.KETUA not in positions:
+        gaps.append(_("Belum ada ketua."))
+    if Member.Position.SEKRETARIS not in positions:
+        gaps.append(_("Belum ada sekretaris."))
+    secretariat = Secretariat.objects.filter(body=body).first()
+    if secretariat is None or not secretariat.address:
+        gaps.append(_("Alamat sekretariat belum diisi."))
+    elif not secretariat.name_board_photo:
+        gaps.append(_("Foto papan nama sekretariat belum diunggah."))
+    return gaps

@@ -1,0 +1,221 @@
+"""Writes on bodies (Tim Pembina, Forum, Pokja): bulk setup, SK, members, secretariat.
+
+Views and (later) the API call these with the body they already fetched through
+``forums.selectors.body_to_edit``, which is where editing rights are checked; ``body_bulk_setup``
+checks its own, since it acts on a whole kabupaten.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from accounts.models import User
+from accounts.selectors import admin_scope_of
+from regions.models import Region
+from tatanan.models import Cycle, Tatanan
+
+from .models import Body, Decree, Member, Secretariat
+
+logger = logging.getLogger(__name__)
+
+
+# --- Bulk setup ---------------------------------------------------------------------------------
+
+
+def body_bulk_setup(*, kabupaten: Region, actor: User) -> dict[str, int]:
+    """Create the Tim Pembina and Forum of ``kabupaten``, the Tim Pembina and Forum Kecamatan Sehat
+    of each of its kecamatan and the Pokja of each desa/kelurahan, from the region table.
+
+    Idempotent: bodies that exist are left alone. Returns the number created per kind, plus
+    ``"existing"`` (already there) and ``"created"`` (total new). Only the Bappeda admin of the
+    kabupaten (or a superuser) may run it.
+    """
+    if kabupaten.level != Region.Level.KABKOTA:
+        raise ValidationError(_("Pembentukan lembaga massal hanya untuk kabupaten/kota."))
+    if not admin_scope_of(actor).covers(kabupaten.code):
+        raise PermissionDenied
+    below = Region.objects.filter(code__startswith=kabupaten.code + ".")
+    wanted: list[tuple[str, Region]] = [
+        (Body.Kind.TIM_PEMBINA_KABKOTA, kabupaten),
+        (Body.Kind.FORUM_KABKOTA, kabupaten),
+    ]
+    for kecamatan in below.filter(level=Region.Level.KECAMATAN).order_by("code"):
+        wanted.append((Body.Kind.TIM_PEMBINA_KECAMATAN, kecamatan))
+        wanted.append((Body.Kind.FORUM_KECAMATAN, kecamatan))
+    for desa in below.filter(level=Region.Level.DESA).order_by("code"):
+        wanted.append((Body.Kind.POKJA_DESA, desa))
+
+    existing = set(
+        Body.objects.filter(region__code__startswith=kabupaten.code + ".").values_list("kind", "region_id")
+    ) | set(Body.objects.filter(region=kabupaten).values_list("kind", "region_id"))
+    new = [
+        Body(kind=kind, region=region, name=Body.default_name(kind=kind, region=region))
+        for kind, region in wanted
+        if (kind, region.code) not in existing
+    ]
+    with transaction.atomic():
+        # ignore_conflicts: two admins pressing the button at once must not fail on the unique key.
+        Body.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    counts = dict.fromkeys(Body.Kind.values, 0)
+    for body in new:
+        counts[body.kind] += 1
+    counts["created"] = len(new)
+    counts["existing"] = len(wanted) - len(new)
+    logger.info("body_bulk_setup %s by %s: %d created", kabupaten.code, actor.pk, len(new))
+    return counts
+
+
+# --- SK -----------------------------------------------------------------------------------------
+
+
+def decree_add(
+    *,
+    body: Body,
+    actor: User,
+    number: str,
+    date: datetime.date,
+    signer: str,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+    file=None,
+) -> Decree:
+    """Record a new SK of ``body``; the SK that was current stays as history, no longer current."""
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError({"valid_until": _("Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.")})
+    with transaction.atomic():
+        # Lock the body so that two SKs added at once cannot both end up current.
+        Body.objects.select_for_update().get(pk=body.pk)
+        body.decrees.filter(is_current=True).update(is_current=False)
+        decree = Decree(
+            body=body,
+            number=number.strip(),
+            date=date,
+            signer=signer.strip(),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            is_current=True,
+            created_by=actor,
+        )
+        if file is not None:
+            decree.file = file
+        decree.save()
+    return decree
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+MEMBER_FIELDS = ("name", "position", "origin", "phone", "email", "order")
+
+
+def member_create(*, body: Body, actor: User, tatanan=(), **fields) -> Member:
+    member = Member(body=body, **{k: v for k, v in fields.items() if k in MEMBER_FIELDS})
+    member.full_clean(exclude=["body"])
+    member.save()
+    member.tatanan.set(tatanan)
+    return member
+
+
+def member_update(*, member: Member, actor: User, tatanan=None, **fields) -> Member:
+    for key, value in fields.items():
+        if key in MEMBER_FIELDS:
+            setattr(member, key, value)
+    member.full_clean(exclude=["body"])
+    member.save()
+    if tatanan is not None:
+        member.tatanan.set(tatanan)
+    return member
+
+
+def member_set_active(*, member: Member, actor: User, active: bool) -> Member:
+    """Deactivate (or reactivate) a member: a member who left stays on record, not deleted."""
+    member.active = active
+    member.save(update_fields=["active"])
+    return member
+
+
+# --- Secretariat --------------------------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WEBP"}
+
+
+def photo_validate(file) -> None:
+    """Accept only a JPG, PNG or WebP image of at most 10 MB, checked by opening it with Pillow.
+
+    This is the first line only: the evidence issue brings the full upload hardening (content
+    sniffing before storage, EXIF stripping, downscaling once at upload, virus scanning hook).
+    """
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("Ukuran foto %(size).1f MB melebihi batas 10 MB. Kecilkan foto lalu unggah lagi.")
+            % {"size": file.size / (1024 * 1024)}
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        with Image.open(file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
+        logger.info("photo rejected: %s: %s", exc.__class__.__name__, exc)
+        raise ValidationError(
+            _("Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP.")
+            % {"name": getattr(file, "name", "")}
+        ) from exc
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(position)
+    if image_format not in PHOTO_FORMATS:
+        raise ValidationError(
+            _("Format foto %(format)s tidak diterima. Unggah foto berformat JPG, PNG atau WebP.")
+            % {"format": image_format}
+        )
+
+
+SECRETARIAT_FIELDS = ("address", "room", "has_name_board", "notes")
+SECRETARIAT_PHOTOS = ("name_board_photo", "org_chart_photo")
+
+
+def secretariat_update(*, body: Body, actor: User, **fields) -> Secretariat:
+    """Create or update the secretariat of ``body``. A photo field given a file replaces the old
+    photo (the old file is deleted from storage); given ``False`` it is cleared; absent, kept."""
+    secretariat, _created = Secretariat.objects.get_or_create(body=body)
+    for key in SECRETARIAT_FIELDS:
+        if key in fields:
+            setattr(secretariat, key, fields[key])
+    old_files = []
+    for key in SECRETARIAT_PHOTOS:
+        if key not in fields or fields[key] is None:
+            continue
+        new = fields[key]
+        old = getattr(secretariat, key)
+        if old:
+            old_files.append((old.storage, old.name))
+        if new is False:
+            setattr(secretariat, key, None)
+        else:
+            photo_validate(new)
+            setattr(secretariat, key, new)
+    secretariat.save()
+    # Delete replaced files only once the row points at the new ones.
+    for storage, name in old_files:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return secretariat
+
+
+# --- Member import ------------------------------------------------------------------------------
+
+
+def tatanan_for_members() -> list[Tatanan]:
+    """The tatanan a member may coordinate: those of the set of the newest cycle (the 2023 set
+    when no cycle exists yet)."""
+    cycle = Cycle.objects.order_by("-award_year").first()
+    if cycle is not None:
+        return list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id).order_by("number"))
+    return list(Tatanan.objects.filter(tatanan_set__code="2023").order_by("number"))

@@ -1,0 +1,271 @@
+"""Pages of the bodies (Tim Pembina, Forum, Pokja): list, detail, SK, members, secretariat.
+
+Reading goes through ``forums.selectors.body_for`` (scope, 404 outside it); every write page
+goes through ``body_to_edit``: the secretary of the body's own region, the Bappeda admin of its
+kabupaten, superusers. Files are private: they are streamed by views that check scope.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import kabupaten_managed_by
+
+from .forms import BodyFilterForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
+from .member_import import member_import
+from .models import Body, Secretariat
+from .selectors import (
+    body_counts,
+    body_for,
+    body_for_secretary,
+    body_gaps,
+    body_list,
+    body_to_edit,
+    can_edit_body,
+    decree_history,
+    kecamatan_options,
+)
+from .services import (
+    SECRETARIAT_FIELDS,
+    body_bulk_setup,
+    decree_add,
+    member_create,
+    member_set_active,
+    member_update,
+    secretariat_update,
+)
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def home(request):
+    """A secretary lands on their body's page; everyone else on the list."""
+    body = body_for_secretary(request.user)
+    if body is not None and not kabupaten_managed_by(request.user).exists():
+        return redirect("forums:body_detail", pk=body.pk)
+    return redirect("forums:body_list")
+
+
+@login_required
+def body_list_view(request):
+    kecamatan = kecamatan_options(request.user)
+    form = BodyFilterForm(
+        request.GET or None, kecamatan_choices=[(k.code, f"{k.name} ({k.code})") for k in kecamatan[:500]]
+    )
+    kind = code = ""
+    if form.is_bound and form.is_valid():
+        kind, code = form.cleaned_data["kind"], form.cleaned_data["kecamatan"]
+    bodies = body_list(request.user, kind=kind, kecamatan=code)
+    counts = body_counts(body_list(request.user, kecamatan=code))
+    return render(
+        request,
+        "forums/body_list.html",
+        {
+            "form": form,
+            "bodies": bodies[:1000],
+            "total": bodies.count(),
+            "counts": [(Body.Kind(k).label, k, n) for k, n in counts.items()],
+            "kabupaten_managed": list(kabupaten_managed_by(request.user)[:20]),
+            "own_body": body_for_secretary(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def body_bulk_setup_view(request):
+    kabupaten = get_object_or_404(kabupaten_managed_by(request.user), code=request.POST.get("kabupaten", ""))
+    counts = body_bulk_setup(kabupaten=kabupaten, actor=request.user)
+    messages.success(
+        request,
+        _(
+            "%(kabupaten)s: %(created)d lembaga dibentuk (%(kec)d Forum Kecamatan Sehat, %(pokja)d Pokja), "
+            "%(existing)d sudah ada."
+        )
+        % {
+            "kabupaten": kabupaten.name,
+            "created": counts["created"],
+            "kec": counts[Body.Kind.FORUM_KECAMATAN],
+            "pokja": counts[Body.Kind.POKJA_DESA],
+            "existing": counts["existing"],
+        },
+    )
+    return redirect("forums:body_list")
+
+
+@login_required
+def body_detail(request, pk):
+    body = body_for(request.user, pk)
+    secretariat = Secretariat.objects.filter(body=body).first()
+    return render(
+        request,
+        "forums/body_detail.html",
+        {
+            "body": body,
+            "decree": body.decrees.filter(is_current=True).first(),
+            "history_count": body.decrees.filter(is_current=False).count(),
+            "members": body.members.prefetch_related("tatanan").order_by("-active", "order", "id"),
+            "secretariat": secretariat,
+            "gaps": body_gaps(body),
+            "can_edit": can_edit_body(request.user, body),
+        },
+    )
+
+
+# --- SK -----------------------------------------------------------------------------------------
+
+
+@login_required
+def decree_list(request, pk):
+    """The SK history of a body, and for editors the form to record a new SK."""
+    body = body_for(request.user, pk)
+    can_edit = can_edit_body(request.user, body)
+    form = None
+    if can_edit:
+        form = DecreeForm(request.POST or None, request.FILES or None, body=body)
+        if request.method == "POST" and form.is_valid():
+            try:
+                decree = decree_add(body=body, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, _("SK %(number)s disimpan sebagai SK yang berlaku.") % {"number": decree.number}
+                )
+                return redirect("forums:decree_list", pk=body.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "forums/decree_list.html",
+        {"body": body, "decrees": decree_history(body), "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+def decree_file(request, pk, decree_pk):
+    body = body_for(request.user, pk)
+    decree = get_object_or_404(body.decrees, pk=decree_pk)
+    if not decree.file:
+        raise Http404
+    name = f"SK-{decree.number}".replace("/", "-")[:80] + (decree.file.name[decree.file.name.rfind(".") :] or "")
+    return FileResponse(decree.file.open("rb"), as_attachment=True, filename=name)
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+
+@login_required
+def member_add(request, pk):
+    body = body_to_edit(request.user, pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_create(body=body, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s ditambahkan sebagai anggota.") % {"name": member.name})
+            return redirect("forums:body_detail", pk=body.pk)
+    return render(request, "forums/member_form.html", {"body": body, "form": form, "member": None})
+
+
+@login_required
+def member_edit(request, pk, member_pk):
+    body = body_to_edit(request.user, pk)
+    member = get_object_or_404(body.members, pk=member_pk)
+    initial = {
+        "name": member.name,
+        "position": member.position,
+        "origin": member.origin,
+        "tatanan": list(member.tatanan.all()),
+        "phone": member.phone,
+        "email": member.email,
+        "order": member.order,
+    }
+    form = MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_update(member=member, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Data %(name)s disimpan.") % {"name": member.name})
+            return redirect("forums:body_detail", pk=body.pk)
+    return render(request, "forums/member_form.html", {"body": body, "form": form, "member": member})
+
+
+@login_required
+@require_POST
+def member_toggle_active(request, pk, member_pk):
+    body = body_to_edit(request.user, pk)
+    member = get_object_or_404(body.members, pk=member_pk)
+    member_set_active(member=member, actor=request.user, active=not member.active)
+    if member.active:
+        messages.success(request, _("%(name)s diaktifkan kembali.") % {"name": member.name})
+    else:
+        messages.success(request, _("%(name)s dinonaktifkan.") % {"name": member.name})
+    return redirect("forums:body_detail", pk=body.pk)
+
+
+@login_required
+def member_import_view(request, pk):
+    body = body_to_edit(request.user, pk)
+    form = MemberImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = member_import(
+            body=body, actor=request.user, file=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
+        )
+    return render(request, "forums/member_import.html", {"body": body, "form": form, "report": report})
+
+
+# --- Secretariat --------------------------------------------------------------------------------
+
+
+@login_required
+def secretariat_edit(request, pk):
+    body = body_to_edit(request.user, pk)
+    secretariat = Secretariat.objects.filter(body=body).first()
+    initial = {}
+    if secretariat is not None:
+        initial = {key: getattr(secretariat, key) for key in SECRETARIAT_FIELDS}
+    form = SecretariatForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {key: form.cleaned_data[key] for key in SECRETARIAT_FIELDS}
+        try:
+            secretariat_update(body=body, actor=request.user, **fields, **form.photo_changes())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Data sekretariat disimpan."))
+            return redirect("forums:body_detail", pk=body.pk)
+    return render(request, "forums/secretariat_form.html", {"body": body, "form": form, "secretariat": secretariat})
+
+
+PHOTO_FIELDS = {"papan-nama": "name_board_photo", "struktur": "org_chart_photo"}
+
+
+@login_required
+def secretariat_photo(request, pk, which):
+    body = body_for(request.user, pk)
+    field = PHOTO_FIELDS.get(which)
+    secretariat = Secretariat.objects.filter(body=body).first()
+    photo = getattr(secretariat, field, None) if field and secretariat else None
+    if not photo:
+        raise Http404
+    response = FileResponse(photo.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
