@@ -1,5 +1,8 @@
 """The assessment API: assessments (open, read, score, Excel workbook), their indicator entries
-(read, fill in), titik pantau and data requests (read; written by the Bappeda admin).
+(read, fill in), titik pantau and data requests (read; written by the Bappeda admin), and the
+field work under an assessment: ODF per kecamatan, kelembagaan scores, the chosen tatanan and
+the kabupaten's local indicators (read by the assessment's readers; written by its Bappeda
+admin through ``indicators.services_fieldwork``).
 
 Every queryset starts from a scoped selector (``indicators.selectors``, ``accounts.selectors``),
 so an object outside the caller's scope answers 404. Writes call the same services as the web
@@ -11,6 +14,7 @@ inside it anybody but its Bappeda admin (or a superuser) is refused (403).
 """
 
 import logging
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -26,8 +30,9 @@ from rest_framework.response import Response
 from accounts.models import Role
 from accounts.selectors import admin_scope_of, opds_visible_to, scope_filter
 from regions.selectors import region_list
-from tatanan.models import ScaleOption, Tatanan
+from tatanan.models import Cycle, ScaleOption, Tatanan
 from tatanan.selectors import cycles_visible_to
+from tatanan.services import local_indicator_update
 
 from .excel import assessment_export, assessment_import, can_import, export_filename
 from .filters import AssessmentFilter, DataRequestFilter, EntryFilter, TitikPantauFilter
@@ -42,22 +47,46 @@ from .selectors import (
     opd_ids_operated_by,
 )
 from .serializers import (
+    ODF_MODES,
     AssessmentDetailSerializer,
     AssessmentOpenSerializer,
     AssessmentScoreSerializer,
     AssessmentSerializer,
+    AssessmentTatananSerializer,
     DataRequestAssignSerializer,
     DataRequestSerializer,
     EntrySerializer,
     EntryUpdateSerializer,
     ImportReportSerializer,
+    KelembagaanEntrySerializer,
+    KelembagaanUpdateSerializer,
+    LocalIndicatorSerializer,
+    LocalIndicatorWriteSerializer,
+    OdfKecamatanDetailSerializer,
+    OdfOverviewSerializer,
+    OdfWriteSerializer,
     ScoreQuerySerializer,
+    TatananChoiceSerializer,
     TitikPantauSerializer,
     TitikPantauWriteSerializer,
     WorkbookUploadSerializer,
 )
 from .services import assessment_open, indicator_entry_update
-from .services_fieldwork import titik_pantau_create, titik_pantau_delete, titik_pantau_update
+from .services_fieldwork import (
+    assessment_tatanan_update,
+    desa_of,
+    kecamatan_of,
+    kelembagaan_entries_update,
+    local_entries_of,
+    local_indicator_add,
+    local_indicator_remove,
+    odf_checklist_set,
+    odf_counts_set,
+    odf_rows_by_kecamatan,
+    titik_pantau_create,
+    titik_pantau_delete,
+    titik_pantau_update,
+)
 from .services_requests import data_request_assign, data_request_remind
 
 logger = logging.getLogger(__name__)
@@ -112,6 +141,18 @@ def _summary(assessment) -> dict:
         "odf_percent": odf_percent(assessment),
         "titik_pantau": assessment.titik_pantau.count(),
     }
+
+
+def _odf_row(row: dict) -> dict:
+    total, odf = row["total"], row["odf"]
+    percent = (Decimal(odf) * 100 / Decimal(total)).quantize(Decimal("0.01")) if total else None
+    return {**row, "percent": percent}
+
+
+def _local_entries(assessment):
+    return local_entries_of(assessment).prefetch_related(
+        Prefetch("indicator__scale_options", queryset=ScaleOption.objects.order_by("order"))
+    )
 
 
 @extend_schema_view(
@@ -271,6 +312,284 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         params.is_valid(raise_exception=True)
         result = assessment_score(assessment=assessment, layer=params.validated_data["layer"])
         return Response(AssessmentScoreSerializer(result).data)
+
+    # --- Field work: ODF, kelembagaan, chosen tatanan, local indicators ------------------------
+    # Readers of the assessment read; the writes call ``indicators.services_fieldwork``, whose
+    # rule is the Bappeda admin of the kabupaten/kota (or a superuser): other readers get 403.
+
+    @extend_schema(
+        summary="ODF status per kecamatan and the kabupaten/kota's ODF %",
+        description=(
+            "Every kecamatan of the kabupaten/kota (Kemendagri regions) with how its status is "
+            "reported (" + ODF_MODES + "), the counts and its %, and the kabupaten/kota's desa/kelurahan "
+            "ODF % that the tiers use."
+        ),
+        responses={200: OdfOverviewSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def odf(self, request, pk=None):
+        assessment = self.get_object()
+        rows = [_odf_row(row) for row in odf_rows_by_kecamatan(assessment)]
+        return Response(OdfOverviewSerializer({"odf_percent": odf_percent(assessment), "kecamatan": rows}).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="One kecamatan's ODF status, desa by desa",
+        operation_id="assessments_odf_kecamatan_retrieve",
+        responses={200: OdfKecamatanDetailSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Set a kecamatan's ODF status: counts or a per-desa checklist (Bappeda admin)",
+        operation_id="assessments_odf_kecamatan_update",
+        description=(
+            "Counts call `odf_counts_set`, a checklist `odf_checklist_set`; either replaces the "
+            "kecamatan's other shape. A kecamatan outside the kabupaten/kota is 404; readers who "
+            "are not its Bappeda admin get 403."
+        ),
+        request=OdfWriteSerializer,
+        responses={200: OdfKecamatanDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path=r"odf/(?P<kecamatan>[0-9.]+)",
+        url_name="odf-kecamatan",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def odf_kecamatan(self, request, pk=None, kecamatan=None):
+        assessment = self.get_object()
+        region = kecamatan_of(assessment.kabupaten).filter(code=kecamatan).first()
+        if region is None:
+            raise Http404
+        if request.method == "PUT":
+            params = OdfWriteSerializer(data=request.data)
+            params.is_valid(raise_exception=True)
+            data = params.validated_data
+            if "odf_desa" in data:
+                odf_checklist_set(
+                    assessment=assessment, actor=request.user, kecamatan=region, odf_desa=data["odf_desa"]
+                )
+            else:
+                odf_counts_set(
+                    assessment=assessment,
+                    actor=request.user,
+                    kecamatan=region,
+                    desa_total=data["desa_total"],
+                    desa_odf=data["desa_odf"],
+                )
+        row = next(r for r in odf_rows_by_kecamatan(assessment) if r["kecamatan"].code == region.code)
+        declared = set(
+            assessment.odf_statuses.filter(kecamatan=region, desa__isnull=False, declared_odf=True).values_list(
+                "desa_id", flat=True
+            )
+        )
+        detail = {
+            **_odf_row(row),
+            "odf_percent": odf_percent(assessment),
+            "desa": [{"code": d.code, "name": d.name, "declared_odf": d.code in declared} for d in desa_of(region)],
+        }
+        return Response(OdfKecamatanDetailSerializer(detail).data)
+
+    def _kelembagaan_entries(self, assessment):
+        return assessment.kelembagaan_entries.select_related("item", "self_score").prefetch_related(
+            Prefetch("item__scale_options", queryset=ScaleOption.objects.order_by("order", "-value"))
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Kelembagaan entries of an assessment with their self scores",
+        description="Every item at its top option meets the kelembagaan gate of the tiers.",
+        responses={200: KelembagaanEntrySerializer(many=True), 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Score kelembagaan entries (Bappeda admin)",
+        description=(
+            "Calls `kelembagaan_entries_update` with the entries sent (all or nothing); per entry "
+            "only the keys sent change. Readers who are not the Bappeda admin get 403."
+        ),
+        request=KelembagaanUpdateSerializer,
+        responses={200: KelembagaanEntrySerializer(many=True), 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(detail=True, methods=["get", "patch"], filter_backends=[], pagination_class=None)
+    def kelembagaan(self, request, pk=None):
+        assessment = self.get_object()
+        if request.method == "PATCH":
+            params = KelembagaanUpdateSerializer(data=request.data)
+            params.is_valid(raise_exception=True)
+            entries = {e.pk: e for e in self._kelembagaan_entries(assessment)}
+            changes, errors = [], {}
+            for index, change in enumerate(params.validated_data["entries"]):
+                entry = entries.get(change["id"])
+                if entry is None:
+                    errors[str(index)] = [_("Isian kelembagaan tidak dikenal dalam penilaian ini.")]
+                    continue
+                option = entry.self_score
+                if "self_score_value" in change:
+                    value = change["self_score_value"]
+                    option = (
+                        None
+                        if value is None
+                        else next((o for o in entry.item.scale_options.all() if o.value == value), False)
+                    )
+                elif "self_score" in change:
+                    # Resolved here so that an unknown id is an error, not a cleared score; whether
+                    # the option belongs to the item is the service's check.
+                    option = change["self_score"] and (
+                        ScaleOption.objects.filter(pk=change["self_score"]).first() or False
+                    )
+                if option is False:
+                    errors[str(index)] = [_("Nilai harus salah satu opsi skala butir ini.")]
+                    continue
+                changes.append((entry, option or None, change.get("note", entry.note)))
+            if errors:
+                raise ValidationError({"entries": errors})
+            kelembagaan_entries_update(assessment=assessment, actor=request.user, changes=changes)
+        entries = self._kelembagaan_entries(assessment)
+        return Response(KelembagaanEntrySerializer(entries, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The tatanan assessed, and those the kabupaten/kota could choose",
+        responses={200: AssessmentTatananSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Choose the tatanan assessed (Bappeda admin; cycles with chosen tatanan only)",
+        description=(
+            "Calls `assessment_tatanan_update`: new tatanan get their entries; a tatanan is dropped "
+            "only while nothing was filled in for it. In a cycle where every tatanan is compulsory "
+            "the change is refused (400). Readers who are not the Bappeda admin get 403."
+        ),
+        request=TatananChoiceSerializer,
+        responses={200: AssessmentTatananSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="tatanan",
+        url_name="tatanan",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def chosen_tatanan(self, request, pk=None):
+        assessment = self.get_object()
+        available = Tatanan.objects.filter(tatanan_set=assessment.cycle.tatanan_set_id).order_by("number")
+        chosen_cycle = assessment.cycle.tatanan_selection == Cycle.TatananSelection.CHOSEN
+        if request.method == "PUT":
+            params = TatananChoiceSerializer(data=request.data)
+            params.is_valid(raise_exception=True)
+            codes = {code.strip().upper() for code in params.validated_data["tatanan"]}
+            tatanan = [t for t in available if t.code in codes]
+            unknown = codes - {t.code for t in tatanan}
+            if unknown:
+                message = _("Tatanan tidak dikenal dalam siklus ini: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+                raise ValidationError({"tatanan": [message]})
+            assessment_tatanan_update(assessment=assessment, actor=request.user, tatanan=tatanan)
+        data = {
+            "selection": assessment.cycle.tatanan_selection,
+            "can_choose": chosen_cycle and is_bappeda_admin_of(request.user, assessment.kabupaten_id),
+            "tatanan": assessment.tatanan.order_by("number"),
+            "available": available,
+        }
+        return Response(AssessmentTatananSerializer(data).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The kabupaten/kota's local indicators in this assessment",
+        description="Local indicators are filled in beside the official ones but never count in the tiers.",
+        responses={200: LocalIndicatorSerializer(many=True), 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a local indicator (Bappeda admin of the kabupaten/kota)",
+        description=(
+            "Calls `local_indicator_add`: the indicator joins the kabupaten/kota's catalogue for the "
+            "cycle and gets its entry here. Readers who are not the Bappeda admin get 403."
+        ),
+        request=LocalIndicatorWriteSerializer,
+        responses={201: LocalIndicatorSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="local-indicators",
+        url_name="local-indicators",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def local_indicators(self, request, pk=None):
+        assessment = self.get_object()
+        if request.method == "POST":
+            params = LocalIndicatorWriteSerializer(data=request.data)
+            params.is_valid(raise_exception=True)
+            fields = dict(params.validated_data)
+            code = fields.pop("tatanan").strip().upper()
+            tatanan = assessment.tatanan.filter(code=code).first()
+            if tatanan is None:
+                raise ValidationError({"tatanan": [_("Pilih salah satu tatanan yang dinilai dalam penilaian ini.")]})
+            entry = local_indicator_add(assessment=assessment, actor=request.user, tatanan=tatanan, **fields)
+            entry = _local_entries(assessment).get(pk=entry.pk)
+            return Response(LocalIndicatorSerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(LocalIndicatorSerializer(_local_entries(assessment), many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="One local indicator of the assessment",
+        responses={200: LocalIndicatorSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        summary="Change a local indicator (Bappeda admin)",
+        description=(
+            "Calls `tatanan.services.local_indicator_update` with the fields sent; a new scale "
+            "replaces the old one only while no entry is scored with it."
+        ),
+        request=LocalIndicatorWriteSerializer,
+        responses={200: LocalIndicatorSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove a local indicator (Bappeda admin)",
+        description="Calls `local_indicator_remove`: refused (400) while its entry holds data.",
+        responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "patch", "delete"],
+        url_path=r"local-indicators/(?P<indicator_pk>[0-9]+)",
+        url_name="local-indicator",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def local_indicator(self, request, pk=None, indicator_pk=None):
+        assessment = self.get_object()
+        entry = _local_entries(assessment).filter(indicator_id=indicator_pk).first()
+        if entry is None:
+            raise Http404
+        if request.method == "DELETE":
+            local_indicator_remove(assessment=assessment, actor=request.user, indicator=entry.indicator)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        if request.method == "PATCH":
+            params = LocalIndicatorWriteSerializer(data=request.data, partial=True)
+            params.is_valid(raise_exception=True)
+            local_indicator_update(indicator=entry.indicator, actor=request.user, **params.validated_data)
+            entry = _local_entries(assessment).get(pk=entry.pk)
+        return Response(LocalIndicatorSerializer(entry).data)
 
 
 @extend_schema_view(

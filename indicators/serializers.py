@@ -8,7 +8,7 @@ from accounts.serializers import OpdRefSerializer, RegionRefSerializer
 from tatanan.models import ScaleOption
 from tatanan.serializers import TatananRefSerializer
 
-from .models import Assessment, DataRequest, IndicatorEntry, TitikPantau
+from .models import Assessment, DataRequest, IndicatorEntry, KelembagaanEntry, TitikPantau
 from .scoring import LAYERS
 from .selectors import can_edit_entry
 from .services import ADMIN_ONLY_ENTRY_FIELDS, ENTRY_FIELDS
@@ -408,3 +408,186 @@ class DataRequestAssignSerializer(_RefusesOtherKeys, serializers.Serializer):
     replace = serializers.BooleanField(
         default=False, help_text="true: the OPD keeps exactly these entries; its others become unassigned."
     )
+
+
+# --- Field work: ODF, kelembagaan, chosen tatanan, local indicators -------------------------------
+
+ODF_MODES = "`desa`: desa by desa (checklist); `jumlah`: counts for the whole kecamatan; null: not reported."
+
+
+class OdfDesaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    declared_odf = serializers.BooleanField(help_text="Declared Stop BABS in the checklist.")
+
+
+class OdfKecamatanSerializer(serializers.Serializer):
+    """One kecamatan's ODF status (``services_fieldwork.odf_rows_by_kecamatan``)."""
+
+    kecamatan = RegionRefSerializer()
+    mode = serializers.CharField(allow_null=True, help_text="How the status is reported. " + ODF_MODES)
+    total = serializers.IntegerField(allow_null=True, help_text="Desa/kelurahan counted; null when not reported.")
+    odf = serializers.IntegerField(allow_null=True, help_text="Of those, declared ODF (Stop BABS).")
+    percent = _percent(allow_null=True, help_text="odf / total (%); null when not reported.")
+    desa_count = serializers.IntegerField(help_text="Desa/kelurahan of the kecamatan in the Kemendagri regions.")
+
+
+class OdfKecamatanDetailSerializer(OdfKecamatanSerializer):
+    odf_percent = _percent(allow_null=True, help_text="The kabupaten/kota's desa/kelurahan ODF (%).")
+    desa = OdfDesaSerializer(many=True, help_text="Every desa/kelurahan of the kecamatan with its checklist mark.")
+
+
+class OdfOverviewSerializer(serializers.Serializer):
+    odf_percent = _percent(allow_null=True, help_text="The kabupaten/kota's desa/kelurahan ODF (%); null when none.")
+    kecamatan = OdfKecamatanSerializer(many=True)
+
+
+class OdfWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``PUT /api/assessments/<id>/odf/<kecamatan>/`` takes: counts *or* a checklist.
+
+    Counts (``desa_total`` and ``desa_odf``) call ``odf_counts_set``, the checklist
+    (``odf_desa``, the codes of the desa/kelurahan declared ODF; the others are not) calls
+    ``odf_checklist_set``. Either replaces the kecamatan's other shape.
+    """
+
+    desa_total = serializers.IntegerField(required=False, help_text="Desa/kelurahan in total (counts).")
+    desa_odf = serializers.IntegerField(required=False, help_text="Of those, declared Stop BABS (counts).")
+    odf_desa = serializers.ListField(
+        child=serializers.CharField(max_length=13),
+        required=False,
+        help_text="Checklist: codes of the desa/kelurahan declared Stop BABS (may be empty).",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        counts = {"desa_total", "desa_odf"} & set(attrs)
+        if "odf_desa" in attrs and counts:
+            raise serializers.ValidationError(
+                {"odf_desa": [_("Kirim jumlah (desa_total, desa_odf) atau daftar odf_desa, tidak keduanya.")]}
+            )
+        if "odf_desa" not in attrs:
+            missing = {"desa_total", "desa_odf"} - counts
+            if missing:
+                raise serializers.ValidationError(
+                    {name: [_("Kolom ini wajib diisi.")] for name in sorted(missing)}
+                    if counts
+                    else {"non_field_errors": [_("Kirim jumlah (desa_total, desa_odf) atau daftar odf_desa.")]}
+                )
+        return attrs
+
+
+class KelembagaanItemRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    component = serializers.CharField()
+    component_label = serializers.CharField(source="get_component_display")
+    item = serializers.CharField()
+    item_label = serializers.CharField(source="get_item_display")
+    text = serializers.CharField(help_text="The operational definition.")
+
+
+class KelembagaanEntrySerializer(serializers.ModelSerializer):
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+    item = KelembagaanItemRefSerializer(read_only=True)
+    self_score = ScoreOptionSerializer(read_only=True, allow_null=True)
+    options = ScoreOptionSerializer(
+        source="item.scale_options",
+        many=True,
+        read_only=True,
+        help_text="The item's scale; the top one meets the gate.",
+    )
+
+    class Meta:
+        model = KelembagaanEntry
+        fields = ["id", "assessment", "item", "self_score", "note", "options"]
+        read_only_fields = fields
+
+
+class KelembagaanChangeSerializer(_RefusesOtherKeys, serializers.Serializer):
+    id = serializers.IntegerField(help_text="Id of a kelembagaan entry of this assessment.")
+    self_score = serializers.IntegerField(
+        allow_null=True, required=False, help_text="Id of one of the item's scale options; null clears it."
+    )
+    self_score_value = serializers.IntegerField(
+        allow_null=True, required=False, min_value=0, max_value=100, help_text="The option by its value instead."
+    )
+    note = serializers.CharField(allow_blank=True, required=False)
+
+    def to_internal_value(self, data):
+        # Nested in a list, this serializer has no initial_data: refuse other keys here.
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Kolom ini tidak dapat diubah di sini.")] for name in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "self_score" in attrs and "self_score_value" in attrs:
+            raise serializers.ValidationError(
+                {"self_score_value": [_("Kirim self_score atau self_score_value, tidak keduanya.")]}
+            )
+        return attrs
+
+
+class KelembagaanUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``PATCH /api/assessments/<id>/kelembagaan/`` takes: the entries to change; per entry
+    only the keys sent change (score, note)."""
+
+    entries = KelembagaanChangeSerializer(many=True, allow_empty=False)
+
+
+class AssessmentTatananSerializer(serializers.Serializer):
+    selection = serializers.CharField(help_text="`chosen`: the kabupaten chooses its tatanan; `all`: all compulsory.")
+    can_choose = serializers.BooleanField(help_text="Whether the caller may PUT a new choice.")
+    tatanan = TatananRefSerializer(many=True, help_text="The tatanan assessed.")
+    available = TatananRefSerializer(many=True, help_text="Every tatanan of the cycle's set.")
+
+
+class TatananChoiceSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``PUT /api/assessments/<id>/tatanan/`` takes (``assessment_tatanan_update``)."""
+
+    tatanan = serializers.ListField(
+        child=serializers.CharField(max_length=10), help_text='Codes of the tatanan chosen, e.g. ["PSR", "PDD"].'
+    )
+
+
+class LocalIndicatorSerializer(serializers.Serializer):
+    """A local indicator of the kabupaten/kota with its entry in the assessment."""
+
+    id = serializers.IntegerField(source="indicator.id", help_text="Id of the indicator.")
+    entry = serializers.IntegerField(source="id", help_text="Id of its entry (PATCH /api/entries/<id>/ fills it).")
+    tatanan = TatananRefSerializer(source="indicator.tatanan")
+    number = serializers.CharField(source="indicator.number")
+    name = serializers.CharField(source="indicator.name")
+    definisi_operasional = serializers.CharField(source="indicator.definisi_operasional")
+    sumber_data = serializers.CharField(source="indicator.sumber_data")
+    target = serializers.CharField(source="indicator.target")
+    responsible_opd = serializers.CharField(source="indicator.responsible_opd")
+    scale_text = serializers.CharField(source="indicator.scale_text")
+    scale_options = ScoreOptionSerializer(source="indicator.scale_options", many=True)
+    status = serializers.CharField(help_text="The entry's status.")
+    self_score = ScoreOptionSerializer(allow_null=True)
+
+
+class LocalIndicatorWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``POST``/``PATCH`` of local indicators take (``local_indicator_add`` /
+    ``tatanan.services.local_indicator_update``); the services check the values."""
+
+    tatanan = serializers.CharField(max_length=10, help_text="Code of one of the assessed tatanan (on create only).")
+    number = serializers.CharField(max_length=10)
+    name = serializers.CharField()
+    definisi_operasional = serializers.CharField(allow_blank=True, required=False)
+    sumber_data = serializers.CharField(allow_blank=True, required=False)
+    target = serializers.CharField(allow_blank=True, required=False)
+    responsible_opd = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    scale_text = serializers.CharField(
+        allow_blank=True, required=False, help_text='The scale, one option a line: "100 = ada dan berfungsi".'
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.partial:
+            del fields["tatanan"]  # an indicator stays in its tatanan
+        return fields

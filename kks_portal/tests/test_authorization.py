@@ -569,6 +569,63 @@ ROUTES: dict[str, Rule] = {
             delete(writers=KABUPATEN_ADMINS, forbidden=READERS_NOT_ADMINS),
         ],
     ),
+    # Field work under an assessment: its readers read, its Bappeda admin writes (other readers 403)
+    "assessment-odf": scoped_object(READERS, assessment_at),
+    "assessment-odf-kecamatan": scoped_object(
+        READERS,
+        odf_at,
+        writes=[
+            Write(
+                {"desa_total": 1, "desa_odf": 1},
+                "PUT",
+                ok=(200,),
+                writers=KABUPATEN_ADMINS,
+                forbidden=READERS_NOT_ADMINS,
+            )
+        ],
+    ),
+    "assessment-kelembagaan": scoped_object(
+        READERS,
+        kelembagaan_at,
+        writes=[
+            patch(
+                lambda world, built: {"entries": [{"id": built.extra["entry"], "self_score": world.item_option.pk}]},
+                writers=KABUPATEN_ADMINS,
+                forbidden=READERS_NOT_ADMINS,
+            )
+        ],
+    ),
+    "assessment-tatanan": scoped_object(
+        READERS,
+        one_tatanan_at,
+        writes=[
+            Write({"tatanan": ["PSR", "PDD"]}, "PUT", ok=(200,), writers=KABUPATEN_ADMINS, forbidden=READERS_NOT_ADMINS)
+        ],
+    ),
+    "assessment-local-indicators": scoped_object(
+        READERS,
+        assessment_at,
+        writes=[
+            post(
+                lambda world, built: {"tatanan": "PSR", "number": f"A{world.fresh()}", "name": "Indikator lokal API"},
+                writers=KABUPATEN_ADMINS,
+                forbidden=READERS_NOT_ADMINS,
+                ok=(201,),
+            )
+        ],
+    ),
+    "assessment-local-indicator": scoped_object(
+        READERS,
+        local_entry_at,
+        writes=[
+            patch(
+                lambda world, built: {"name": f"Diubah API {world.fresh()}"},
+                writers=KABUPATEN_ADMINS,
+                forbidden=READERS_NOT_ADMINS,
+            ),
+            delete(writers=KABUPATEN_ADMINS, forbidden=READERS_NOT_ADMINS),
+        ],
+    ),
     "data-request-list": scoped_list(
         (DINKES_WORKERS, data_request_at),
         writes=[post(request_api_data, build=unrequested_at, writers=KABUPATEN_ADMINS, ok=(201,))],
