@@ -16,6 +16,7 @@ urlpatterns = [
     path("lembaga/<int:pk>/anggota/<int:member_pk>/", views.member_edit, name="member_edit"),
     path("lembaga/<int:pk>/anggota/<int:member_pk>/aktif/", views.member_toggle_active, name="member_toggle_active"),
     path("lembaga/<int:pk>/sekretariat/", views.secretariat_edit, name="secretariat_edit"),
-    path("lembaga/<int:pk>/sekretariat/foto/<slug:which>/", views.secretariat_photo, name="secretariat_photo"),
+    path("lembaga/<int:pk>/sekretariat/papan-nama/", views.name_board_photo, name="name_board_photo"),
+    path("lembaga/<int:pk>/sekretariat/struktur/", views.org_chart_photo, name="org_chart_photo"),
     path("", include("forums.urls_workplans")),
 ]

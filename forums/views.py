@@ -254,18 +254,23 @@ def secretariat_edit(request, pk):
     return render(request, "forums/secretariat_form.html", {"body": body, "form": form, "secretariat": secretariat})
 
 
-PHOTO_FIELDS = {"papan-nama": "name_board_photo", "struktur": "org_chart_photo"}
-
-
-@login_required
-def secretariat_photo(request, pk, which):
+def _secretariat_photo(request, pk, field):
     body = body_for(request.user, pk)
-    field = PHOTO_FIELDS.get(which)
     secretariat = Secretariat.objects.filter(body=body).first()
-    photo = getattr(secretariat, field, None) if field and secretariat else None
+    photo = getattr(secretariat, field) if secretariat else None
     if not photo:
         raise Http404
     response = FileResponse(photo.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def name_board_photo(request, pk):
+    return _secretariat_photo(request, pk, "name_board_photo")
+
+
+@login_required
+def org_chart_photo(request, pk):
+    return _secretariat_photo(request, pk, "org_chart_photo")

@@ -188,7 +188,7 @@ class TestMembersAndSecretariat:
         secretariat = Secretariat.objects.get(body=forum_carenang)
         assert secretariat.has_name_board
         assert secretariat.name_board_photo.name.startswith("sekretariat/")
-        photo_url = reverse("forums:secretariat_photo", args=[forum_carenang.pk, "papan-nama"])
+        photo_url = reverse("forums:name_board_photo", args=[forum_carenang.pk])
         assert client.get(photo_url).status_code == 200
         assert client_for(tono).get(photo_url).status_code == 404
 
