@@ -74,6 +74,7 @@ from .serializers import (
 from .services import assessment_open, indicator_entry_update
 from .services_fieldwork import (
     assessment_tatanan_update,
+    check_admin,
     desa_of,
     kecamatan_of,
     kelembagaan_entries_update,
@@ -367,6 +368,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if region is None:
             raise Http404
         if request.method == "PUT":
+            check_admin(request.user, assessment)  # the services' rule, before the data is judged
             params = OdfWriteSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             data = params.validated_data
@@ -422,6 +424,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def kelembagaan(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "PATCH":
+            check_admin(request.user, assessment)
             params = KelembagaanUpdateSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             entries = {e.pk: e for e in self._kelembagaan_entries(assessment)}
@@ -486,6 +489,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         available = Tatanan.objects.filter(tatanan_set=assessment.cycle.tatanan_set_id).order_by("number")
         chosen_cycle = assessment.cycle.tatanan_selection == Cycle.TatananSelection.CHOSEN
         if request.method == "PUT":
+            check_admin(request.user, assessment)
             params = TatananChoiceSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             codes = {code.strip().upper() for code in params.validated_data["tatanan"]}
@@ -532,6 +536,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def local_indicators(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":
+            check_admin(request.user, assessment)
             params = LocalIndicatorWriteSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             fields = dict(params.validated_data)
@@ -585,6 +590,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             local_indicator_remove(assessment=assessment, actor=request.user, indicator=entry.indicator)
             return Response(status=status.HTTP_204_NO_CONTENT)
         if request.method == "PATCH":
+            check_admin(request.user, assessment)
             params = LocalIndicatorWriteSerializer(data=request.data, partial=True)
             params.is_valid(raise_exception=True)
             local_indicator_update(indicator=entry.indicator, actor=request.user, **params.validated_data)

@@ -100,6 +100,7 @@ class TestOdf:
         url = base(assessment) + "odf/36.04.17/"
         for user in (oscar, vina):
             error_of(put(client_for(user), url, {"desa_total": 2, "desa_odf": 2}), 403, "permission_denied")
+            error_of(put(client_for(user), url, {"desa_total": -1}), 403, "permission_denied")  # refused first
         for user in (wawan, sari):
             error_of(client_for(user).get(base(assessment) + "odf/"), 404, "not_found")
             error_of(client_for(user).get(url), 404, "not_found")
