@@ -1,5 +1,7 @@
 """Forms of the body pages. They parse input; saving and the rules are in ``forums.services``."""
 
+from pathlib import PurePosixPath
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -13,6 +15,7 @@ from .services import photo_validate, tatanan_for_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SK_MAX_BYTES = 20 * 1024 * 1024
+SK_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png"}
 
 
 def _helper(form_id: str, label=None) -> FormHelper:
@@ -48,6 +51,8 @@ class DecreeForm(forms.Form):
         file = self.cleaned_data.get("file")
         if file and file.size > SK_MAX_BYTES:
             raise ValidationError(_("Berkas SK melebihi batas 20 MB."))
+        if file and PurePosixPath(file.name).suffix.lower() not in SK_SUFFIXES:
+            raise ValidationError(_("Berkas SK harus berformat PDF, JPG atau PNG."))
         return file
 
 

@@ -5,6 +5,9 @@ goes through ``body_to_edit``: the secretary of the body's own region, the Bappe
 kabupaten, superusers. Files are private: they are streamed by views that check scope.
 """
 
+import re
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -76,7 +79,8 @@ def body_list_view(request):
             "bodies": bodies[:1000],
             "total": bodies.count(),
             "counts": [(Body.Kind(k).label, k, n) for k, n in counts.items()],
-            "kabupaten_managed": list(kabupaten_managed_by(request.user)[:20]),
+            # The superuser manages every kabupaten: no button for each of 514, Django admin instead.
+            "kabupaten_managed": [] if request.user.is_superuser else list(kabupaten_managed_by(request.user)[:5]),
             "own_body": body_for_secretary(request.user),
         },
     )
@@ -159,7 +163,9 @@ def decree_file(request, pk, decree_pk):
     decree = get_object_or_404(body.decrees, pk=decree_pk)
     if not decree.file:
         raise Http404
-    name = f"SK-{decree.number}".replace("/", "-")[:80] + (decree.file.name[decree.file.name.rfind(".") :] or "")
+    # A readable download name from the SK number; the stored name stays random.
+    stem = re.sub(r"[^\w.-]+", "-", f"SK-{decree.number}").strip("-")[:80]
+    name = stem + PurePosixPath(decree.file.name).suffix
     return FileResponse(decree.file.open("rb"), as_attachment=True, filename=name)
 
 

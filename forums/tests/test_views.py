@@ -138,7 +138,15 @@ class TestSk:
         response = client_for(sari).get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content) == b"%PDF-1.4 scan"
+        assert f'filename="SK-{decree.number.replace("/", "-")}.pdf"' in response["Content-Disposition"]
         assert client_for(tono).get(url).status_code == 404
+
+    def test_scan_must_be_pdf_or_photo(self, client_for, sari, forum_carenang):
+        data = {"number": "1", "date": "2024-01-01", "signer": "Camat", "valid_from": "2024-01-01"}
+        data["file"] = SimpleUploadedFile("sk.exe", b"MZ")
+        response = client_for(sari).post(reverse("forums:decree_list", args=[forum_carenang.pk]), data)
+        assert "PDF, JPG atau PNG" in response.context["form"].errors["file"][0]
+        assert not Decree.objects.exists()
 
     def test_validity_error_is_shown_on_the_form(self, client_for, sari, forum_carenang):
         response = client_for(sari).post(

@@ -1,0 +1,31 @@
+"""A Forum Kecamatan secretary keeps her body from a phone."""
+
+import os
+
+import pytest
+
+from conftest import browser_login
+from forums.models import Member
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("forums.tests.urls")]
+
+
+def test_sari_adds_a_member_on_her_phone(phone, sari, forum_carenang):
+    browser_login(phone, "sari")
+    phone.goto("/forum/")
+    assert phone.locator("h1").inner_text() == "Forum Kecamatan Sehat Carenang"
+    assert "Belum ada SK yang berlaku." in phone.locator("#body-gaps").inner_text()
+    # Nothing wider than the phone: no sideways scrolling.
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    phone.click("#add-member")
+    phone.fill("input[name=name]", "Siti Aminah")
+    phone.select_option("select[name=position]", "sekretaris")
+    phone.select_option("select[name=origin]", "masyarakat")
+    phone.fill("input[name=phone]", "081234567890")
+    with phone.expect_navigation():
+        phone.click("#member-form [type=submit]")
+    assert "Siti Aminah" in phone.locator("#members").inner_text()
+    assert Member.objects.get(body=forum_carenang).phone == "081234567890"
+    if os.environ.get("KKS_SCREENSHOTS"):
+        phone.screenshot(path=os.path.join(os.environ["KKS_SCREENSHOTS"], "forum-phone.png"), full_page=True)
