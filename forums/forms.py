@@ -129,8 +129,15 @@ class SecretariatForm(forms.Form):
 
 
 class BodyFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Jenis"), choices=[("", _("Semua jenis")), *Body.Kind.choices], required=False)
-    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Jenis"),
+        choices=[("", _("Semua jenis")), *Body.Kind.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    kecamatan = forms.ChoiceField(
+        label=_("Kecamatan"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
 
     def __init__(self, *args, kecamatan_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -29,3 +29,19 @@ def test_sari_adds_a_member_on_her_phone(phone, sari, forum_carenang):
     assert Member.objects.get(body=forum_carenang).phone == "081234567890"
     if os.environ.get("KKS_SCREENSHOTS"):
         phone.screenshot(path=os.path.join(os.environ["KKS_SCREENSHOTS"], "forum-phone.png"), full_page=True)
+
+
+def test_rina_sets_up_every_body_and_filters_by_kecamatan(desktop, rina, wilayah):
+    browser_login(desktop, "rina")
+    desktop.goto("/forum/lembaga/")
+    with desktop.expect_navigation():
+        desktop.click("#bulk-setup-36\\.04")
+    assert "9 lembaga dibentuk" in desktop.locator(".alert-success").inner_text()
+    assert desktop.locator("#body-counts [data-kind=pokja_desa] strong").inner_text() == "3"
+    desktop.select_option("#id_kecamatan", "36.04.18")
+    with desktop.expect_navigation():
+        desktop.click("#body-filter [type=submit]")
+    names = desktop.locator("#bodies [data-body] .fw-semibold").all_inner_texts()
+    assert names == ["Forum Kecamatan Sehat Binuang", "Tim Pembina Kecamatan Sehat Binuang", "Pokja Desa Sehat Binuang"]
+    if os.environ.get("KKS_SCREENSHOTS"):
+        desktop.screenshot(path=os.path.join(os.environ["KKS_SCREENSHOTS"], "forum-list.png"), full_page=True)
