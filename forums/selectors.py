@@ -125,3 +125,17 @@ def body_gaps(body: Body) -> list[str]:
     elif not secretariat.name_board_photo:
         gaps.append(_("Foto papan nama sekretariat belum diunggah."))
     return gaps
+
+
+def default_signer(body: Body) -> str:
+    """Who usually signs the SK of ``body``: "Bupati Serang", "Camat Carenang", "Kepala Desa Carenang"."""
+    region = body.region
+    if region.kind == Region.Kind.KABUPATEN:
+        return "Bupati " + region.name.removeprefix("Kabupaten ")
+    if region.kind == Region.Kind.KOTA:
+        return "Wali Kota " + region.name.removeprefix("Kota ")
+    if region.kind == Region.Kind.KECAMATAN:
+        return f"Camat {region.name}"
+    if region.kind == Region.Kind.KELURAHAN:
+        return f"Lurah {region.name}"
+    return f"Kepala Desa {region.name}"

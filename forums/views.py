@@ -30,6 +30,7 @@ from .selectors import (
     body_to_edit,
     can_edit_body,
     decree_history,
+    default_signer,
     kecamatan_options,
 )
 from .services import (
@@ -137,7 +138,9 @@ def decree_list(request, pk):
     can_edit = can_edit_body(request.user, body)
     form = None
     if can_edit:
-        form = DecreeForm(request.POST or None, request.FILES or None, body=body)
+        form = DecreeForm(
+            request.POST or None, request.FILES or None, body=body, initial={"signer": default_signer(body)}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 decree = decree_add(body=body, actor=request.user, **form.cleaned_data)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from forums.models import Body, Decree, Secretariat
-from forums.selectors import bodies_visible_to, body_for_secretary, can_edit_body
+from forums.selectors import bodies_visible_to, body_for_secretary, can_edit_body, default_signer
 from forums.services import body_bulk_setup, decree_add, photo_validate, secretariat_update
 from regions.models import Region
 
@@ -178,3 +178,11 @@ class TestScope:
         assert not can_edit_body(sari, tim_pembina_carenang)  # run by the Camat and Bappeda
         assert can_edit_body(dewi, pokja_carenang)
         assert not can_edit_body(vina, forum_carenang)
+
+
+@pytest.mark.django_db
+def test_default_signer(forum_carenang, pokja_carenang, wilayah):
+    forum_kab = Body.objects.create(kind=Body.Kind.FORUM_KABKOTA, region=wilayah["serang"])
+    assert default_signer(forum_kab) == "Bupati Serang"
+    assert default_signer(forum_carenang) == "Camat Carenang"
+    assert default_signer(pokja_carenang) == "Kepala Desa Carenang"
