@@ -133,6 +133,21 @@ def client_for(client):
     return login
 
 
+@pytest.fixture
+def shipped_catalogue(db):
+    """The tatanan sets, cycles and tier rules the data migrations ship, again.
+
+    A transactional test (browser, worker) flushes the database when it ends, data migrations
+    included; tests that need the shipped rows after such a flush ask for this fixture. The
+    migration functions are idempotent (update_or_create)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("tatanan.migrations.0002_tatanan_sets").ship_sets(apps, None)
+    importlib.import_module("tatanan.migrations.0003_cycles_2023_2025").ship_cycles(apps, None)
+
+
 # --- A real Celery worker -------------------------------------------------------------------
 
 

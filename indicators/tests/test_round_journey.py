@@ -38,7 +38,7 @@ SCORED_50 = {"11", "12", "13"}  # the indicator numbers Dinkes scores 50; the ot
 
 
 @pytest.fixture
-def cycle_2025(live_server):
+def cycle_2025(live_server, shipped_catalogue):
     # Banten and Jawa Barat from the shipped Kemendagri files, Serang's OPDs and the demo users.
     call_command("seed_demo", password=PASSWORD, stdout=open("/dev/null", "w"))  # noqa: SIM115
     cycle = Cycle.objects.get(award_year=2025)

@@ -1,9 +1,6 @@
 """The catalogue on a phone, and the upload in a desktop browser."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from conftest import browser_login
 from tatanan.importer import instrument_import
@@ -15,10 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def cycle_2025(transactional_db):
-    """Transactional tests flush the database, shipped rows included: ship them again."""
-    for name, function in [("0002_tatanan_sets", "ship_sets"), ("0003_cycles_2023_2025", "ship_cycles")]:
-        getattr(importlib.import_module(f"tatanan.migrations.{name}"), function)(apps, None)
+def cycle_2025(transactional_db, shipped_catalogue):
     return Cycle.objects.get(award_year=2025)
 
 
