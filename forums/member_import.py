@@ -8,8 +8,10 @@ body is updated, not added twice.
 
 from __future__ import annotations
 
+import io
 import re
 
+import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -243,3 +245,20 @@ def member_import(*, body: Body, actor: User, file, dry_run: bool = False) -> Im
         else:
             report.imported = True
     return report
+
+
+TEMPLATE_HEADER = ["NO", "NAMA", "JABATAN", "ASAL/UNSUR", "TATANAN", "TELEPON", "EMAIL"]
+
+
+def member_import_template() -> bytes:
+    """An empty member sheet with the expected header and one example row, as .xlsx bytes."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Anggota"
+    sheet.append(TEMPLATE_HEADER)
+    sheet.append([1, "Contoh: Siti Aminah", "Sekretaris", "Masyarakat", "KSM, PSR", "081234567890", ""])
+    for column, width in zip("ABCDEFG", (5, 30, 22, 16, 24, 18, 28), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lembaga/<int:pk>/sk/<int:decree_pk>/berkas/", views.decree_file, name="decree_file"),
     path("lembaga/<int:pk>/anggota/tambah/", views.member_add, name="member_add"),
     path("lembaga/<int:pk>/anggota/impor/", views.member_import_view, name="member_import"),
+    path("lembaga/<int:pk>/anggota/impor/contoh/", views.member_import_template_view, name="member_import_template"),
     path("lembaga/<int:pk>/anggota/<int:member_pk>/", views.member_edit, name="member_edit"),
     path("lembaga/<int:pk>/anggota/<int:member_pk>/aktif/", views.member_toggle_active, name="member_toggle_active"),
     path("lembaga/<int:pk>/sekretariat/", views.secretariat_edit, name="secretariat_edit"),

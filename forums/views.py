@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import kabupaten_managed_by
 
 from .forms import BodyFilterForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
-from .member_import import member_import
+from .member_import import member_import, member_import_template
 from .models import Body, Secretariat
 from .selectors import (
     body_counts,
@@ -32,6 +32,7 @@ from .selectors import (
     decree_history,
     default_signer,
     kecamatan_options,
+    secretary_regions_of,
 )
 from .services import (
     SECRETARIAT_FIELDS,
@@ -71,6 +72,7 @@ def body_list_view(request):
     if form.is_bound and form.is_valid():
         kind, code = form.cleaned_data["kind"], form.cleaned_data["kecamatan"]
     bodies = body_list(request.user, kind=kind, kecamatan=code)
+    own_body = body_for_secretary(request.user)
     counts = body_counts(body_list(request.user, kecamatan=code))
     return render(
         request,
@@ -82,7 +84,8 @@ def body_list_view(request):
             "counts": [(Body.Kind(k).label, k, n) for k, n in counts.items()],
             # The superuser manages every kabupaten: no button for each of 514, Django admin instead.
             "kabupaten_managed": [] if request.user.is_superuser else list(kabupaten_managed_by(request.user)[:5]),
-            "own_body": body_for_secretary(request.user),
+            "own_body": own_body,
+            "secretary_without_body": own_body is None and bool(secretary_regions_of(request.user)),
         },
     )
 
@@ -238,6 +241,16 @@ def member_import_view(request, pk):
             body=body, actor=request.user, file=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
         )
     return render(request, "forums/member_import.html", {"body": body, "form": form, "report": report})
+
+
+@login_required
+def member_import_template_view(request, pk):
+    body = body_to_edit(request.user, pk)
+    response = HttpResponse(
+        member_import_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="anggota-{body.region_id}.xlsx"'
+    return response
 
 
 # --- Secretariat --------------------------------------------------------------------------------

@@ -117,6 +117,7 @@ FORUM_ROUTES: dict[str, Rule] = {
     "forums:decree_file": scoped_object(FORUM_READERS, decree_at),
     "forums:member_add": scoped_object(FORUM_EDITORS, forum_at, writes=[post(member_data)]),
     "forums:member_import": scoped_object(FORUM_EDITORS, forum_at, writes=[post(ok=(200,), changes=False)]),
+    "forums:member_import_template": scoped_object(FORUM_EDITORS, forum_at),
     "forums:member_edit": scoped_object(FORUM_EDITORS, member_at, writes=[post(member_data)]),
     "forums:member_toggle_active": scoped_object(FORUM_EDITORS, member_at, get_ok=None, writes=[post()]),
     "forums:secretariat_edit": scoped_object(FORUM_EDITORS, secretariat_at, writes=[post(secretariat_data)]),

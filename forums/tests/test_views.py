@@ -221,3 +221,18 @@ class TestMembersAndSecretariat:
         assert response.status_code == 200
         assert b'id="import-rows"' in response.content
         assert forum_carenang.members.get().name == "Ahmad"
+
+
+def test_template_sheet_imports_cleanly(client_for, sari, forum_carenang):
+    client = client_for(sari)
+    response = client.get(reverse("forums:member_import_template", args=[forum_carenang.pk]))
+    assert response.status_code == 200
+    upload = SimpleUploadedFile("contoh.xlsx", response.content)
+    page = client.post(reverse("forums:member_import", args=[forum_carenang.pk]), {"file": upload, "dry_run": "on"})
+    report = page.context["report"]
+    assert [row.status for row in report.rows] == ["valid"]
+
+
+def test_secretary_without_a_body_is_told_to_ask_bappeda(client_for, tono):
+    page = client_for(tono).get(reverse("forums:body_list"))
+    assert b'id="no-own-body"' in page.content
