@@ -18,6 +18,7 @@ from django.db import transaction
 
 from accounts.models import Opd, Role, User
 from accounts.services import opd_create, role_assign, user_create
+from forums.services import body_bulk_setup
 from regions.models import Region
 
 # Printed by the command and by README: a demo is only useful if people can log in to it.
@@ -197,4 +198,8 @@ def demo_seed(*, password: str | None = None, force: bool = False, stdout=None) 
                     created=created,
                 )
             )
+        # The kabupaten's bodies (Tim Pembina, Forum, each Forum Kecamatan and Pokja), so every
+        # demo secretary has a body to keep. Idempotent, like the rest.
+        admin = User.objects.get(username__iexact=DEMO_USERS[0].username)
+        body_bulk_setup(kabupaten=regions[KABUPATEN_CODE], actor=admin)
     return accounts

@@ -147,3 +147,14 @@ def test_loads_the_real_kemendagri_regions_when_none_are_loaded(db):
     assert Region.objects.get(code="36.04").name == "Kabupaten Serang"
     assert Region.objects.get(code="36.04.17.2001").name == "Carenang"
     assert RoleAssignment.objects.get(user__username="verifikator.jabar").region.name == "Jawa Barat"
+
+
+def test_demo_kabupaten_has_its_bodies_for_the_secretaries(db):
+    from forums.models import Body
+
+    demo_seed()
+    demo_seed()  # idempotent
+    carenang = Body.objects.filter(region_id="36.04.17").values_list("name", flat=True)
+    assert "Forum Kecamatan Sehat Carenang" in carenang
+    assert Body.objects.filter(region_id="36.04.17.2001").exists()  # Pokja Desa Carenang
+    assert Body.objects.filter(region__code__startswith="36.04.", kind="pokja_desa").count() == 326
