@@ -1,0 +1,31 @@
+"""The secretary's phone-first home: their body, what it lacks, what to do next."""
+
+import pytest
+
+from forums.models import Secretariat
+
+URLS = "forums.tests.urls_kelembagaan_test"
+
+
+@pytest.mark.urls(URLS)
+def test_sari_sees_her_forum_and_what_it_lacks(client_for, sari, forum_carenang):
+    Secretariat.objects.create(body=forum_carenang, address="Kantor Kecamatan Carenang")
+    page = client_for(sari).get("/forum/beranda/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Forum Kecamatan Sehat Carenang" in html
+    assert "Belum ada SK yang berlaku." in html
+    assert "Alamat sekretariat belum diisi." not in html
+    assert f"/forum/lembaga/{forum_carenang.pk}/sekretariat/" in html
+
+
+@pytest.mark.urls(URLS)
+def test_dewi_sees_her_pokja(client_for, dewi, pokja_carenang):
+    page = client_for(dewi).get("/forum/beranda/")
+    assert page.status_code == 200
+    assert "Pokja Desa Sehat Carenang" in page.content.decode()
+
+
+@pytest.mark.urls(URLS)
+def test_no_body_no_home(client_for, rina):
+    assert client_for(rina).get("/forum/beranda/").status_code == 404

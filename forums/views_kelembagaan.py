@@ -1,0 +1,141 @@
+"""Kelembagaan pages: Bappeda's table of every body of the kabupaten, the button that fills the
+assessment's kelembagaan items, and the secretary's phone-first home."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Role
+from accounts.selectors import admin_scope_of, kabupaten_managed_by, scope_of
+from indicators.models import Assessment
+from regions.models import Region
+
+from .kelembagaan import (
+    body_status,
+    current_cycle,
+    data_years_of,
+    kabupaten_rollup,
+    kelembagaan_fill_assessment,
+    missing_texts,
+)
+from .models import Body
+from .selectors import body_for_secretary
+
+READER_ROLES = {Role.BAPPEDA_ADMIN, Role.PROVINCE_VERIFIER, Role.NATIONAL_VERIFIER}
+
+
+def _kabupaten_for(user, code: str) -> Region:
+    """The kabupaten ``code`` if ``user`` is its Bappeda admin or a verifier over it, else 404."""
+    region = get_object_or_404(Region, code=code, level=Region.Level.KABKOTA)
+    if not scope_of(user, roles=READER_ROLES).covers(region.code):
+        raise Http404
+    return region
+
+
+def _latest_assessment(kabupaten: Region) -> Assessment | None:
+    return Assessment.objects.filter(kabupaten=kabupaten).select_related("cycle").order_by("-cycle__award_year").first()
+
+
+@login_required
+def kelembagaan_start(request):
+    """Bappeda lands on their kabupaten's table."""
+    kabupaten = kabupaten_managed_by(request.user).order_by("code").first()
+    if kabupaten is None:
+        raise Http404
+    return redirect("forums:kelembagaan_table", code=kabupaten.code)
+
+
+@login_required
+def kelembagaan_table(request, code: str):
+    kabupaten = _kabupaten_for(request.user, code)
+    assessment = _latest_assessment(kabupaten)
+    cycle = assessment.cycle if assessment else current_cycle()
+    years = data_years_of(cycle)
+    rollup = kabupaten_rollup(kabupaten, years=years)
+    only_lacking = request.GET.get("kurang") == "1"
+    rows = [r for r in rollup.kecamatan if r.lacking] if only_lacking else rollup.kecamatan
+    return render(
+        request,
+        "forums/kelembagaan/table.html",
+        {
+            "kabupaten": kabupaten,
+            "rollup": rollup,
+            "rows": rows,
+            "only_lacking": only_lacking,
+            "cycle": cycle,
+            "assessment": assessment,
+            "can_fill": assessment is not None and admin_scope_of(request.user).covers(kabupaten.code),
+        },
+    )
+
+
+@login_required
+@require_POST
+def kelembagaan_fill(request, code: str):
+    kabupaten = _kabupaten_for(request.user, code)
+    assessment = _latest_assessment(kabupaten)
+    if assessment is None:
+        raise Http404
+    try:
+        changed = kelembagaan_fill_assessment(assessment=assessment, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Nilai kelembagaan %(cycle)s diisi dari data lembaga: %(n)s butir berubah.")
+            % {"cycle": assessment.cycle, "n": changed},
+        )
+    return redirect("forums:kelembagaan_table", code=kabupaten.code)
+
+
+def _link(name: str, body: Body) -> str:
+    try:
+        return reverse(name, kwargs={"pk": body.pk})
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def secretary_home(request):
+    """The secretary's body, what it lacks and what to do next; phone first."""
+    body = body_for_secretary(request.user)
+    if body is None:
+        raise Http404
+    cycle = current_cycle()
+    years = data_years_of(cycle)
+    status = body_status(body, years=years)
+    todo = [
+        (_("Tambah atau perbarui SK"), _link("forums:decree_list", body), not status.has_sk),
+        (_("Tambah anggota"), _link("forums:member_add", body), False),
+        (_("Isi alamat dan foto sekretariat"), _link("forums:secretariat_edit", body), not status.has_secretariat),
+        (
+            _("Susun rencana kerja dan anggaran tahun %(years)s") % {"years": " dan ".join(str(y) for y in years)},
+            _link("forums:workplan_list", body),
+            not (status.has_rencana_kerja and status.has_anggaran),
+        ),
+    ]
+    todo.sort(key=lambda t: not t[2])
+    return render(
+        request,
+        "forums/home.html",
+        {
+            "body": body,
+            "status": status,
+            "missing": missing_texts(status),
+            "todo": todo,
+            "cycle": cycle,
+            "years": years,
+            "detail_url": _link("forums:body_detail", body),
+        },
+    )
