@@ -1,3 +1,24 @@
-"""URLs of the work plans (rencana kerja); filled in by the work-plan issue."""
+"""URLs of the work plans (rencana kerja) and pembinaan visits, inside the ``forums`` namespace."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_workplans as views
+
+urlpatterns = [
+    path("lembaga/<int:pk>/rencana-kerja/", views.work_plan_list, name="work_plan_list"),
+    path("rencana-kerja/menunggu/", views.work_plan_queue, name="work_plan_queue"),
+    path("rencana-kerja/<int:pk>/", views.work_plan_detail, name="work_plan_detail"),
+    path("rencana-kerja/<int:pk>/kegiatan/tambah/", views.work_plan_item_form, name="work_plan_item_add"),
+    path("rencana-kerja/<int:pk>/kegiatan/<int:item_pk>/", views.work_plan_item_form, name="work_plan_item_edit"),
+    path(
+        "rencana-kerja/<int:pk>/kegiatan/<int:item_pk>/hapus/",
+        views.work_plan_item_remove,
+        name="work_plan_item_delete",
+    ),
+    path("rencana-kerja/<int:pk>/ajukan/", views.work_plan_submit_view, name="work_plan_submit"),
+    path("rencana-kerja/<int:pk>/setujui/", views.work_plan_decide, {"decision": "approve"}, name="work_plan_approve"),
+    path("rencana-kerja/<int:pk>/kembalikan/", views.work_plan_decide, {"decision": "return"}, name="work_plan_return"),
+    path("pembinaan/", views.pembinaan_list, name="pembinaan_list"),
+    path("pembinaan/tambah/", views.pembinaan_form, name="pembinaan_add"),
+    path("pembinaan/<int:pk>/", views.pembinaan_form, name="pembinaan_edit"),
+]

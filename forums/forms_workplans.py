@@ -1,0 +1,117 @@
+"""Forms of the work plan and pembinaan pages. They parse input; rules are in ``forums.services_workplans``."""
+
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Region
+from tatanan.models import Indicator
+
+from .models import WorkPlanItem
+from .selectors_workplans import pembinaan_target_regions, tatanan_for_work_plans
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _helper(form_id: str, label=None, css_class="btn-success") -> FormHelper:
+    helper = FormHelper()
+    helper.form_id = form_id
+    helper.add_input(Submit("submit", label or _("Simpan"), css_class=css_class))
+    return helper
+
+
+class WorkPlanCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = datetime.date.today().year
+        self.helper = _helper("work-plan-create", _("Buat rencana kerja"))
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_kind_display()} {obj.name}"
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        name = obj.name if len(obj.name) <= 90 else obj.name[:88] + "…"
+        return f"{obj.tatanan.code} {obj.number}. {name}"
+
+
+class WorkPlanItemForm(forms.Form):
+    tatanan = forms.ModelChoiceField(label=_("Tatanan"), queryset=tatanan_for_work_plans())
+    indicator = IndicatorChoiceField(
+        label=_("Indikator"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_("Opsional; harus indikator dari tatanan yang dipilih."),
+    )
+    activity = forms.CharField(label=_("Kegiatan"), widget=forms.Textarea(attrs={"rows": 3}))
+    target = forms.CharField(label=_("Target"), max_length=300, required=False)
+    schedule = forms.CharField(label=_("Jadwal"), max_length=100, required=False, help_text=_("Mis. Maret–Mei."))
+    budget = forms.DecimalField(
+        label=_("Anggaran (Rp)"),
+        min_value=0,
+        max_digits=15,
+        decimal_places=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+    )
+    funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=WorkPlanItem.FundingSource.choices)
+    person_in_charge = forms.CharField(label=_("Penanggung jawab"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tatanan"].queryset = tatanan_for_work_plans()
+        self.fields["indicator"].queryset = (
+            Indicator.objects.filter(tatanan__tatanan_set__code="2023", is_local=False)
+            .select_related("tatanan")
+            .order_by("tatanan__number", "order", "id")
+        )
+        self.helper = _helper("work-plan-item")
+
+
+class WorkPlanReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan dikembalikan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi: apa yang harus diperbaiki."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class PembinaanVisitForm(forms.Form):
+    team_region = RegionChoiceField(label=_("Tim pembina"), queryset=None, empty_label=None)
+    target_region = RegionChoiceField(label=_("Wilayah sasaran"), queryset=None)
+    rt_rw = forms.CharField(label=_("RT/RW"), max_length=50, required=False, help_text=_("Mis. RT 03/RW 02."))
+    date = forms.DateField(label=_("Tanggal"), widget=DATE)
+    place = forms.CharField(label=_("Tempat"), max_length=300, required=False)
+    participants = forms.CharField(label=_("Peserta"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    findings = forms.CharField(label=_("Temuan"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    follow_ups = forms.CharField(label=_("Tindak lanjut"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, team_regions, **kwargs):
+        """``team_regions``: the regions whose Tim Pembina the user records for; on an edit, only
+        the visit's own team (the field is then not shown)."""
+        super().__init__(*args, **kwargs)
+        codes = [r.code for r in team_regions]
+        self.fields["team_region"].queryset = Region.objects.filter(code__in=codes).order_by("code")
+        targets = Region.objects.none()
+        for region in team_regions:
+            targets = targets | pembinaan_target_regions(region)
+        self.fields["target_region"].queryset = targets.order_by("code")
+        if len(codes) == 1:
+            self.fields["team_region"].initial = codes[0]
+            self.fields["team_region"].widget = forms.HiddenInput()
+        self.helper = _helper("pembinaan-form")
