@@ -20,4 +20,5 @@ urlpatterns = [
     path("lembaga/<int:pk>/sekretariat/papan-nama/", views.name_board_photo, name="name_board_photo"),
     path("lembaga/<int:pk>/sekretariat/struktur/", views.org_chart_photo, name="org_chart_photo"),
     path("", include("forums.urls_workplans")),
+    path("", include("forums.urls_kelembagaan")),
 ]

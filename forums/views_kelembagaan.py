@@ -121,7 +121,7 @@ def secretary_home(request):
         (_("Isi alamat dan foto sekretariat"), _link("forums:secretariat_edit", body), not status.has_secretariat),
         (
             _("Susun rencana kerja dan anggaran tahun %(years)s") % {"years": " dan ".join(str(y) for y in years)},
-            _link("forums:workplan_list", body),
+            _link("forums:work_plan_list", body),
             not (status.has_rencana_kerja and status.has_anggaran),
         ),
     ]

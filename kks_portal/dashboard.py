@@ -8,11 +8,12 @@ of every region the cards mention in one query, and each card adds one or two co
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Opd, Role, RoleAssignment
@@ -197,6 +198,8 @@ def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> Non
         _("Siapkan SK, data sekretariat, anggota, rencana kerja dan bukti kegiatan %(body)s untuk diunggah.")
         % {"body": card.body}
     )
+    with contextlib.suppress(NoReverseMatch):  # until the forums pages are routed
+        card.links.insert(0, (_("Beranda lembaga saya"), reverse("forums:secretary_home")))
 
 
 def _province_card(card: Card, region: Region) -> None:

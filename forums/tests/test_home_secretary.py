@@ -29,3 +29,10 @@ def test_dewi_sees_her_pokja(client_for, dewi, pokja_carenang):
 @pytest.mark.urls(URLS)
 def test_no_body_no_home(client_for, rina):
     assert client_for(rina).get("/forum/beranda/").status_code == 404
+
+
+@pytest.mark.urls(URLS)
+def test_the_dashboard_card_links_the_home(client_for, sari, forum_carenang):
+    page = client_for(sari).get("/")
+    assert page.status_code == 200
+    assert 'href="/forum/beranda/"' in page.content.decode()

@@ -1,4 +1,4 @@
-"""The project's URLs plus forums' own and the kelembagaan pages, until forums/urls.py includes them."""
+"""The project's URLs plus forums' own (with the kelembagaan pages), until kks_portal/urls.py includes them."""
 
 from django.urls import include, path
 
@@ -6,8 +6,10 @@ from forums import urls as forums_urls
 from forums import urls_kelembagaan
 from kks_portal.urls import urlpatterns as project_urlpatterns
 
-_names = {getattr(p, "name", None) for p in forums_urls.urlpatterns}
-_extra = [p for p in urls_kelembagaan.urlpatterns if p.name not in _names]
+_included = any(
+    getattr(p, "urlconf_name", None) in ("forums.urls_kelembagaan", urls_kelembagaan) for p in forums_urls.urlpatterns
+)
+_extra = [] if _included else urls_kelembagaan.urlpatterns
 
 urlpatterns = [p for p in project_urlpatterns if getattr(p, "namespace", None) != "forums"]
 urlpatterns.append(path("forum/", include(([*forums_urls.urlpatterns, *_extra], "forums"))))
