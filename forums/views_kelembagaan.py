@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Role
-from accounts.selectors import admin_scope_of, kabupaten_managed_by, scope_of
+from accounts.selectors import kabupaten_managed_by, scope_of
 from indicators.models import Assessment
+from indicators.selectors import is_bappeda_admin_of
 from regions.models import Region
 
 from .kelembagaan import (
@@ -71,7 +72,7 @@ def kelembagaan_table(request, code: str):
             "only_lacking": only_lacking,
             "cycle": cycle,
             "assessment": assessment,
-            "can_fill": assessment is not None and admin_scope_of(request.user).covers(kabupaten.code),
+            "can_fill": assessment is not None and is_bappeda_admin_of(request.user, kabupaten.code),
         },
     )
 

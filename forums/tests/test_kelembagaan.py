@@ -213,3 +213,25 @@ def test_rina_fills_from_the_table(client_for, rina, vina, assessment_2025):
     assert page.context["can_fill"]
     assert client_for(rina).post(url).status_code == 302
     assert not assessment_2025.kelembagaan_entries.filter(self_score__isnull=True).exists()
+
+
+def test_the_rollup_costs_the_same_few_queries_for_many_desa(wilayah, django_assert_max_num_queries):
+    from regions.models import Region
+
+    carenang = wilayah["carenang"]
+    for n in range(40):
+        desa = Region.objects.create(
+            code=f"36.04.17.{3000 + n}", parent=carenang, name=f"Desa {n}", level=Region.Level.DESA, kind="desa"
+        )
+        DecreeFactory(body=BodyFactory(kind=Body.Kind.POKJA_DESA, region=desa))
+    with django_assert_max_num_queries(8):
+        rollup = kabupaten_rollup(wilayah["serang"], years=YEARS, today=TODAY)
+    assert str(rollup.count(Body.Kind.POKJA_DESA, "sk")) == "40/43"
+
+
+@pytest.mark.urls(URLS)
+def test_the_verifier_sees_no_fill_button(client_for, vina, assessment_2025):
+    page = client_for(vina).get("/forum/kelembagaan/36.04/")
+    assert page.status_code == 200
+    assert not page.context["can_fill"]
+    assert "kelembagaan-fill" not in page.content.decode()
