@@ -227,6 +227,9 @@ def pembinaan_form(request, pk=None):
         team_regions = pembinaan_team_regions_of(request.user)
         if not team_regions:
             raise Http404
+        posted_team = request.POST.get("team_region")
+        if posted_team and posted_team not in {region.code for region in team_regions}:
+            raise Http404  # another team's visits are not the user's to record
         initial = None
     form = PembinaanVisitForm(request.POST or None, initial=initial, team_regions=team_regions)
     if request.method == "POST" and form.is_valid():
