@@ -180,6 +180,8 @@ def work_plan_approve(*, work_plan: WorkPlan, actor: User) -> WorkPlan:
 
 def work_plan_return(*, work_plan: WorkPlan, actor: User, reason: str) -> WorkPlan:
     """Submitted → returned, with the reason the body reads before it edits and submits again."""
+    if not can_decide_work_plan(actor, work_plan):
+        raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Tuliskan alasan rencana kerja dikembalikan.")})

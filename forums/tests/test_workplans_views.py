@@ -64,9 +64,11 @@ def test_rina_approves_forum_kecamatan_plan(client_for, rina, sari, forum_carena
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.APPROVED
 
 
-def test_return_requires_reason(client_for, sari, dewi, pokja_carenang, ksm):
+def test_return_requires_reason(client_for, sari, dewi, vina, pokja_carenang, ksm):
     plan = WorkPlan.objects.create(body=pokja_carenang, year=2025, status=WorkPlan.Status.SUBMITTED)
     WorkPlanItem.objects.create(work_plan=plan, tatanan=ksm, activity="Rapat")
+    # A reader who does not decide finds no such action, with or without a reason.
+    assert client_for(vina).post(reverse("forums:work_plan_return", args=[plan.pk]), {"reason": ""}).status_code == 404
     client = client_for(sari)
     response = client.post(reverse("forums:work_plan_return", args=[plan.pk]), {"reason": ""})
     assert response.status_code == 400
