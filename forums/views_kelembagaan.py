@@ -27,7 +27,7 @@ from .kelembagaan import (
     missing_texts,
 )
 from .models import Body
-from .selectors import body_for_secretary
+from .selectors import body_for_secretary, secretary_regions_of
 
 READER_ROLES = {Role.BAPPEDA_ADMIN, Role.PROVINCE_VERIFIER, Role.NATIONAL_VERIFIER}
 
@@ -112,7 +112,9 @@ def secretary_home(request):
     """The secretary's body, what it lacks and what to do next; phone first."""
     body = body_for_secretary(request.user)
     if body is None:
-        raise Http404
+        if not secretary_regions_of(request.user):
+            raise Http404
+        return render(request, "forums/home.html", {"body": None, "regions": secretary_regions_of(request.user)})
     cycle = current_cycle()
     years = data_years_of(cycle)
     status = body_status(body, years=years)

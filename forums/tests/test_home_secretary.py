@@ -27,8 +27,15 @@ def test_dewi_sees_her_pokja(client_for, dewi, pokja_carenang):
 
 
 @pytest.mark.urls(URLS)
-def test_no_body_no_home(client_for, rina):
+def test_no_secretary_no_home(client_for, rina):
     assert client_for(rina).get("/forum/beranda/").status_code == 404
+
+
+@pytest.mark.urls(URLS)
+def test_a_secretary_whose_forum_is_not_set_up_is_told_to_ask_bappeda(client_for, tono):
+    page = client_for(tono).get("/forum/beranda/")
+    assert page.status_code == 200
+    assert "belum dibentuk di portal" in page.content.decode()
 
 
 @pytest.mark.urls(URLS)
