@@ -55,10 +55,11 @@ def _add_errors(form, error: ValidationError):
 
 @login_required
 def home(request):
-    """A secretary lands on their body's page; everyone else on the list."""
+    """A secretary lands on their home (their body, what it lacks, what to do next); everyone
+    else on the list of bodies."""
     body = body_for_secretary(request.user)
     if body is not None and not kabupaten_managed_by(request.user).exists():
-        return redirect("forums:body_detail", pk=body.pk)
+        return redirect("forums:secretary_home")
     return redirect("forums:body_list")
 
 

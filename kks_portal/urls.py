@@ -14,6 +14,7 @@ urlpatterns = [
     path("wilayah/", include("regions.urls")),
     path("tatanan/", include("tatanan.urls")),
     path("penilaian/", include("indicators.urls")),
+    path("forum/", include("forums.urls")),
     path("api/", include("kks_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,6 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 def test_sari_adds_a_member_on_her_phone(phone, sari, forum_carenang):
     browser_login(phone, "sari")
     phone.goto("/forum/")
+    # Her home: her body and what it lacks, with the things to do next.
+    assert phone.locator("h1").inner_text() == "Forum Kecamatan Sehat Carenang"
+    assert "SK" in phone.locator("#home-missing").inner_text()
+    assert phone.locator("#home-todo a").count() >= 1
+    phone.goto(f"/forum/lembaga/{forum_carenang.pk}/")
     assert phone.locator("h1").inner_text() == "Forum Kecamatan Sehat Carenang"
     assert "Belum ada SK yang berlaku." in phone.locator("#body-gaps").inner_text()
     # Nothing wider than the phone: no sideways scrolling.

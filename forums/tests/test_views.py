@@ -64,9 +64,11 @@ class TestSecretaryEditsOnlyTheirOwnBody:
         assert b'id="add-member"' not in page.content
         assert client.get(reverse("forums:member_add", args=[pokja_carenang.pk])).status_code == 404
 
-    def test_secretary_home_is_their_body(self, client_for, dewi, pokja_carenang):
-        response = client_for(dewi).get(reverse("forums:home"))
-        assert response.url == reverse("forums:body_detail", args=[pokja_carenang.pk])
+    def test_secretary_lands_on_their_home_with_their_body(self, client_for, dewi, pokja_carenang):
+        client = client_for(dewi)
+        response = client.get(reverse("forums:home"))
+        assert response.url == reverse("forums:secretary_home")
+        assert pokja_carenang.name in client.get(response.url).content.decode()
 
 
 class TestBappedaAndVerifiers:
