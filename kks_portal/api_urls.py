@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("tatanan.api_urls")),
     path("", include("indicators.api_urls")),
+    path("", include("forums.api_urls")),
 ]

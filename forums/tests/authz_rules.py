@@ -15,8 +15,9 @@ import datetime
 
 from django.core.files.base import ContentFile
 
-from forums.models import Body, Decree, Member, Secretariat
+from forums.models import Body, Decree, Member, Secretariat, WorkPlan
 from kks_portal.tests.authz import SIGNED_IN, Built, Listing, Rule, Write, everywhere
+from tatanan.models import Tatanan
 
 # As READERS in kks_portal/tests/test_authorization.py: who reads a kabupaten's objects.
 READERS = {
@@ -97,6 +98,74 @@ def secretariat_data(world, built):
     return {"address": f"Jl. Baru {world.fresh()}", "room": "Aula"}
 
 
+# --- The API (``forums.api``): objects named by their own id; writes refused with 404 like the pages.
+
+
+def patch(data, **options) -> Write:
+    return Write(data, "PATCH", **{"ok": (200,), **options})
+
+
+def api_post(data=None, **options) -> Write:
+    return Write({} if data is None else data, "POST", **{"ok": (201,), **options})
+
+
+def member_by_id(world, place) -> Built:
+    built = member_at(world, place)
+    return Built({"pk": built.kwargs["member_pk"]}, rows=built.rows, marker=built.marker)
+
+
+def _workplan_builders():
+    from forums.tests import authz_rules_workplans as workplans  # it imports this module
+
+    return workplans
+
+
+def api_plan_at(world, place, **options) -> Built:
+    built = _workplan_builders().plan_at(world, place, **options)
+    built.api_id = built.kwargs["pk"]
+    return built
+
+
+def api_plan_with_item_at(world, place) -> Built:
+    return api_plan_at(world, place, with_item=True)
+
+
+def api_submitted_plan_at(world, place) -> Built:
+    return api_plan_at(world, place, status=WorkPlan.Status.SUBMITTED, with_item=True)
+
+
+def api_item_at(world, place) -> Built:
+    built = _workplan_builders().item_at(world, place)
+    return Built({"pk": built.kwargs["item_pk"]}, rows=built.rows, marker=built.marker)
+
+
+def api_visit_at(world, place) -> Built:
+    built = _workplan_builders().visit_at(world, place)
+    built.api_id = built.kwargs["pk"]
+    return built
+
+
+def api_visit_target_at(world, place) -> Built:
+    return _workplan_builders().visit_target_at(world, place)
+
+
+def api_plan_data(world, built):
+    return {"body": built.kwargs["pk"], "year": _workplan_builders().free_year(built.kwargs["pk"])}
+
+
+def api_item_data(world, built):
+    ksm = Tatanan.objects.get(tatanan_set__code="2023", code="KSM")
+    return {"tatanan": ksm.pk, "activity": f"Kegiatan API {world.fresh()}", "budget": "1000"}
+
+
+def api_visit_data(world, built):
+    return _workplan_builders().visit_data(world, built)
+
+
+def api_visit_change(world, built):
+    return {"findings": f"Temuan API {world.fresh()}"}
+
+
 FORUM_ROUTES: dict[str, Rule] = {
     "forums:home": Rule("SIGNED_IN", everywhere(SIGNED_IN), get_ok=(302,)),
     "forums:body_list": Rule("SCOPED_LIST", everywhere(SIGNED_IN), listings=(Listing(FORUM_READERS, forum_at),)),
@@ -123,4 +192,52 @@ FORUM_ROUTES: dict[str, Rule] = {
     "forums:secretariat_edit": scoped_object(FORUM_EDITORS, secretariat_at, writes=[post(secretariat_data)]),
     "forums:name_board_photo": scoped_object(FORUM_READERS, photo_at),
     "forums:org_chart_photo": scoped_object(FORUM_READERS, photo_at),
+    # The API: readers read, editors write (others who read get 404 on writes, as on the pages).
+    "body-list": Rule("SCOPED_LIST", everywhere(SIGNED_IN), listings=(Listing(FORUM_READERS, forum_at),)),
+    "body-detail": scoped_object(FORUM_READERS, forum_at),
+    "body-decrees": scoped_object(FORUM_READERS, forum_at, writes=[api_post(decree_data, writers=FORUM_EDITORS)]),
+    "body-members": scoped_object(FORUM_READERS, forum_at, writes=[api_post(member_data, writers=FORUM_EDITORS)]),
+    "body-secretariat": scoped_object(
+        FORUM_READERS, secretariat_at, writes=[Write(secretariat_data, "PUT", ok=(200,), writers=FORUM_EDITORS)]
+    ),
+    "member-detail": scoped_object(FORUM_EDITORS, member_by_id, get_ok=None, writes=[patch(member_data)]),
+    "work-plan-list": Rule(
+        "SCOPED_LIST",
+        everywhere(SIGNED_IN),
+        listings=(Listing(FORUM_READERS, api_plan_at),),
+        writes=(api_post(api_plan_data, writers=FORUM_EDITORS, build=forum_at),),
+    ),
+    "work-plan-detail": scoped_object(FORUM_READERS, api_plan_at),
+    "work-plan-items": scoped_object(FORUM_EDITORS, api_plan_at, get_ok=None, writes=[api_post(api_item_data)]),
+    "work-plan-submit": scoped_object(FORUM_EDITORS, api_plan_with_item_at, get_ok=None, writes=[post(ok=(200,))]),
+    "work-plan-approve": scoped_object(
+        FORUM_READERS, api_submitted_plan_at, get_ok=None, writes=[post(ok=(200,), writers=KABUPATEN_ADMINS)]
+    ),
+    "work-plan-return": scoped_object(
+        FORUM_READERS,
+        api_submitted_plan_at,
+        get_ok=None,
+        writes=[post({"reason": "Perbaiki target"}, ok=(200,), writers=KABUPATEN_ADMINS)],
+    ),
+    "work-plan-item-detail": scoped_object(
+        FORUM_EDITORS,
+        api_item_at,
+        get_ok=None,
+        writes=[patch(api_item_data), Write({}, "DELETE", ok=(204,))],
+    ),
+    "pembinaan-list": Rule(
+        "SCOPED_LIST",
+        everywhere(SIGNED_IN),
+        listings=(Listing(FORUM_READERS, api_visit_at),),
+        writes=(
+            api_post(
+                api_visit_data,
+                writers={"serang": frozenset({"rina"}), "bogor": frozenset()},
+                build=api_visit_target_at,
+            ),
+        ),
+    ),
+    "pembinaan-detail": scoped_object(
+        FORUM_READERS, api_visit_at, writes=[patch(api_visit_change, writers=KABUPATEN_ADMINS)]
+    ),
 }

@@ -1,0 +1,213 @@
+"""Serializers of the forum API: bodies, SK, members, secretariat, work plans, pembinaan.
+
+Write serializers only check the shape of the data; the rules (who, when, which status) are the
+services' (``forums.services``, ``forums.services_workplans``).
+"""
+
+from rest_framework import serializers
+
+from accounts.serializers import RegionRefSerializer
+from regions.models import Region
+from tatanan.models import Indicator, Tatanan
+
+from .models import Body, Decree, Member, PembinaanVisit, Secretariat, WorkPlan, WorkPlanItem
+
+# --- Bodies -----------------------------------------------------------------------------------
+
+
+class BodyRefSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(Body.Kind.values))
+
+    class Meta:
+        model = Body
+        fields = ["id", "kind", "name", "region"]
+        read_only_fields = fields
+
+
+class BodySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(Body.Kind.values))
+    region = RegionRefSerializer(read_only=True)
+    member_count = serializers.IntegerField(read_only=True, help_text="Active members.")
+    has_decree = serializers.BooleanField(read_only=True, help_text="Has a current SK.")
+    has_secretariat = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Body
+        fields = ["id", "kind", "name", "region", "member_count", "has_decree", "has_secretariat"]
+        read_only_fields = fields
+
+
+class DecreeSerializer(serializers.ModelSerializer):
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decree
+        fields = ["id", "number", "date", "signer", "valid_from", "valid_until", "is_current", "has_file", "created_at"]
+        read_only_fields = fields
+
+    def get_has_file(self, decree) -> bool:
+        return bool(decree.file)
+
+
+class DecreeWriteSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=200)
+    date = serializers.DateField()
+    signer = serializers.CharField(max_length=200)
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(required=False, allow_null=True)
+    file = serializers.FileField(required=False, allow_null=True, help_text="The SK scan (multipart).")
+
+
+class SecretariatSerializer(serializers.ModelSerializer):
+    has_name_board_photo = serializers.SerializerMethodField()
+    has_org_chart_photo = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Secretariat
+        fields = [
+            "address",
+            "room",
+            "has_name_board",
+            "notes",
+            "has_name_board_photo",
+            "has_org_chart_photo",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_name_board_photo(self, secretariat) -> bool:
+        return bool(secretariat.name_board_photo)
+
+    def get_has_org_chart_photo(self, secretariat) -> bool:
+        return bool(secretariat.org_chart_photo)
+
+
+class SecretariatWriteSerializer(serializers.Serializer):
+    address = serializers.CharField(required=False, allow_blank=True)
+    room = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    has_name_board = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    name_board_photo = serializers.ImageField(required=False, help_text="JPG, PNG or WebP, at most 10 MB (multipart).")
+    org_chart_photo = serializers.ImageField(required=False, help_text="JPG, PNG or WebP, at most 10 MB (multipart).")
+
+
+class KelembagaanStatusSerializer(serializers.Serializer):
+    years = serializers.ListField(child=serializers.IntegerField(), help_text="The data years that count.")
+    has_sk = serializers.BooleanField()
+    has_rencana_kerja = serializers.BooleanField()
+    has_anggaran = serializers.BooleanField()
+    has_secretariat = serializers.BooleanField()
+    complete = serializers.BooleanField()
+    missing = serializers.ListField(child=serializers.CharField(), help_text="What the body still lacks, in words.")
+
+
+class BodyDetailSerializer(BodySerializer):
+    current_decree = DecreeSerializer(read_only=True, allow_null=True)
+    secretariat = SecretariatSerializer(read_only=True, allow_null=True)
+    kelembagaan = KelembagaanStatusSerializer(read_only=True)
+    can_edit = serializers.BooleanField(read_only=True)
+
+    class Meta(BodySerializer.Meta):
+        fields = [*BodySerializer.Meta.fields, "current_decree", "secretariat", "kelembagaan", "can_edit"]
+        read_only_fields = fields
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    tatanan = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Tatanan.objects.all(), help_text="Tatanan the member coordinates."
+    )
+
+    class Meta:
+        model = Member
+        fields = ["id", "body", "name", "position", "origin", "tatanan", "phone", "email", "order", "active"]
+        read_only_fields = ["id", "body"]
+
+
+# --- Work plans -------------------------------------------------------------------------------
+
+
+class WorkPlanItemSerializer(serializers.ModelSerializer):
+    tatanan = serializers.PrimaryKeyRelatedField(queryset=Tatanan.objects.all())
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = WorkPlanItem
+        fields = [
+            "id",
+            "work_plan",
+            "tatanan",
+            "indicator",
+            "activity",
+            "target",
+            "schedule",
+            "budget",
+            "funding_source",
+            "person_in_charge",
+            "order",
+        ]
+        read_only_fields = ["id", "work_plan"]
+
+
+class WorkPlanSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="One of: " + ", ".join(WorkPlan.Status.values))
+    body = BodyRefSerializer(read_only=True)
+
+    class Meta:
+        model = WorkPlan
+        fields = ["id", "body", "year", "status", "return_reason", "submitted_at", "decided_at", "created_at"]
+        read_only_fields = fields
+
+
+class WorkPlanDetailSerializer(WorkPlanSerializer):
+    items = WorkPlanItemSerializer(many=True, read_only=True)
+    can_edit = serializers.BooleanField(read_only=True)
+    can_decide = serializers.BooleanField(read_only=True)
+
+    class Meta(WorkPlanSerializer.Meta):
+        fields = [*WorkPlanSerializer.Meta.fields, "items", "can_edit", "can_decide"]
+        read_only_fields = fields
+
+
+class WorkPlanCreateSerializer(serializers.Serializer):
+    body = serializers.IntegerField(help_text="Id of the body (in the caller's scope).")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the plan goes back to the body (required).")
+
+
+# --- Pembinaan --------------------------------------------------------------------------------
+
+
+class PembinaanVisitSerializer(serializers.ModelSerializer):
+    visiting_body = BodyRefSerializer(read_only=True)
+    target_region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+
+    class Meta:
+        model = PembinaanVisit
+        fields = [
+            "id",
+            "visiting_body",
+            "target_region",
+            "rt_rw",
+            "date",
+            "place",
+            "participants",
+            "findings",
+            "follow_ups",
+            "created_at",
+        ]
+        read_only_fields = ["id", "visiting_body", "created_at"]
+
+
+class PembinaanCreateSerializer(PembinaanVisitSerializer):
+    team_region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), write_only=True, help_text="The kabupaten or kecamatan whose Tim Pembina visits."
+    )
+
+    class Meta(PembinaanVisitSerializer.Meta):
+        fields = [*PembinaanVisitSerializer.Meta.fields, "team_region"]
