@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("tatanan.api_urls")),
     path("", include("indicators.api_urls")),
     path("", include("forums.api_urls")),
+    path("", include("evidence.api_urls")),
 ]

@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "accounts.tasks.clear_expired_sessions", "schedule": 24 * 3600},
     # 07:00 WIB: remind every OPD past its deadline (skips OPDs already reminded that day).
     "remind-overdue-data-requests": {"task": "indicators.tasks.remind_overdue", "schedule": crontab(hour=7, minute=0)},
+    # Uploads a dead process left half-way (a pending blob and perhaps its file) are removed.
+    "sweep-stale-uploads": {"task": "evidence.tasks.sweep_stale_uploads", "schedule": 15 * 60},
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -249,6 +251,23 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads larger than the line above stream to files here (swept with stale uploads).
+FILE_UPLOAD_TEMP_DIR = Path(env_str("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "upload-tmp")))
+FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(FILE_UPLOAD_TEMP_DIR)
+
+# --- Evidence uploads and downloads ---------------------------------------------------------
+# The largest evidence file accepted, in megabytes (checked while the upload streams in).
+EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 250, minimum=1)
+# Images with more pixels than this are refused as decompression bombs.
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 80_000_000, minimum=1_000_000)
+# A pending upload older than this (minutes) is a dead process's leftover and is swept.
+EVIDENCE_STALE_UPLOAD_MINUTES = env_int("EVIDENCE_STALE_UPLOAD_MINUTES", 60, minimum=1)
+# Behind nginx (X-Accel-Redirect) or Apache/lighttpd (X-Sendfile) the web server sends the file
+# after our view has checked scope; "none" streams it from Django.
+DOWNLOAD_ACCEL = env_choice("DOWNLOAD_ACCEL", ["none", "nginx", "sendfile"], "none")
+# nginx: the internal location that maps to MEDIA_ROOT (e.g. `location /protected/ { internal; alias …; }`).
+DOWNLOAD_ACCEL_PREFIX = env_str("DOWNLOAD_ACCEL_PREFIX", "/protected/")
 
 # --- E-mail -------------------------------------------------------------------------------------
 try:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("tatanan/", include("tatanan.urls")),
     path("penilaian/", include("indicators.urls")),
     path("forum/", include("forums.urls")),
+    path("bukti/", include("evidence.urls")),
     path("api/", include("kks_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

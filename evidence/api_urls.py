@@ -1,0 +1,3 @@
+"""API routes of activities and evidence (filled by the API work)."""
+
+urlpatterns: list = []

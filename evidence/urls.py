@@ -1,0 +1,10 @@
+"""URLs of activities and evidence (``evidence`` namespace, under /bukti/)."""
+
+from django.urls import include, path
+
+app_name = "evidence"
+
+urlpatterns = [
+    path("", include("evidence.urls_pages")),
+    path("berkas/", include("evidence.urls_files")),
+]

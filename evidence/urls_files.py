@@ -1,0 +1,3 @@
+"""Scoped downloads of evidence files (filled by the downloads work)."""
+
+urlpatterns: list = []

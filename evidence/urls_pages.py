@@ -1,0 +1,3 @@
+"""Pages of activities, uploads, galleries and completeness (filled by the UI work)."""
+
+urlpatterns: list = []
