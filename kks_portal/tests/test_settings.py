@@ -109,6 +109,11 @@ def test_complete_production_environment_starts(tmp_path):
         pytest.param({"CELERY_TASK_SOFT_TIME_LIMIT": "0"}, "CELERY_TASK_SOFT_TIME_LIMIT", id="time-limit-zero"),
         pytest.param({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL", id="log-level"),
         pytest.param({"EMAIL_URL": "surat://x"}, "EMAIL_URL", id="email-url-scheme"),
+        pytest.param({"EVIDENCE_MAX_UPLOAD_MB": "besar"}, "EVIDENCE_MAX_UPLOAD_MB", id="upload-limit-word"),
+        pytest.param({"EVIDENCE_MAX_UPLOAD_MB": "0"}, "EVIDENCE_MAX_UPLOAD_MB", id="upload-limit-zero"),
+        pytest.param({"EVIDENCE_MAX_IMAGE_PIXELS": "10"}, "EVIDENCE_MAX_IMAGE_PIXELS", id="pixels-too-few"),
+        pytest.param({"EVIDENCE_STALE_UPLOAD_MINUTES": "-5"}, "EVIDENCE_STALE_UPLOAD_MINUTES", id="stale-negative"),
+        pytest.param({"DOWNLOAD_ACCEL": "apache"}, "DOWNLOAD_ACCEL", id="download-accel-unknown"),
     ],
 )
 def test_bad_value_stops_development_start(tmp_path, env, variable):
