@@ -7,4 +7,5 @@ app_name = "evidence"
 urlpatterns = [
     path("", include("evidence.urls_pages")),
     path("berkas/", include("evidence.urls_files")),
+    path("", include("evidence.urls_readiness")),
 ]
