@@ -128,6 +128,8 @@ def body_detail(request, pk):
             "secretariat": secretariat,
             "gaps": body_gaps(body),
             "can_edit": can_edit_body(request.user, body),
+            # Activities are the evidence app's (linked by URL name, counted through the relation).
+            "activity_count": body.activities.filter(deleted_at__isnull=True).count(),
         },
     )
 

@@ -128,6 +128,17 @@ def secretary_home(request):
             not (status.has_rencana_kerja and status.has_anggaran),
         ),
     ]
+    # Activities and their evidence live in the evidence app, reached by URL name only.
+    activity_count = body.activities.filter(deleted_at__isnull=True).count()
+    activities_url = _link("evidence:activity_list", body)
+    if activities_url:
+        todo.append(
+            (
+                _("Catat kegiatan dan unggah buktinya (%(n)s kegiatan tercatat)") % {"n": activity_count},
+                activities_url,
+                activity_count == 0,
+            )
+        )
     todo.sort(key=lambda t: not t[2])
     return render(
         request,

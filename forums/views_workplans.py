@@ -8,12 +8,14 @@ answers 404 here too: the action does not exist for that user.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .forms_workplans import PembinaanVisitForm, WorkPlanCreateForm, WorkPlanItemForm, WorkPlanReturnForm
+from .models import WorkPlanItem
 from .selectors import body_for, can_edit_body
 from .selectors_workplans import (
     can_decide_work_plan,
@@ -23,6 +25,7 @@ from .selectors_workplans import (
     pembinaan_team_regions_of,
     pembinaan_visit_to_edit,
     pembinaan_visits_visible_to,
+    rupiah,
     work_plan_for,
     work_plan_items,
     work_plan_totals,
@@ -60,6 +63,27 @@ def _message_errors(request, error: ValidationError):
 # --- Work plans ---------------------------------------------------------------------------------
 
 
+def _with_realisation(items):
+    """Each item with the activities recorded as realising it (the evidence app's, read through
+    the ``activities`` relation so that this app imports nothing of it) and their realised budget."""
+    by_item = {item.pk: item for item in items}
+    for item in items:
+        item.realised = []
+        item.realised_budget = 0
+    rows = (
+        WorkPlanItem.objects.filter(pk__in=list(by_item), activities__isnull=False, activities__deleted_at__isnull=True)
+        .values_list("pk", "activities__pk", "activities__title", "activities__date", "activities__realised_budget")
+        .order_by("activities__date", "activities__pk")
+    )
+    for item_pk, pk, title, date, budget in rows:
+        item = by_item[item_pk]
+        item.realised.append({"pk": pk, "title": title, "date": date})
+        item.realised_budget += budget or 0
+    for item in items:
+        item.realised_budget_display = rupiah(item.realised_budget)
+    return items
+
+
 @login_required
 def work_plan_list(request, pk):
     body = body_for(request.user, pk)
@@ -93,7 +117,7 @@ def work_plan_detail(request, pk):
         {
             "plan": plan,
             "body": plan.body,
-            "items": work_plan_items(plan),
+            "items": _with_realisation(work_plan_items(plan)),
             "totals": work_plan_totals(plan),
             "can_edit": can_edit_work_plan(request.user, plan),
             "can_decide": plan.status == plan.Status.SUBMITTED and can_decide_work_plan(request.user, plan),
@@ -185,7 +209,7 @@ def work_plan_decide(request, pk, decision):
                 {
                     "plan": plan,
                     "body": plan.body,
-                    "items": work_plan_items(plan),
+                    "items": _with_realisation(work_plan_items(plan)),
                     "totals": work_plan_totals(plan),
                     "can_edit": False,
                     "can_decide": True,
@@ -207,7 +231,11 @@ def work_plan_queue(request):
 
 @login_required
 def pembinaan_list(request):
-    visits = list(pembinaan_visits_visible_to(request.user)[:500])
+    # Their evidence files are the evidence app's, counted through the ``files`` relation.
+    live_files = Q(files__deleted_at__isnull=True, files__replaced_by__isnull=True)
+    visits = list(
+        pembinaan_visits_visible_to(request.user).annotate(file_count=Count("files", filter=live_files))[:500]
+    )
     for visit in visits:
         visit.can_edit = can_edit_pembinaan_visit(request.user, visit)
     return render(

@@ -1,0 +1,576 @@
+"""Pages of activities and evidence: a body's activities, an activity with its evidence, the pages
+of the other owners' files, the one upload view for every owner, removal, and the galleries.
+
+Reading goes through the scoped selectors (outside the scope, 404). Writing needs more: the
+body's editors for its activities (``activity_to_edit``), ``can_attach`` for files, else 404.
+
+The upload view streams files to disk (``use_evidence_upload_handler``) and must install that
+handler before anything reads the request body, so it is ``csrf_exempt`` outside and checks CSRF
+itself (``csrf_protect``) once the handler is in place, as Django documents for changing upload
+handlers. Who may attach is checked before the body is read at all: a stranger's upload is
+refused without a byte of it being written anywhere.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from accounts.selectors import get_in_scope_or_404
+from forums.selectors import body_for, body_to_edit, can_edit_body
+from forums.selectors_workplans import pembinaan_visit_for, rupiah
+from indicators.models import TitikPantau
+from indicators.selectors import assessment_for
+from tatanan.models import Tatanan
+
+from .completeness import activity_missing_kinds, kinds_text, with_completeness
+from .forms import ActivityForm
+from .models import IMAGE_TYPES, Activity, Blob, EvidenceFile
+from .selectors import (
+    Owner,
+    activities_visible_to,
+    activity_for,
+    activity_to_edit,
+    can_attach,
+    file_for,
+    files_visible_to,
+    live,
+    requirement_owner,
+)
+from .services import ACTIVITY_FIELDS, activity_create, activity_remove, activity_update
+from .uploads import UploadRefused, attach_upload, evidence_remove, history_of, use_evidence_upload_handler
+
+KIND_LABELS = dict(EvidenceFile.Kind.choices)
+# What the file inputs offer (the server decides by content anyway).
+ACCEPT = (
+    ".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,application/pdf,image/jpeg,image/png,image/webp,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+GALLERY_PAGE_SIZE = 24
+ACTIVITY_PAGE_SIZE = 50
+
+
+def _add_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _url(name: str, *args) -> str:
+    """``reverse`` that answers "" for a route another part of the portal has not added yet."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+# --- Completeness of activities -----------------------------------------------------------------
+
+
+def _badge(missing: list[str]) -> dict:
+    if not missing:
+        return {"complete": True, "text": _("Lengkap")}
+    return {"complete": False, "text": _("Kurang: %(kinds)s") % {"kinds": kinds_text(missing)}}
+
+
+# --- Owners: where their files are shown and uploaded ---------------------------------------------
+
+
+def owner_page_url(owner: Owner) -> str:
+    if owner.activity is not None:
+        return reverse("evidence:activity_detail", args=[owner.activity.pk])
+    if owner.body is not None:
+        return reverse("evidence:body_files", args=[owner.body.pk])
+    if owner.requirement is not None:
+        return reverse(
+            "evidence:requirement_files", args=[owner.assessment.pk, owner.requirement.pk, owner.data_year or 0]
+        )
+    if owner.titik_pantau is not None:
+        return reverse("evidence:titik_pantau_files", args=[owner.titik_pantau.pk])
+    return reverse("evidence:pembinaan_files", args=[owner.pembinaan_visit.pk])
+
+
+def owner_upload_url(owner: Owner) -> str:
+    if owner.activity is not None:
+        return reverse("evidence:activity_upload", args=[owner.activity.pk])
+    if owner.body is not None:
+        return reverse("evidence:body_upload", args=[owner.body.pk])
+    if owner.requirement is not None:
+        return reverse(
+            "evidence:requirement_upload", args=[owner.assessment.pk, owner.requirement.pk, owner.data_year or 0]
+        )
+    if owner.titik_pantau is not None:
+        return reverse("evidence:titik_pantau_upload", args=[owner.titik_pantau.pk])
+    return reverse("evidence:pembinaan_upload", args=[owner.pembinaan_visit.pk])
+
+
+def owner_label(owner: Owner) -> str:
+    """Where a file is, in words: "kegiatan Rapat koordinasi (12-03-2025)", "Pokja Desa Sehat Carenang"…"""
+    if owner.activity is not None:
+        return _("kegiatan “%(title)s” (%(date)s) – %(body)s") % {
+            "title": owner.activity.title,
+            "date": owner.activity.date.strftime("%d-%m-%Y"),
+            "body": owner.activity.body.name,
+        }
+    if owner.body is not None:
+        return owner.body.name
+    if owner.requirement is not None:
+        text = owner.requirement.description
+        if owner.data_year:
+            return _("bukti dukung “%(text)s” tahun %(year)s") % {"text": text, "year": owner.data_year}
+        return _("bukti dukung “%(text)s”") % {"text": text}
+    if owner.titik_pantau is not None:
+        return _("titik pantau %(name)s") % {"name": owner.titik_pantau.name}
+    visit = owner.pembinaan_visit
+    return _("kunjungan pembinaan ke %(place)s (%(date)s)") % {
+        "place": visit.target_region.name,
+        "date": visit.date.strftime("%d-%m-%Y"),
+    }
+
+
+def _file_rows(owner: Owner, user) -> tuple[list[EvidenceFile], list[EvidenceFile]]:
+    """The owner's current files (each with its history) and its removed ones."""
+    files = owner.files().filter(blob__state=Blob.State.READY).select_related("blob", "uploaded_by", "deleted_by")
+    current = list(live(files).order_by("kind", "-uploaded_at", "-id"))
+    for evidence in current:
+        evidence.history = history_of(evidence)
+        evidence.is_image = evidence.blob.file_type in IMAGE_TYPES
+    removed = list(files.filter(deleted_at__isnull=False).order_by("-deleted_at")[:50])
+    return current, removed
+
+
+def upload_messages() -> dict[str, str]:
+    """The widget's texts (the script is not translated on its own)."""
+    return {
+        "queued": _("Menunggu"),
+        "sending": _("Mengunggah… %(percent)s%"),
+        "checking": _("Diperiksa di server…"),
+        "stored": _("Tersimpan"),
+        "no_files": _("Pilih atau seret berkas terlebih dahulu."),
+        "no_kind": _("Pilih jenis bukti terlebih dahulu."),
+        "too_large": _("Lebih besar dari batas %(limit)s MB; tidak dikirim."),
+        "network": _("Koneksi terputus. Periksa sinyal lalu coba lagi."),
+        "session": _("Sesi Anda berakhir atau halaman kedaluwarsa. Muat ulang halaman lalu coba lagi."),
+        "not_found": _("Tempat unggah ini tidak ditemukan atau bukan wewenang Anda."),
+        "too_big_server": _("Server menolak: berkas terlalu besar."),
+        "server": _("Terjadi galat di server (%(status)s). Coba lagi nanti."),
+        "retry": _("Coba lagi"),
+        "remove": _("Batal"),
+        "reload": _("Perbarui daftar berkas"),
+        "done": _("Selesai: %(ok)s diterima, %(bad)s ditolak."),
+    }
+
+
+def _owner_context(request, owner: Owner) -> dict:
+    current, removed = _file_rows(owner, request.user)
+    attach = can_attach(request.user, owner)
+    for evidence in current:
+        evidence.can_change = attach
+    return {
+        "owner": owner,
+        "owner_label": owner_label(owner),
+        "files": current,
+        "removed_files": removed,
+        "can_attach": attach,
+        "upload_url": owner_upload_url(owner) if attach else "",
+        "page_url": owner_page_url(owner),
+        "kinds": EvidenceFile.Kind.choices,
+        "accept": ACCEPT,
+        "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
+        "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_MB * 1024 * 1024,
+        "upload_messages": upload_messages(),
+    }
+
+
+# --- Activities ---------------------------------------------------------------------------------
+
+
+@login_required
+def activity_list(request, pk):
+    body = body_for(request.user, pk)
+    activities = (
+        activities_visible_to(request.user)
+        .filter(body=body)
+        .prefetch_related("tatanan")
+        .select_related("work_plan_item__work_plan")
+    )
+    page = Paginator(with_completeness(activities), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    for activity in page.object_list:
+        activity.badge = _badge(activity_missing_kinds(activity))
+        activity.budget_display = rupiah(activity.realised_budget)
+    total = activities.count()
+    return render(
+        request,
+        "evidence/activity_list.html",
+        {
+            "body": body,
+            "page": page,
+            "activities": page.object_list,
+            "total": total,
+            "complete": with_completeness(activities).filter(is_complete=True).count(),
+            "can_edit": can_edit_body(request.user, body),
+            "removed_count": Activity.objects.filter(body=body, deleted_at__isnull=False).count(),
+        },
+    )
+
+
+def _activity_form_page(request, body, activity=None):
+    initial = None
+    if activity is not None:
+        initial = {key: getattr(activity, key) for key in ACTIVITY_FIELDS if key not in ("tatanan", "indicators")}
+        initial |= {"tatanan": list(activity.tatanan.all()), "indicators": list(activity.indicators.all())}
+    form = ActivityForm(request.POST or None, initial=initial, body=body)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("realised_budget") is None:
+            data["realised_budget"] = 0
+        try:
+            if activity is None:
+                activity = activity_create(body=body, actor=request.user, **data)
+                messages.success(request, _("Kegiatan dicatat. Sekarang unggah bukti dukungnya."))
+            else:
+                activity_update(activity=activity, actor=request.user, **data)
+                messages.success(request, _("Kegiatan disimpan."))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("evidence:activity_detail", pk=activity.pk)
+    return render(request, "evidence/activity_form.html", {"body": body, "activity": activity, "form": form})
+
+
+@login_required
+def activity_add(request, pk):
+    body = body_to_edit(request.user, pk)
+    return _activity_form_page(request, body)
+
+
+@login_required
+def activity_edit(request, pk):
+    activity = activity_to_edit(request.user, pk)
+    return _activity_form_page(request, activity.body, activity)
+
+
+@login_required
+def activity_detail(request, pk):
+    activity = activity_for(request.user, pk)
+    owner = Owner(activity=activity)
+    context = _owner_context(request, owner)
+    by_kind = defaultdict(list)
+    for evidence in context["files"]:
+        by_kind[evidence.kind].append(evidence)
+    required = [
+        {"kind": kind, "label": KIND_LABELS[kind], "files": by_kind.get(kind, [])} for kind in Activity.REQUIRED_KINDS
+    ]
+    others = [
+        {"kind": kind, "label": label, "files": by_kind[kind]}
+        for kind, label in EvidenceFile.Kind.choices
+        if kind not in Activity.REQUIRED_KINDS and by_kind.get(kind)
+    ]
+    missing = activity_missing_kinds(activity)
+    context |= {
+        "activity": activity,
+        "body": activity.body,
+        "required": required,
+        "others": others,
+        "badge": _badge(missing),
+        "budget_display": rupiah(activity.realised_budget),
+        "can_edit": can_edit_body(request.user, activity.body),
+        # The first missing kind is what the secretary most likely uploads next.
+        "default_kind": missing[0] if missing else "",
+    }
+    return render(request, "evidence/activity_detail.html", context)
+
+
+@login_required
+def activity_remove_view(request, pk):
+    activity = activity_to_edit(request.user, pk)
+    if request.method == "POST":
+        try:
+            activity_remove(activity=activity, actor=request.user)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Kegiatan “%(title)s” dihapus.") % {"title": activity.title})
+        return redirect("evidence:activity_list", pk=activity.body_id)
+    return render(
+        request,
+        "evidence/activity_remove.html",
+        {"activity": activity, "body": activity.body, "file_count": live(activity.files.all()).count()},
+    )
+
+
+# --- The other owners' pages ----------------------------------------------------------------------
+
+
+def _body_owner(request, pk) -> Owner:
+    return Owner(body=body_for(request.user, pk))
+
+
+def _requirement_owner(request, assessment_pk, requirement_pk, year) -> Owner:
+    assessment = assessment_for(request.user, assessment_pk)
+    return requirement_owner(request.user, assessment=assessment, requirement_pk=requirement_pk, data_year=year or None)
+
+
+def _titik_pantau_owner(request, pk) -> Owner:
+    point = get_in_scope_or_404(
+        TitikPantau.objects.select_related("assessment__kabupaten", "assessment__cycle", "tatanan", "desa"),
+        user=request.user,
+        field="assessment__kabupaten__code",
+        pk=pk,
+    )
+    return Owner(titik_pantau=point)
+
+
+def _pembinaan_owner(request, pk) -> Owner:
+    return Owner(pembinaan_visit=pembinaan_visit_for(request.user, pk))
+
+
+def _owner_page(request, owner: Owner, template: str = "evidence/owner_files.html"):
+    return render(request, template, _owner_context(request, owner))
+
+
+@login_required
+def body_files(request, pk):
+    return _owner_page(request, _body_owner(request, pk))
+
+
+@login_required
+def requirement_files(request, assessment_pk, requirement_pk, year):
+    return _owner_page(request, _requirement_owner(request, assessment_pk, requirement_pk, year))
+
+
+@login_required
+def titik_pantau_files(request, pk):
+    return _owner_page(request, _titik_pantau_owner(request, pk))
+
+
+@login_required
+def pembinaan_files(request, pk):
+    return _owner_page(request, _pembinaan_owner(request, pk))
+
+
+# --- Upload ---------------------------------------------------------------------------------------
+
+
+def _display_name(name) -> str:
+    """The uploader's name of a file, safe to show (the pipeline refuses the dangerous ones)."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "�" for ch in str(name or ""))
+    text = text.strip() or _("(tanpa nama)")
+    return text if len(text) <= 120 else text[:118] + "…"
+
+
+def _where(evidence: EvidenceFile, user) -> dict:
+    """Where an earlier copy of a file is, told only to someone who may read it there."""
+    if not files_visible_to(user).filter(pk=evidence.pk).exists():
+        return {}
+    owner = Owner.of(evidence)
+    return {
+        "id": evidence.pk,
+        "name": evidence.original_name,
+        "where": owner_label(owner),
+        "url": owner_page_url(owner),
+    }
+
+
+def _attach_one(request, owner: Owner, upload, *, kind: str, title: str, replaces) -> dict:
+    name = _display_name(getattr(upload, "name", ""))
+    sha256 = getattr(upload, "sha256", None)
+    if sha256 and replaces is None:
+        here = live(owner.files()).filter(blob__sha256=sha256, kind=kind, blob__state=Blob.State.READY).first()
+        if here is not None:
+            return {
+                "name": name,
+                "status": "already",
+                "ok": True,
+                "message": _("%(name)s sudah ada di sini sebagai %(kind)s; tidak ditambahkan lagi.")
+                % {"name": name, "kind": str(KIND_LABELS[kind]).lower()},
+            }
+    try:
+        result = attach_upload(
+            owner=owner, upload=upload, kind=kind, actor=request.user, title=title, replaces=replaces
+        )
+    except UploadRefused as refused:
+        message = refused.message if name in refused.message else f"{name}: {refused.message}"
+        return {"name": name, "status": "refused", "ok": False, "code": refused.code, "message": message}
+    evidence = result.evidence
+    row = {
+        "name": name,
+        "id": evidence.pk,
+        "kind": kind,
+        "kind_label": str(KIND_LABELS[kind]),
+        "ok": True,
+        "download_url": _url("evidence:file_download", evidence.pk),
+    }
+    if result.stored:
+        row["status"] = "stored"
+        row["message"] = _("%(name)s tersimpan sebagai %(kind)s.") % {
+            "name": name,
+            "kind": str(KIND_LABELS[kind]).lower(),
+        }
+        if replaces is not None:
+            row["message"] = _("%(name)s menggantikan %(old)s.") % {"name": name, "old": replaces.original_name}
+        return row
+    earlier = _where(result.duplicate_of, request.user) if result.duplicate_of else {}
+    row["status"] = "duplicate"
+    if earlier:
+        row["duplicate_of"] = earlier
+        row["message"] = _(
+            "%(name)s sama persis dengan %(earlier)s yang sudah ada di %(where)s; ditautkan tanpa disimpan ulang."
+        ) % {"name": name, "earlier": earlier["name"], "where": earlier["where"]}
+    else:
+        row["message"] = _(
+            "%(name)s sama persis dengan berkas yang sudah pernah diunggah di kabupaten/kota ini; "
+            "ditautkan tanpa disimpan ulang."
+        ) % {"name": name}
+    return row
+
+
+@csrf_protect
+def _receive(request, *, owner: Owner):
+    """Attach every file of the request to ``owner``, each judged on its own (CSRF checked here,
+    after the streaming handler is in place)."""
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    back = owner_page_url(owner)
+    kind = request.POST.get("kind", "")
+    title = request.POST.get("title", "")
+    uploads = request.FILES.getlist("files")
+    replaces = None
+    problem = ""
+    if kind not in EvidenceFile.Kind.values:
+        problem = _("Pilih jenis bukti (undangan, daftar hadir, notulen, foto …).")
+    elif not uploads:
+        problem = _("Pilih minimal satu berkas untuk diunggah.")
+    elif request.POST.get("replaces"):
+        raw = request.POST["replaces"]
+        replaces = owner.files().filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+        if replaces is None:
+            problem = _("Berkas yang akan diganti tidak ditemukan di sini.")
+        elif not replaces.is_current:
+            problem = _("Berkas itu sudah dihapus atau sudah diganti.")
+        elif len(uploads) > 1:
+            problem = _("Satu berkas hanya dapat diganti dengan satu berkas.")
+    if problem:
+        if wants_json:
+            return JsonResponse({"ok": False, "message": problem, "files": []}, status=400)
+        messages.error(request, problem)
+        return redirect(back)
+
+    results = [_attach_one(request, owner, upload, kind=kind, title=title, replaces=replaces) for upload in uploads]
+    accepted = sum(1 for row in results if row["ok"])
+    if wants_json:
+        return JsonResponse(
+            {"ok": accepted > 0, "accepted": accepted, "refused": len(results) - accepted, "files": results},
+            status=200 if accepted else 400,
+        )
+    for row in results:
+        if row["status"] == "stored":
+            messages.success(request, row["message"])
+        elif row["status"] == "refused":
+            messages.error(request, row["message"])
+        else:
+            messages.warning(request, row["message"])
+    return redirect(back + "#berkas")
+
+
+def _upload_view(resolve):
+    """An upload view for one kind of owner; ``resolve(request, **kwargs)`` finds the owner in
+    the user's read scope (404 otherwise)."""
+
+    @login_required
+    def view(request, **kwargs):
+        use_evidence_upload_handler(request)  # before anything reads the body
+        owner = resolve(request, **kwargs)
+        if not can_attach(request.user, owner):
+            raise Http404
+        if request.method != "POST":
+            return redirect(owner_page_url(owner))
+        return _receive(request, owner=owner)
+
+    view.__name__ = view.__qualname__ = f"upload_{resolve.__name__.strip('_')}"
+    return csrf_exempt(view)
+
+
+activity_upload = _upload_view(lambda request, pk: Owner(activity=activity_for(request.user, pk)))
+body_upload = _upload_view(_body_owner)
+requirement_upload = _upload_view(_requirement_owner)
+titik_pantau_upload = _upload_view(_titik_pantau_owner)
+pembinaan_upload = _upload_view(_pembinaan_owner)
+
+
+# --- Removing a file ------------------------------------------------------------------------------
+
+
+@login_required
+def file_remove(request, pk):
+    evidence = file_for(request.user, pk)
+    owner = Owner.of(evidence)
+    if not can_attach(request.user, owner):
+        raise Http404
+    back = owner_page_url(owner)
+    if request.method == "POST":
+        if not evidence.is_current:
+            messages.error(request, _("Berkas itu sudah dihapus atau sudah diganti."))
+        else:
+            evidence_remove(evidence=evidence, actor=request.user)
+            messages.success(request, _("%(name)s dihapus.") % {"name": evidence.original_name})
+        return redirect(back + "#berkas")
+    return render(
+        request,
+        "evidence/file_remove.html",
+        {"evidence": evidence, "owner_label": owner_label(owner), "page_url": back},
+    )
+
+
+# --- Galleries ------------------------------------------------------------------------------------
+
+
+def _photos(files):
+    return live(files).filter(blob__state=Blob.State.READY, blob__file_type__in=list(IMAGE_TYPES))
+
+
+def _gallery(request, photos, context: dict):
+    photos = photos.select_related("blob", "uploaded_by", "activity", "body").order_by("-uploaded_at", "-id")
+    page = Paginator(photos, GALLERY_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(request, "evidence/gallery.html", context | {"page": page, "photos": page.object_list})
+
+
+@login_required
+def body_gallery(request, pk):
+    body = body_for(request.user, pk)
+    photos = _photos(files_visible_to(request.user)).filter(
+        Q(body=body) | Q(activity__body=body, activity__deleted_at__isnull=True)
+    )
+    return _gallery(request, photos, {"body": body, "title": _("Galeri foto %(name)s") % {"name": body.name}})
+
+
+@login_required
+def tatanan_gallery(request, pk):
+    tatanan = get_object_or_404(Tatanan, pk=pk)
+    photos = _photos(files_visible_to(request.user)).filter(
+        activity__tatanan=tatanan, activity__deleted_at__isnull=True
+    )
+    return _gallery(
+        request,
+        photos.distinct(),
+        {"tatanan": tatanan, "title": _("Galeri foto tatanan %(name)s") % {"name": tatanan.name}},
+    )
