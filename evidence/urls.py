@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("evidence.urls_pages")),
     path("berkas/", include("evidence.urls_files")),
     path("", include("evidence.urls_readiness")),
+    path("", include("evidence.urls_reference")),
 ]

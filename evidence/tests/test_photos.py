@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from PIL import ExifTags, Image
 
 from evidence.models import Activity, Blob, EvidenceFile, FileType, ReferencePoint
@@ -456,3 +457,96 @@ def test_the_worker_makes_the_copies_after_an_image_is_attached(wilayah, forum, 
         for name in written:
             if name:
                 default_storage.delete(name)
+
+
+# --- The reference point page ---------------------------------------------------------------------
+
+
+def reference_url(code="36.04"):
+    return reverse("evidence:reference_point", kwargs={"code": code})
+
+
+def test_bappeda_sets_the_reference_point_and_photos_are_rechecked(client, rina, wilayah, forum):
+    far = attach(
+        processed_photo(wilayah["serang"], gps=BANDUNG), Owner(activity=activity_on(forum, datetime.date(2024, 3, 1)))
+    )
+    client.force_login(rina)
+    page = client.get(reference_url())
+    assert page.status_code == 200
+    assert "Belum ada titik acuan" in page.content.decode()
+
+    response = client.post(reference_url(), {"latitude": "-6,12", "longitude": "106.15", "radius_km": "60"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reference_url()
+    point = ReferencePoint.objects.get(kabupaten=wilayah["serang"])
+    assert (point.latitude, point.longitude, point.radius_km) == (Decimal("-6.12"), Decimal("106.15"), 60)
+    far.refresh_from_db()
+    assert far.flags == [FLAG.FAR_FROM_KABUPATEN]
+    shown = client.get(reference_url()).content.decode()
+    assert "Titik acuan sekarang: -6,120000, 106,150000 dengan radius 60 km." in shown
+    assert 'value="-6.12"' in shown
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"latitude": "", "longitude": "", "radius_km": ""}, "Isi lintang titik acuan."),
+        ({"latitude": "-6,12", "longitude": "", "radius_km": "60"}, "Isi bujur titik acuan."),
+        ({"latitude": "-6,12", "longitude": "106,15", "radius_km": ""}, "Isi radius dalam kilometer."),
+        (
+            {"latitude": "enam", "longitude": "106,15", "radius_km": "60"},
+            "Tulis angka desimal dalam derajat, mis. -6,12.",
+        ),
+        ({"latitude": "-6,1,2", "longitude": "106,15", "radius_km": "60"}, "Tulis angka desimal dalam derajat"),
+        ({"latitude": "NaN", "longitude": "106,15", "radius_km": "60"}, "Tulis angka desimal dalam derajat"),
+        ({"latitude": "-96", "longitude": "106,15", "radius_km": "60"}, "Lintang harus antara -90 dan 90 derajat."),
+        ({"latitude": "-6,12", "longitude": "206", "radius_km": "60"}, "Bujur harus antara -180 dan 180 derajat."),
+        ({"latitude": "-6,12", "longitude": "106,15", "radius_km": "0"}, "Radius paling kecil 1 km."),
+        ({"latitude": "-6,12", "longitude": "106,15", "radius_km": "5000"}, "Radius paling besar 2000 km."),
+        ({"latitude": "-6,12", "longitude": "106,15", "radius_km": "6,5"}, "Radius harus bilangan bulat"),
+        ({"latitude": "106,15", "longitude": "-6,12", "radius_km": "60"}, "Lintang dan bujur tampaknya tertukar"),
+        ({"latitude": "48,85", "longitude": "2,35", "radius_km": "60"}, "Titik itu berada di luar wilayah Indonesia."),
+    ],
+)
+def test_bad_reference_points_are_refused_in_indonesian(client, rina, wilayah, data, message):
+    client.force_login(rina)
+
+    response = client.post(reference_url(), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ReferencePoint.objects.exists()
+
+
+def test_many_decimals_are_rounded_to_six(client, rina, wilayah):
+    client.force_login(rina)
+
+    client.post(reference_url(), {"latitude": "-6.1234567", "longitude": "106.1500004", "radius_km": "45"})
+
+    point = ReferencePoint.objects.get()
+    assert (point.latitude, point.longitude) == (Decimal("-6.123457"), Decimal("106.150000"))
+
+
+@pytest.mark.parametrize("persona", ["oscar", "sari", "tono", "dewi", "vina", "wawan", "nadia"])
+def test_only_bappeda_of_the_kabupaten_reaches_the_page(request, client, wilayah, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get(reference_url()).status_code == 404
+    assert client.post(reference_url(), {"latitude": "-6", "longitude": "106", "radius_km": "9"}).status_code == 404
+    assert not ReferencePoint.objects.exists()
+
+
+def test_bappeda_of_serang_cannot_set_bogor_nor_a_kecamatan(client, rina, wilayah):
+    client.force_login(rina)
+
+    assert client.get(reference_url("32.01")).status_code == 404
+    assert client.get(reference_url("36.04.17")).status_code == 404
+    assert client.get(reference_url("99.99")).status_code == 404
+
+
+def test_the_superuser_sets_any_kabupaten_and_visitors_log_in_first(client, root_user, wilayah):
+    assert client.get(reference_url()).status_code == 302
+    client.force_login(root_user)
+
+    assert client.get(reference_url("32.01")).status_code == 200
