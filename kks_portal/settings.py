@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "indicators",
     "forums",
     "evidence",
+    "dossiers",
     "demo",
 ]
 
