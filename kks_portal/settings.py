@@ -270,6 +270,16 @@ DOWNLOAD_ACCEL = env_choice("DOWNLOAD_ACCEL", ["none", "nginx", "sendfile"], "no
 # nginx: the internal location that maps to MEDIA_ROOT (e.g. `location /protected/ { internal; alias …; }`).
 DOWNLOAD_ACCEL_PREFIX = env_str("DOWNLOAD_ACCEL_PREFIX", "/protected/")
 
+# --- Dossiers (dokumen penilaian) ----------------------------------------------------------
+# Evidence PDFs are embedded in a dossier as attachments up to this total (MB); the rest are
+# listed in its attachment index with their SHA-256 but not embedded (keeps PDF and memory bounded).
+DOSSIER_ATTACHMENTS_MAX_MB = env_int("DOSSIER_ATTACHMENTS_MAX_MB", 150, minimum=0)
+# A compile that has made no progress for this long is taken as dead: the periodic task sends it
+# again (up to 3 times in all), and a new compile asked for meanwhile replaces it.
+DOSSIER_COMPILE_STALE_MINUTES = env_int("DOSSIER_COMPILE_STALE_MINUTES", 10, minimum=1)
+# The public verification page accepts uploaded PDFs up to this size (MB).
+DOSSIER_VERIFY_MAX_UPLOAD_MB = env_int("DOSSIER_VERIFY_MAX_UPLOAD_MB", 400, minimum=1)
+
 # --- E-mail -------------------------------------------------------------------------------------
 try:
     _email = _env.email_url_config(env_str("EMAIL_URL", "consolemail://"))
@@ -337,7 +347,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint reports every rendering step at INFO: one line per step per dossier chapter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- Portal -------------------------------------------------------------------------------------

@@ -1,0 +1,726 @@
+"""The chapters of a dossier and the plain data each one is rendered from.
+
+A chapter is rendered from a context of plain values (strings, numbers, dates, lists, dicts: no
+model instances), so that the SHA-256 of that context (its *fingerprint*, with the templates'
+own digest) says exactly whether the chapter would come out the same: an unchanged fingerprint
+means the cached render is reused. Photos enter the context as the storage name of their
+downscaled copy, so a new copy changes the fingerprint too.
+
+Chapters (keys in brackets):
+  1 Profil Umum [profil] · 2 Kelembagaan [kelembagaan] · 3 Pendanaan [pendanaan] ·
+  4 Stop BABS (ODF) [odf] · 5 Capaian per Tatanan, one chapter per tatanan [tatanan-<KODE>] ·
+  6 Kegiatan, one chapter per kecamatan with activities and one for the kabupaten's own bodies
+  [kegiatan-<kode wilayah>] · 7 Titik Pantau [titik-pantau] · 8 Lampiran [lampiran].
+Scores that sum the whole assessment (tatanan %, predicted tier) are not in any chapter but on the
+summary page built with the table of contents at merge time, so that changing one indicator
+entry re-renders only its tatanan chapter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import translation
+
+from evidence.models import IMAGE_TYPES, Activity, Blob, EvidenceFile, FileType
+from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
+from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, TitikPantau
+from indicators.scoring import LAYERS, assessment_score
+from indicators.selectors import odf_percent
+from indicators.services_fieldwork import odf_rows_by_kecamatan
+from regions.models import Region
+
+# Bump when the renderer changes what it makes of the same data (templates are digested apart).
+RENDERER_VERSION = "1"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "dossiers" / "pdf"
+
+
+@dataclass(frozen=True)
+class ChapterSpec:
+    """One chapter in a dossier's plan (stored as a dict on the version)."""
+
+    key: str
+    title: str
+    number: str
+    group: str = ""  # "tatanan" or "kegiatan": chapters shown under one heading
+    group_title: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ChapterData:
+    template: str
+    context: dict
+    evidence: list[dict] = field(default_factory=list)
+    attachments: list[dict] = field(default_factory=list)
+
+
+GROUP_TITLES = {"tatanan": "Capaian per Tatanan", "kegiatan": "Kegiatan"}
+
+
+# --- Plan -------------------------------------------------------------------------------------------
+
+
+def _in_kabupaten(kabupaten_code: str, field_name: str) -> Q:
+    return Q(**{field_name: kabupaten_code}) | Q(**{f"{field_name}__startswith": kabupaten_code + "."})
+
+
+def activity_window(assessment: Assessment) -> tuple[datetime.date, datetime.date]:
+    """Activities from the first data year up to the end of the award year belong in the dossier."""
+    cycle = assessment.cycle
+    return datetime.date(cycle.first_data_year, 1, 1), datetime.date(cycle.award_year, 12, 31)
+
+
+def activities_of(assessment: Assessment) -> QuerySet[Activity]:
+    start, end = activity_window(assessment)
+    return Activity.objects.filter(
+        _in_kabupaten(assessment.kabupaten_id, "body__region__code"),
+        deleted_at__isnull=True,
+        date__gte=start,
+        date__lte=end,
+    )
+
+
+def bodies_of(assessment: Assessment) -> QuerySet[Body]:
+    return Body.objects.filter(_in_kabupaten(assessment.kabupaten_id, "region__code"))
+
+
+def visits_of(assessment: Assessment) -> QuerySet[PembinaanVisit]:
+    start, end = activity_window(assessment)
+    return PembinaanVisit.objects.filter(
+        _in_kabupaten(assessment.kabupaten_id, "visiting_body__region__code"), date__gte=start, date__lte=end
+    )
+
+
+def activity_region_code(body_region_code: str, kabupaten_code: str) -> str:
+    """Activities are grouped per kecamatan (desa bodies go with their kecamatan); the kabupaten's
+    own bodies make a group of their own."""
+    if body_region_code == kabupaten_code:
+        return kabupaten_code
+    return ".".join(body_region_code.split(".")[:3])
+
+
+def chapter_plan(assessment: Assessment) -> list[ChapterSpec]:
+    """The chapters of ``assessment``'s dossier, in order."""
+    specs = [
+        ChapterSpec("profil", "Profil Umum", "1"),
+        ChapterSpec("kelembagaan", "Kelembagaan", "2"),
+        ChapterSpec("pendanaan", "Pendanaan", "3"),
+        ChapterSpec("odf", "Stop Buang Air Besar Sembarangan (ODF)", "4"),
+    ]
+    for index, tatanan in enumerate(assessment.tatanan.order_by("number"), start=1):
+        specs.append(
+            ChapterSpec(
+                f"tatanan-{tatanan.code}",
+                f"Tatanan {tatanan.name}",
+                f"5.{index}",
+                "tatanan",
+                GROUP_TITLES["tatanan"],
+            )
+        )
+    kabupaten = assessment.kabupaten
+    codes = sorted(
+        {
+            activity_region_code(code, kabupaten.code)
+            for code in activities_of(assessment).values_list("body__region_id", flat=True).distinct()
+        }
+    )
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    if not codes:
+        specs.append(ChapterSpec(f"kegiatan-{kabupaten.code}", "Kegiatan", "6"))
+    for index, code in enumerate(codes, start=1):
+        title = names.get(code, code) if code == kabupaten.code else f"Kecamatan {names.get(code, code)}"
+        specs.append(ChapterSpec(f"kegiatan-{code}", title, f"6.{index}", "kegiatan", GROUP_TITLES["kegiatan"]))
+    specs.append(ChapterSpec("titik-pantau", "Titik Pantau", "7"))
+    specs.append(ChapterSpec("lampiran", "Lampiran Bukti Dukung", "8"))
+    return specs
+
+
+# --- Fingerprints -------------------------------------------------------------------------------------
+
+
+def _encode(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
+def canonical_json(data) -> bytes:
+    return json.dumps(data, default=_encode, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@cache
+def templates_digest() -> str:
+    """SHA-256 over the PDF templates, so that a changed template invalidates cached chapters."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATE_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(TEMPLATE_DIR).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(spec: ChapterSpec, data: ChapterData) -> str:
+    payload = {
+        "renderer": RENDERER_VERSION,
+        "templates": templates_digest(),
+        "spec": spec.as_dict(),
+        "template": data.template,
+        "context": data.context,
+        "attachments": data.attachments,
+    }
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+# --- Evidence --------------------------------------------------------------------------------------------
+
+
+def current_files() -> QuerySet[EvidenceFile]:
+    """Evidence files as they stand: not removed, not replaced, their bytes stored."""
+    return EvidenceFile.objects.filter(
+        deleted_at__isnull=True, replaced_by__isnull=True, blob__state=Blob.State.READY
+    ).select_related("blob")
+
+
+def evidence_item(file: EvidenceFile, owner: str) -> dict:
+    blob = file.blob
+    is_image = blob.file_type in IMAGE_TYPES
+    return {
+        "id": file.pk,
+        "kind": file.kind,
+        "kind_label": str(file.get_kind_display()),
+        "title": file.title,
+        "original_name": file.original_name,
+        "data_year": file.data_year,
+        "owner": owner,
+        "blob_id": blob.pk,
+        "sha256": blob.sha256,
+        "size": blob.size,
+        "file_type": blob.file_type,
+        "is_image": is_image,
+        # Only the ≤ 1600 px copy is ever embedded; without it the photo is named, not shown.
+        "preview": blob.preview.name if is_image and blob.preview else "",
+        "taken_at": blob.taken_at,
+        "flags": list(file.flag_labels),
+    }
+
+
+def _files_by(queryset: QuerySet[EvidenceFile], owner_field: str) -> dict[int, list[EvidenceFile]]:
+    grouped: dict[int, list[EvidenceFile]] = {}
+    for file in queryset.order_by("kind", "uploaded_at", "id"):
+        grouped.setdefault(getattr(file, owner_field), []).append(file)
+    return grouped
+
+
+def manifest_entry(item: dict) -> dict:
+    """What the version's manifest keeps of an evidence file."""
+    keys = ("id", "kind", "original_name", "sha256", "size", "file_type", "owner", "data_year")
+    return {key: item[key] for key in keys}
+
+
+def all_evidence_pdfs(assessment: Assessment) -> QuerySet[EvidenceFile]:
+    """Every evidence PDF any chapter of the dossier lists."""
+    return current_files().filter(
+        Q(assessment=assessment, requirement__isnull=False)
+        | Q(titik_pantau__assessment=assessment)
+        | Q(activity__in=activities_of(assessment))
+        | Q(body__in=bodies_of(assessment))
+        | Q(pembinaan_visit__in=visits_of(assessment)),
+        blob__file_type=FileType.PDF,
+    )
+
+
+def attachment_plan(files: list[EvidenceFile], *, limit_bytes: int) -> tuple[list[dict], list[dict]]:
+    """The evidence PDFs to embed (each blob once, in order, while the total stays within
+    ``limit_bytes``) and those left out for size."""
+    attached, left_out, seen, total = [], [], set(), 0
+    for file in files:
+        blob = file.blob
+        if blob.sha256 in seen:
+            continue
+        seen.add(blob.sha256)
+        entry = {
+            "blob_id": blob.pk,
+            "sha256": blob.sha256,
+            "size": blob.size,
+            "name": f"{len(seen):04d}-{file.original_name or blob.sha256[:12] + '.pdf'}"[:120],
+            "original_name": file.original_name,
+            "evidence_id": file.pk,
+            "kind_label": str(file.get_kind_display()),
+        }
+        if total + blob.size <= limit_bytes:
+            total += blob.size
+            attached.append(entry)
+        else:
+            left_out.append(entry)
+    return attached, left_out
+
+
+# --- Chapter contexts -------------------------------------------------------------------------------------
+
+
+def kabupaten_context(assessment: Assessment) -> dict:
+    kabupaten = assessment.kabupaten
+    province = kabupaten.parent
+    cycle = assessment.cycle
+    return {
+        "kabupaten": {"code": kabupaten.code, "name": kabupaten.name},
+        "province": {"code": province.code, "name": province.name} if province else None,
+        "cycle": {
+            "award_year": cycle.award_year,
+            "data_years": cycle.data_years,
+            "guideline": cycle.guideline_reference,
+        },
+    }
+
+
+def _profil(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    kabupaten = assessment.kabupaten
+    below = Region.objects.filter(code__startswith=kabupaten.code + ".")
+    kinds = dict(below.order_by().values_list("kind").annotate(n=Count("code")).values_list("kind", "n"))
+    tatanan = [
+        {
+            "number": t.number,
+            "code": t.code,
+            "name": t.name,
+            "indicators": t.n,
+        }
+        for t in assessment.tatanan.annotate(
+            n=Count("indicators__entries", filter=Q(indicators__entries__assessment=assessment))
+        ).order_by("number")
+    ]
+    bodies = dict(bodies_of(assessment).order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return ChapterData(
+        "dossiers/pdf/chapter_profil.html",
+        {
+            **kabupaten_context(assessment),
+            "regions": {
+                "kecamatan": kinds.get(Region.Kind.KECAMATAN, 0),
+                "desa": kinds.get(Region.Kind.DESA, 0),
+                "kelurahan": kinds.get(Region.Kind.KELURAHAN, 0),
+            },
+            "opds": list(kabupaten.opds.order_by("short_name").values("short_name", "name")),
+            "tatanan": tatanan,
+            "bodies": [{"label": str(label), "count": bodies.get(kind, 0)} for kind, label in Body.Kind.choices],
+            "titik_pantau": assessment.titik_pantau.count(),
+        },
+    )
+
+
+def _decree(body: Body) -> dict | None:
+    decree = next((d for d in body.decrees.all() if d.is_current), None)
+    if decree is None:
+        return None
+    return {
+        "number": decree.number,
+        "date": decree.date,
+        "signer": decree.signer,
+        "valid_from": decree.valid_from,
+        "valid_until": decree.valid_until,
+    }
+
+
+def _kelembagaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    years = assessment.cycle.data_years
+    bodies = list(
+        bodies_of(assessment)
+        .select_related("region", "secretariat")
+        .prefetch_related("decrees")
+        .annotate(active_members=Count("members", filter=Q(members__active=True)))
+        .order_by("region_id", "kind")
+    )
+    body_files = _files_by(current_files().filter(body__in=[b.pk for b in bodies]), "body_id")
+    plans = list(
+        WorkPlan.objects.filter(body__in=[b.pk for b in bodies], year__in=years)
+        .select_related("body__region")
+        # region and year order: a kabupaten's plans first, then kecamatan by code.
+        .order_by("body__region_id", "body__kind", "year")
+    )
+    items = list(
+        WorkPlanItem.objects.filter(work_plan__in=[p.pk for p in plans])
+        .select_related("tatanan", "indicator")
+        .order_by("work_plan_id", "order", "id")
+    )
+    realised: dict[int, list[dict]] = {}
+    for activity in Activity.objects.filter(work_plan_item__in=[i.pk for i in items], deleted_at__isnull=True).order_by(
+        "date", "id"
+    ):
+        realised.setdefault(activity.work_plan_item_id, []).append(
+            {"title": activity.title, "date": activity.date, "budget": activity.realised_budget}
+        )
+    items_by_plan: dict[int, list[dict]] = {}
+    for item in items:
+        items_by_plan.setdefault(item.work_plan_id, []).append(
+            {
+                "tatanan": item.tatanan.code,
+                "indicator": item.indicator.number if item.indicator else "",
+                "activity": item.activity,
+                "target": item.target,
+                "schedule": item.schedule,
+                "budget": item.budget,
+                "funding": str(item.get_funding_source_display()),
+                "person": item.person_in_charge,
+                "realised": realised.get(item.pk, []),
+            }
+        )
+    evidence = []
+    body_rows = []
+    for body in bodies:
+        files = [evidence_item(f, f"lembaga:{body.pk}") for f in body_files.get(body.pk, [])]
+        evidence.extend(files)
+        secretariat = getattr(body, "secretariat", None)
+        body_rows.append(
+            {
+                "name": str(body),
+                "kind": str(body.get_kind_display()),
+                "region": body.region.name,
+                "decree": _decree(body),
+                "members": body.active_members,
+                "secretariat": (
+                    {"address": secretariat.address, "room": secretariat.room, "name_board": secretariat.has_name_board}
+                    if secretariat
+                    else None
+                ),
+                "files": files,
+            }
+        )
+    plan_rows = [
+        {
+            "body": str(plan.body),
+            "year": plan.year,
+            "status": str(plan.get_status_display()),
+            "items": items_by_plan.get(plan.pk, []),
+            "total": sum((i["budget"] for i in items_by_plan.get(plan.pk, [])), Decimal(0)),
+        }
+        for plan in plans
+    ]
+    entries = [
+        {
+            "component": str(entry.item.get_component_display()),
+            "item": str(entry.item.get_item_display()),
+            "score": entry.self_score.value if entry.self_score else None,
+            "note": entry.note,
+        }
+        for entry in KelembagaanEntry.objects.filter(assessment=assessment).select_related("item", "self_score")
+    ]
+    requirement_files = [
+        evidence_item(f, f"syarat:{f.requirement_id}")
+        for f in current_files()
+        .filter(assessment=assessment, requirement__kelembagaan_item__isnull=False)
+        .order_by("requirement__kelembagaan_item__order", "data_year", "id")
+    ]
+    evidence.extend(requirement_files)
+    visits = list(visits_of(assessment).select_related("visiting_body", "target_region").order_by("date", "id"))
+    visit_files = _files_by(current_files().filter(pembinaan_visit__in=[v.pk for v in visits]), "pembinaan_visit_id")
+    visit_rows = []
+    for visit in visits:
+        files = [evidence_item(f, f"pembinaan:{visit.pk}") for f in visit_files.get(visit.pk, [])]
+        evidence.extend(files)
+        visit_rows.append(
+            {
+                "team": str(visit.visiting_body),
+                "target": visit.target_region.name,
+                "rt_rw": visit.rt_rw,
+                "date": visit.date,
+                "findings": visit.findings,
+                "follow_ups": visit.follow_ups,
+                "files": files,
+            }
+        )
+    return ChapterData(
+        "dossiers/pdf/chapter_kelembagaan.html",
+        {
+            **kabupaten_context(assessment),
+            "entries": entries,
+            "bodies": body_rows,
+            "plans": plan_rows,
+            "requirement_files": requirement_files,
+            "visits": visit_rows,
+        },
+        evidence=evidence,
+    )
+
+
+LEVEL_LABELS = {2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Kelurahan"}
+
+
+def _pendanaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    years = assessment.cycle.data_years
+    sources = list(WorkPlanItem.FundingSource.choices)
+    sums = (
+        WorkPlanItem.objects.filter(work_plan__body__in=bodies_of(assessment), work_plan__year__in=years)
+        .order_by()
+        .values_list("work_plan__year", "funding_source", "work_plan__body__region__level")
+        .annotate(total=Sum("budget"))
+    )
+    by_source: dict[tuple[str, int], Decimal] = {}
+    by_level: dict[tuple[int, int], Decimal] = {}
+    for year, source, level, total in sums:
+        by_source[(source, year)] = by_source.get((source, year), Decimal(0)) + total
+        by_level[(level, year)] = by_level.get((level, year), Decimal(0)) + total
+    rows = [
+        {"label": str(label), "amounts": [by_source.get((value, y), Decimal(0)) for y in years]}
+        for value, label in sources
+    ]
+    level_rows = [
+        {"label": label, "amounts": [by_level.get((level, y), Decimal(0)) for y in years]}
+        for level, label in LEVEL_LABELS.items()
+    ]
+    totals = [sum((r["amounts"][i] for r in rows), Decimal(0)) for i in range(len(years))]
+    realised = dict(
+        activities_of(assessment)
+        .order_by()
+        .values_list("date__year")
+        .annotate(total=Sum("realised_budget"))
+        .values_list("date__year", "total")
+    )
+    return ChapterData(
+        "dossiers/pdf/chapter_pendanaan.html",
+        {
+            **kabupaten_context(assessment),
+            "years": years,
+            "rows": rows,
+            "level_rows": level_rows,
+            "totals": totals,
+            "realised": [{"year": year, "total": realised[year]} for year in sorted(realised)],
+        },
+    )
+
+
+def _odf(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    rows = []
+    for row in odf_rows_by_kecamatan(assessment):
+        total, odf = row["total"], row["odf"]
+        rows.append(
+            {
+                "kecamatan": row["kecamatan"].name,
+                "mode": {"desa": "per desa", "jumlah": "jumlah"}.get(row["mode"], ""),
+                "desa_count": row["desa_count"],
+                "total": total,
+                "odf": odf,
+                "percent": (Decimal(odf) * 100 / Decimal(total)).quantize(Decimal("0.01")) if total else None,
+            }
+        )
+    return ChapterData(
+        "dossiers/pdf/chapter_odf.html",
+        {**kabupaten_context(assessment), "rows": rows, "percent": odf_percent(assessment)},
+    )
+
+
+def _tatanan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    code = spec.key.removeprefix("tatanan-")
+    tatanan = assessment.tatanan.get(code=code)
+    entries = list(
+        IndicatorEntry.objects.filter(assessment=assessment, indicator__tatanan=tatanan)
+        .select_related("indicator", "self_score", "provincial_score", "national_score", "assigned_opd")
+        .order_by("indicator__is_local", "indicator__order", "indicator_id")
+    )
+    files = (
+        current_files()
+        .filter(assessment=assessment, requirement__indicator__tatanan=tatanan)
+        .select_related("requirement__indicator")
+        .order_by("requirement__indicator__order", "requirement__order", "data_year", "id")
+    )
+    by_indicator: dict[int, list[dict]] = {}
+    evidence = []
+    for file in files:
+        item = {**evidence_item(file, f"syarat:{file.requirement_id}"), "requirement": file.requirement.description}
+        by_indicator.setdefault(file.requirement.indicator_id, []).append(item)
+        evidence.append(item)
+
+    def layer_percent(score_field: str):
+        official = [e for e in entries if not e.indicator.is_local]
+        weight = sum((e.indicator.weight for e in official), Decimal(0))
+        if not weight:
+            return None
+        total = sum(
+            (Decimal(getattr(e, score_field).value) * e.indicator.weight for e in official if getattr(e, score_field)),
+            Decimal(0),
+        )
+        return (total / weight).quantize(Decimal("0.01"))
+
+    rows = [
+        {
+            "number": e.indicator.number,
+            "name": e.indicator.name,
+            "local": e.indicator.is_local,
+            "value_year1": e.value_year1,
+            "value_year2": e.value_year2,
+            "target": e.target,
+            "self": e.self_score.value if e.self_score else None,
+            "provincial": e.provincial_score.value if e.provincial_score else None,
+            "national": e.national_score.value if e.national_score else None,
+            "explanation": e.explanation,
+            "provincial_note": e.provincial_note,
+            "national_note": e.national_note,
+            "opd": e.assigned_opd.short_name if e.assigned_opd else "",
+            "evidence_link": e.evidence_link,
+            "files": by_indicator.get(e.indicator_id, []),
+        }
+        for e in entries
+    ]
+    return ChapterData(
+        "dossiers/pdf/chapter_tatanan.html",
+        {
+            **kabupaten_context(assessment),
+            "tatanan": {"code": tatanan.code, "number": tatanan.number, "name": tatanan.name},
+            "rows": rows,
+            "percent": {
+                "self": layer_percent("self_score"),
+                "provincial": layer_percent("provincial_score"),
+                "national": layer_percent("national_score"),
+            },
+            "evidence_count": len(evidence),
+        },
+        evidence=evidence,
+    )
+
+
+def _kegiatan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    code = spec.key.removeprefix("kegiatan-")
+    kabupaten_code = assessment.kabupaten_id
+    activities = activities_of(assessment)
+    if code == kabupaten_code:
+        activities = activities.filter(body__region_id=kabupaten_code)
+    else:
+        activities = activities.filter(_in_kabupaten(code, "body__region__code"))
+    activities = list(
+        activities.select_related("body__region", "work_plan_item__work_plan")
+        .prefetch_related("tatanan")
+        .order_by("date", "id")
+    )
+    files = _files_by(current_files().filter(activity__in=[a.pk for a in activities]), "activity_id")
+    evidence, rows = [], []
+    for activity in activities:
+        items = [evidence_item(f, f"kegiatan:{activity.pk}") for f in files.get(activity.pk, [])]
+        evidence.extend(items)
+        plan_item = activity.work_plan_item
+        rows.append(
+            {
+                "title": activity.title,
+                "date": activity.date,
+                "place": activity.place,
+                "body": str(activity.body),
+                "tatanan": sorted(t.code for t in activity.tatanan.all()),
+                "participants": activity.participants,
+                "participant_count": activity.participant_count,
+                "result": activity.result,
+                "budget": activity.realised_budget,
+                "plan_item": (
+                    {"activity": plan_item.activity, "year": plan_item.work_plan.year} if plan_item else None
+                ),
+                "photos": [i for i in items if i["is_image"]],
+                "documents": [i for i in items if not i["is_image"]],
+            }
+        )
+    return ChapterData(
+        "dossiers/pdf/chapter_kegiatan.html",
+        {**kabupaten_context(assessment), "activities": rows},
+        evidence=evidence,
+    )
+
+
+def _titik_pantau(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    points = list(
+        TitikPantau.objects.filter(assessment=assessment)
+        .select_related("tatanan", "desa__parent")
+        .order_by("tatanan__number", "name", "id")
+    )
+    files = _files_by(current_files().filter(titik_pantau__in=[p.pk for p in points]), "titik_pantau_id")
+    evidence, rows = [], []
+    for point in points:
+        items = [evidence_item(f, f"titik_pantau:{point.pk}") for f in files.get(point.pk, [])]
+        evidence.extend(items)
+        rows.append(
+            {
+                "tatanan": f"{point.tatanan.code} – {point.tatanan.name}",
+                "name": point.name,
+                "kind": str(point.get_kind_display()),
+                "desa": point.desa.name if point.desa else "",
+                "kecamatan": point.desa.parent.name if point.desa and point.desa.parent else "",
+                "address": point.address,
+                "latitude": point.latitude,
+                "longitude": point.longitude,
+                "description": point.description,
+                "photos": [i for i in items if i["is_image"]],
+                "documents": [i for i in items if not i["is_image"]],
+            }
+        )
+    return ChapterData(
+        "dossiers/pdf/chapter_titik_pantau.html",
+        {**kabupaten_context(assessment), "points": rows},
+        evidence=evidence,
+    )
+
+
+def _lampiran(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    files = list(all_evidence_pdfs(assessment).order_by("uploaded_at", "id"))
+    limit = settings.DOSSIER_ATTACHMENTS_MAX_MB * 1024 * 1024
+    attached, left_out = attachment_plan(files, limit_bytes=limit)
+    return ChapterData(
+        "dossiers/pdf/chapter_lampiran.html",
+        {
+            **kabupaten_context(assessment),
+            "attached": attached,
+            "left_out": left_out,
+            "limit_mb": settings.DOSSIER_ATTACHMENTS_MAX_MB,
+        },
+        attachments=attached,
+    )
+
+
+BUILDERS = {
+    "profil": _profil,
+    "kelembagaan": _kelembagaan,
+    "pendanaan": _pendanaan,
+    "odf": _odf,
+    "tatanan": _tatanan,
+    "kegiatan": _kegiatan,
+    "titik": _titik_pantau,
+    "lampiran": _lampiran,
+}
+
+
+def chapter_context(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    """The data ``spec``'s chapter is rendered from, read now."""
+    builder = BUILDERS[spec.key.split("-", 1)[0]]
+    with translation.override("id"):
+        data = builder(assessment, spec)
+    data.context = {**data.context, "chapter": spec.as_dict()}
+    return data
+
+
+# --- Front matter -------------------------------------------------------------------------------------------
+
+
+def summary_context(assessment: Assessment) -> dict:
+    """The figures of the summary page (all three layers), read now."""
+    scores = {layer: assessment_score(assessment=assessment, layer=layer) for layer in LAYERS}
+    rows: dict[str, dict] = {}
+    for layer, score in scores.items():
+        for tatanan in score.tatanan:
+            rows.setdefault(tatanan.code, {"code": tatanan.code, "name": tatanan.name})[layer] = tatanan.percent
+    own = scores["self"]
+    return {
+        "tatanan": list(rows.values()),
+        "overall": {layer: score.overall for layer, score in scores.items()},
+        "minimum": {layer: score.minimum for layer, score in scores.items()},
+        "odf": own.odf,
+        "kelembagaan_met": own.kelembagaan_met,
+        "kelembagaan_missing": own.kelembagaan_missing,
+        "missing_year1": own.missing_year1,
+        "missing_year2": own.missing_year2,
+        "tier_label": own.tier_label or "",
+    }
