@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management import call_command, get_commands
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from accounts.models import Opd, Role, User
 from accounts.services import opd_create, role_assign, user_create
+from evidence.models import ReferencePoint
 from forums.services import body_bulk_setup
 from regions.models import Region
 
@@ -137,6 +139,16 @@ def _opds_ensure(*, kabupaten: Region) -> dict[str, Opd]:
     return opds
 
 
+# Where Kabupaten Serang lies (near Serang city), and how far its photos may be taken from there.
+SERANG_REFERENCE_POINT = {"latitude": Decimal("-6.12"), "longitude": Decimal("106.15"), "radius_km": 60}
+
+
+def _reference_point_ensure(*, kabupaten: Region) -> None:
+    """The kabupaten's reference point for the far-away photo flag; a point Bappeda has moved
+    since is left as it is."""
+    ReferencePoint.objects.get_or_create(kabupaten=kabupaten, defaults=SERANG_REFERENCE_POINT)
+
+
 def _describe_role(spec: DemoUser) -> str:
     if spec.role is None:
         return "Superuser"
@@ -166,6 +178,7 @@ def demo_seed(*, password: str | None = None, force: bool = False, stdout=None) 
     accounts = []
     with transaction.atomic():
         opds = _opds_ensure(kabupaten=regions[KABUPATEN_CODE])
+        _reference_point_ensure(kabupaten=regions[KABUPATEN_CODE])
         for spec in DEMO_USERS:
             region = regions[spec.region_code] if spec.region_code else None
             opd = opds[spec.opd_short_name] if spec.opd_short_name else None

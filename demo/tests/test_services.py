@@ -158,3 +158,18 @@ def test_demo_kabupaten_has_its_bodies_for_the_secretaries(db):
     assert "Forum Kecamatan Sehat Carenang" in carenang
     assert Body.objects.filter(region_id="36.04.17.2001").exists()  # Pokja Desa Carenang
     assert Body.objects.filter(region__code__startswith="36.04.", kind="pokja_desa").count() == 326
+
+
+def test_demo_kabupaten_has_a_photo_reference_point_that_a_rerun_keeps(wilayah):
+    from decimal import Decimal
+
+    from evidence.models import ReferencePoint
+
+    demo_seed()
+    point = ReferencePoint.objects.get(kabupaten_id="36.04")
+    assert (point.latitude, point.longitude, point.radius_km) == (Decimal("-6.12"), Decimal("106.15"), 60)
+    ReferencePoint.objects.filter(pk=point.pk).update(radius_km=75)  # Bappeda moved it
+
+    demo_seed()
+
+    assert ReferencePoint.objects.get(kabupaten_id="36.04").radius_km == 75
