@@ -188,6 +188,8 @@ CELERY_BEAT_SCHEDULE = {
     "remind-overdue-data-requests": {"task": "indicators.tasks.remind_overdue", "schedule": crontab(hour=7, minute=0)},
     # Uploads a dead process left half-way (a pending blob and perhaps its file) are removed.
     "sweep-stale-uploads": {"task": "evidence.tasks.sweep_stale_uploads", "schedule": 15 * 60},
+    # Dossier compiles whose worker died (no progress for DOSSIER_COMPILE_STALE_MINUTES) are sent again.
+    "resume-stale-dossier-compiles": {"task": "dossiers.tasks.resume_stale_compiles", "schedule": 5 * 60},
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -24,8 +24,13 @@ SCALE = [100, 75, 50, 25, 0]
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    """Stored files (evidence, chapters, dossiers) land in a throw-away folder."""
+def _private_media(request, settings, tmp_path):
+    """Stored files (evidence, chapters, dossiers) land in a throw-away folder, except for the
+    worker test: the worker process reads the configured media folder, so that test uses it (and
+    removes what it wrote)."""
+    settings.KKS_BASE_URL = "https://kks.example.id/"
+    if "celery_worker" in request.fixturenames:
+        return
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -33,7 +38,6 @@ def _private_media(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
-    settings.KKS_BASE_URL = "https://kks.example.id/"
 
 
 def jpeg(width=320, height=240, colour=(30, 120, 60)) -> bytes:
