@@ -35,6 +35,7 @@ from django.urls import reverse
 from accounts.models import Opd, Role, RoleAssignment
 from accounts.tests.factories import OpdFactory, UserFactory
 from evidence.tests.authz_rules_files import FILE_ROUTES
+from evidence.tests.authz_rules_pages import PAGE_ROUTES
 from forums.tests.authz_rules import FORUM_ROUTES
 from forums.tests.authz_rules_kelembagaan import KELEMBAGAAN_ROUTES
 from forums.tests.authz_rules_workplans import WORKPLAN_ROUTES
@@ -646,6 +647,7 @@ ROUTES.update(FORUM_ROUTES)
 ROUTES.update(KELEMBAGAAN_ROUTES)
 ROUTES.update(WORKPLAN_ROUTES)
 ROUTES.update(FILE_ROUTES)
+ROUTES.update(PAGE_ROUTES)
 
 
 # Real bugs this test found that are not fixed yet: (route, persona) → what goes wrong. The
