@@ -167,3 +167,49 @@ def test_pokja_secretary_documents_an_activity_on_her_phone(phone, desktop, care
     for url in (f"/bukti/kegiatan/{activity.pk}/", f"/bukti/kegiatan/{activity.pk}/unggah/"):
         response = phone.goto(url)
         assert response.status == 404, url
+
+
+def test_desktop_drag_and_drop_and_replace(desktop, carenang):
+    """On a computer the files can be dropped on the widget; a file is replaced from its row and
+    the old version stays in its history."""
+    pokja, _assessment = carenang
+    activity = Activity.objects.create(body=pokja, title="Sosialisasi PHBS", date="2024-05-02")
+    browser_login(desktop, "dewi")
+    desktop.goto(f"/bukti/kegiatan/{activity.pk}/")
+    desktop.select_option("#evidence-kind", "notulen")
+    # What a drop hands over: a DataTransfer holding the files.
+    desktop.evaluate(
+        """([name, bytes]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name, {type: "application/pdf"}));
+            const zone = document.querySelector("[data-drop]");
+            zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        }""",
+        ["notulen-draf.pdf", list(_pdf("Notulen draf"))],
+    )
+    assert desktop.locator("#evidence-progress li[data-state=queued]").inner_text().startswith("notulen-draf.pdf")
+    desktop.click("#evidence-submit")
+    desktop.locator("#evidence-progress li[data-state=stored]").wait_for()
+    with desktop.expect_navigation():
+        desktop.click("#evidence-upload-form .evidence-reload")
+    draft = EvidenceFile.objects.get(activity=activity)
+    assert draft.original_name == "notulen-draf.pdf"
+
+    row = desktop.locator(f"[data-file='{draft.pk}']")
+    row.locator("summary >> text=Ganti").click()
+    row.locator(f"#replace-{draft.pk}").set_input_files(
+        files=[_file("notulen-final.pdf", "application/pdf", _pdf("Notulen final"))]
+    )
+    row.locator("button[type=submit]").click()
+    verdict = row.locator(".evidence-progress li[data-state=stored]")
+    verdict.wait_for()
+    assert "menggantikan notulen-draf.pdf" in verdict.inner_text()
+    with desktop.expect_navigation():
+        desktop.reload()
+    final = EvidenceFile.objects.get(activity=activity, replaced_by__isnull=True)
+    draft.refresh_from_db()
+    assert draft.replaced_by == final
+    history = desktop.locator(f"[data-file='{final.pk}'] .evidence-history")
+    history.locator("summary").click()
+    assert f"/bukti/berkas/{draft.pk}/unduh/" in history.inner_html()
