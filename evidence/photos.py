@@ -403,7 +403,9 @@ def flags_for(evidence: EvidenceFile, *, reference: ReferencePoint | None | bool
 
 
 def _with_owners(files):
-    return files.select_related("blob", "activity", "pembinaan_visit", "assessment__cycle", "titik_pantau")
+    return files.select_related(
+        "blob", "activity", "pembinaan_visit", "assessment__cycle", "titik_pantau__assessment__cycle"
+    )
 
 
 def flags_refresh(blob: Blob) -> int:

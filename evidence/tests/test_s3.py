@@ -256,6 +256,15 @@ def test_photo_processing_reads_and_writes_the_bucket(client, rina, s3_client, b
 # --- A process dying mid-upload -------------------------------------------------------------------
 
 
+def _database_url(db: dict) -> str:
+    """The test database as a URL for a child process (SQLite file or PostgreSQL)."""
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    auth = f"{user}:{db['PASSWORD']}@" if db.get("PASSWORD") else (f"{user}@" if user else "")
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_process_dying_after_the_write_leaves_an_object_the_sweep_removes(
     s3_server, s3_client, bucket, carenang_forum, tmp_path
@@ -283,7 +292,7 @@ def test_a_process_dying_after_the_write_leaves_an_object_the_sweep_removes(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kks_portal.settings",
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": _database_url(connection.settings_dict),
         "S3_BUCKET_NAME": bucket,
         "S3_ENDPOINT_URL": s3_server,
         "S3_ACCESS_KEY_ID": ACCESS_KEY,
@@ -292,8 +301,6 @@ def test_a_process_dying_after_the_write_leaves_an_object_the_sweep_removes(
         "FILE_UPLOAD_TEMP_DIR": str(tmp_path),
         "KKS_TEST_DIE_AT": "after_store",
     }
-    if connection.vendor != "sqlite":
-        pytest.skip("the child process reaches the test database by its SQLite file")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
     result = subprocess.run(
