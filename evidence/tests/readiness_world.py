@@ -1,7 +1,7 @@
 """A small kabupaten for the completeness, readiness and API tests.
 
 Kabupaten Serang with its two kecamatan of the personas (Carenang: desa Carenang and Pamanuk;
-Binuang: desa Binuang), a two-tatanan catalogue for award 2030 (data years 2028–2029) whose
+Binuang: desa Binuang), a two-tatanan catalogue for award 2022 (data years 2020–2021) whose
 indicators ask for evidence, and helpers that attach files as rows (``attach``) when a test is
 about counting, not about uploading.
 """
@@ -20,7 +20,7 @@ from forums.models import Body
 from indicators.services import assessment_open
 from tatanan.models import Cycle, EvidenceRequirement, Indicator, KelembagaanItem, ScaleOption, Tatanan, TatananSet
 
-YEARS = [2028, 2029]
+YEARS = [2020, 2021]
 _numbers = itertools.count(1)
 
 
@@ -45,7 +45,7 @@ def attach(*, kind: str, region, same_as: EvidenceFile | None = None, **owner) -
     return EvidenceFile.objects.create(blob=stored, kind=kind, original_name=f"{kind}.pdf", region=region, **owner)
 
 
-def activity(body: Body, *, date=datetime.date(2028, 5, 2), kinds=(), title=None) -> Activity:
+def activity(body: Body, *, date=datetime.date(2020, 5, 2), kinds=(), title=None) -> Activity:
     """An activity of ``body`` with one live file of each of ``kinds``."""
     made = Activity.objects.create(body=body, title=title or f"Rapat {next(_numbers)}", date=date)
     for kind in kinds:
@@ -77,9 +77,9 @@ def bodies(wilayah):
 
 @pytest.fixture
 def evidence_cycle(db):
-    """PSR (two indicators) and PDD (one indicator), data years 2028–2029.
+    """PSR (two indicators) and PDD (one indicator), data years 2020–2021.
 
-    PSR 1 (Dinkes): a report for each data year, two screenshots for 2029.
+    PSR 1 (Dinkes): a report for each data year, two screenshots for 2021.
     PSR 2 (Dinkes): a signed statement, not bound to a year.
     PDD 1 (Disdik): a report for each data year.
     PDD 2 (nobody): no requirement at all.
@@ -87,7 +87,7 @@ def evidence_cycle(db):
     tatanan_set = TatananSet.objects.create(code="BUKTI", name="Himpunan uji bukti")
     psr = Tatanan.objects.create(tatanan_set=tatanan_set, code="PSR", number=1, name="Pasar")
     pdd = Tatanan.objects.create(tatanan_set=tatanan_set, code="PDD", number=2, name="Satuan Pendidikan")
-    cycle = Cycle.objects.create(award_year=2030, first_data_year=2028, last_data_year=2029, tatanan_set=tatanan_set)
+    cycle = Cycle.objects.create(award_year=2022, first_data_year=2020, last_data_year=2021, tatanan_set=tatanan_set)
 
     def indicator(tatanan, number, opd):
         made = Indicator.objects.create(
@@ -111,7 +111,7 @@ def evidence_cycle(db):
     )
     EvidenceRequirement.objects.create(indicator=psr1, description="Laporan pasar sehat", year_scope=each, order=1)
     EvidenceRequirement.objects.create(
-        indicator=psr1, description="Tangkapan layar aplikasi", year_scope=year, data_year=2029, count=2, order=2
+        indicator=psr1, description="Tangkapan layar aplikasi", year_scope=year, data_year=2021, count=2, order=2
     )
     EvidenceRequirement.objects.create(indicator=psr2, description="Surat pernyataan", year_scope=none, order=1)
     EvidenceRequirement.objects.create(indicator=pdd1, description="Laporan sekolah sehat", year_scope=each, order=1)

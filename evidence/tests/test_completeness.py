@@ -90,34 +90,34 @@ def test_the_annotation_is_one_query_for_any_number_of_activities(bodies, django
 
 def test_a_body_is_ready_with_a_complete_activity_in_each_data_year(bodies):
     forum = bodies["forum_carenang"]
-    complete_activity(forum, 2028)
+    complete_activity(forum, 2020)
     state = body_readiness_of(forum, years=YEARS)
     assert not state.ready
-    assert state.missing_years == [2029]
-    assert state.missing == ["Belum ada kegiatan yang buktinya lengkap pada tahun 2029."]
+    assert state.missing_years == [2021]
+    assert state.missing == ["Belum ada kegiatan yang buktinya lengkap pada tahun 2021."]
 
-    late = activity(forum, date=datetime.date(2029, 8, 17), kinds=("undangan", "foto"), title="Lomba kebersihan")
+    late = activity(forum, date=datetime.date(2021, 8, 17), kinds=("undangan", "foto"), title="Lomba kebersihan")
     state = body_readiness_of(forum, years=YEARS)
     assert (state.total, state.complete, state.ready) == (2, 1, False)
-    assert "Lomba kebersihan (17-08-2029): belum ada daftar hadir, notulen." in state.missing
+    assert "Lomba kebersihan (17-08-2021): belum ada daftar hadir, notulen." in state.missing
 
     for kind in ("daftar_hadir", "notulen"):
         attach(kind=kind, region=forum.region, activity=late)
     state = body_readiness_of(forum, years=YEARS)
     assert state.ready
     assert state.missing == []
-    assert [(y.year, y.total, y.complete) for y in state.per_year] == [(2028, 1, 1), (2029, 1, 1)]
+    assert [(y.year, y.total, y.complete) for y in state.per_year] == [(2020, 1, 1), (2021, 1, 1)]
 
 
 def test_activities_outside_the_data_years_and_removed_ones_do_not_count(bodies):
     forum = bodies["forum_carenang"]
-    complete_activity(forum, 2027)
-    complete_activity(forum, 2030)
-    removed = complete_activity(forum, 2028)
+    complete_activity(forum, 2019)
+    complete_activity(forum, 2022)
+    removed = complete_activity(forum, 2020)
     Activity.objects.filter(pk=removed.pk).update(deleted_at=timezone.now())
     state = body_readiness_of(forum, years=YEARS)
     assert (state.total, state.complete) == (0, 0)
-    assert state.missing_years == [2028, 2029]
+    assert state.missing_years == [2020, 2021]
 
 
 # --- The kabupaten roll-up ----------------------------------------------------------------------
@@ -128,9 +128,9 @@ def test_rollup_of_a_small_kabupaten(wilayah, bodies):
         complete_activity(bodies["forum_carenang"], year)
         complete_activity(bodies["pokja_carenang"], year)
         complete_activity(bodies["forum_serang"], year)
-    complete_activity(bodies["forum_binuang"], 2028)
+    complete_activity(bodies["forum_binuang"], 2020)
     activity(bodies["pokja_binuang"], kinds=("undangan",))
-    complete_activity(bodies["tim_carenang"], 2029)
+    complete_activity(bodies["tim_carenang"], 2021)
 
     rollup = kabupaten_readiness(wilayah["serang"], years=YEARS)
 
@@ -146,7 +146,7 @@ def test_rollup_of_a_small_kabupaten(wilayah, bodies):
     assert not binuang.forum_ready
     assert str(binuang.pokja) == "0/1"
     assert binuang.missing == [
-        "Forum Kecamatan: belum ada kegiatan lengkap tahun 2029.",
+        "Forum Kecamatan: belum ada kegiatan lengkap tahun 2021.",
         "Pokja belum siap: Binuang.",
     ]
     assert binuang.desa[0].pokja.incomplete[0].missing_kinds == ("daftar_hadir", "notulen", "foto")
@@ -159,14 +159,14 @@ def test_rollup_of_a_small_kabupaten(wilayah, bodies):
     assert str(rollup.activities) == "8/9"
     assert str(rollup.kecamatan_ready) == "0/2"
     assert rollup.missing == [
-        "Kecamatan Binuang: Forum Kecamatan: belum ada kegiatan lengkap tahun 2029. Pokja belum siap: Binuang.",
+        "Kecamatan Binuang: Forum Kecamatan: belum ada kegiatan lengkap tahun 2021. Pokja belum siap: Binuang.",
         "Kecamatan Carenang: Pokja belum siap: Pamanuk.",
     ]
 
 
 def test_rollup_of_one_kecamatan(wilayah, bodies):
-    complete_activity(bodies["forum_serang"], 2028)
-    complete_activity(bodies["pokja_binuang"], 2028)
+    complete_activity(bodies["forum_serang"], 2020)
+    complete_activity(bodies["pokja_binuang"], 2020)
     rollup = kabupaten_readiness(wilayah["serang"], years=YEARS, kecamatan_code="36.04.18")
     assert [r.region.code for r in rollup.kecamatan] == ["36.04.18"]
     assert rollup.forum is None  # the kabupaten's bodies are not part of a kecamatan's view
@@ -184,14 +184,14 @@ def test_the_rollup_costs_the_same_few_queries_for_many_desa(wilayah, bodies, dj
     for n in range(40):
         desa = rf.region((f"36.04.17.{2100 + n}", f"Desa {n:02d}"))
         pokja = Body.objects.create(kind=Body.Kind.POKJA_DESA, region=desa)
-        complete_activity(pokja, 2028)
-        activity(pokja, date=datetime.date(2029, 2, 1), kinds=("foto",))
+        complete_activity(pokja, 2020)
+        activity(pokja, date=datetime.date(2021, 2, 1), kinds=("foto",))
     with django_assert_max_num_queries(3):
         rollup = kabupaten_readiness(wilayah["serang"], years=YEARS)
         # Reading every figure and list costs nothing more.
         assert str(rollup.pokja) == "0/43"
         assert str(rollup.activities) == "40/80"
-        assert len(rollup.missing) == 4  # the Forum Kabupaten in 2028 and 2029, two kecamatan
+        assert len(rollup.missing) == 4  # the Forum Kabupaten in 2020 and 2021, two kecamatan
         assert all(len(d.missing) == 2 for d in rollup.row("36.04.17").desa if d.pokja)
     assert Region.objects.filter(level=Region.Level.DESA, parent_id="36.04.17").count() == 42
 
@@ -211,20 +211,20 @@ def test_an_indicator_is_complete_when_each_requirement_has_its_files_for_each_y
     state = indicator_readiness(psr1)
     assert not state.complete
     assert [(c.requirement.description, c.year, c.have, c.need) for c in state.missing] == [
-        ("Laporan pasar sehat", 2028, 0, 1),
-        ("Laporan pasar sehat", 2029, 0, 1),
-        ("Tangkapan layar aplikasi", 2029, 0, 2),
+        ("Laporan pasar sehat", 2020, 0, 1),
+        ("Laporan pasar sehat", 2021, 0, 1),
+        ("Tangkapan layar aplikasi", 2021, 0, 2),
     ]
-    attach_requirement(a, report, 2028)
-    attach_requirement(a, report, 2029)
-    first = attach_requirement(a, screenshots, 2029, kind="tangkapan_layar")
+    attach_requirement(a, report, 2020)
+    attach_requirement(a, report, 2021)
+    first = attach_requirement(a, screenshots, 2021, kind="tangkapan_layar")
     # The same screenshot attached twice is one file, not two.
-    attach_requirement(a, screenshots, 2029, kind="tangkapan_layar", same_as=first)
+    attach_requirement(a, screenshots, 2021, kind="tangkapan_layar", same_as=first)
     state = indicator_readiness(psr1)
-    assert [c.missing_text for c in state.missing] == ["Tangkapan layar aplikasi (2029): 1 dari 2 berkas."]
-    attach_requirement(a, screenshots, 2029, kind="tangkapan_layar")
+    assert [c.missing_text for c in state.missing] == ["Tangkapan layar aplikasi (2021): 1 dari 2 berkas."]
+    attach_requirement(a, screenshots, 2021, kind="tangkapan_layar")
     # A file of the wrong year does not count for another.
-    attach_requirement(a, screenshots, 2028, kind="tangkapan_layar")
+    attach_requirement(a, screenshots, 2020, kind="tangkapan_layar")
     assert indicator_readiness(psr1).complete
 
 
@@ -274,9 +274,9 @@ def test_readiness_per_tatanan_per_opd_and_kelembagaan(evidence_assessment, djan
     assert tatanan == [("PSR", "1/2", 50), ("PDD", "2/2", 100)]
     assert opds == [("Dinkes", "1/2"), ("Disdik", "1/1"), (None, "1/1")]
     assert missing == [
-        "Laporan pasar sehat (2028): 0 dari 1 berkas.",
-        "Laporan pasar sehat (2029): 0 dari 1 berkas.",
-        "Tangkapan layar aplikasi (2029): 0 dari 2 berkas.",
+        "Laporan pasar sehat (2020): 0 dari 1 berkas.",
+        "Laporan pasar sehat (2021): 0 dari 1 berkas.",
+        "Tangkapan layar aplikasi (2021): 0 dari 2 berkas.",
     ]
     only_dinkes = assessment_readiness(a, opd_ids={_entry(a, "PSR", "1").assigned_opd_id})
     assert [i.indicator.number for i in only_dinkes.indicators] == ["1", "2"]
@@ -292,7 +292,7 @@ def test_indicator_readiness_queries_stay_few_for_many_indicators(evidence_asses
         indicator = Indicator.objects.create(cycle=cycle, tatanan=psr, number=f"{10 + n}", order=10 + n, name=f"X{n}")
         req = EvidenceRequirement.objects.create(indicator=indicator, description=f"Laporan {n}", year_scope="each")
         IndicatorEntry.objects.create(assessment=a, indicator=indicator)
-        attach_requirement(a, req, 2028)
+        attach_requirement(a, req, 2020)
     with django_assert_max_num_queries(4):
         readiness = assessment_readiness(a)
         assert str(readiness.tally) == "1/34"

@@ -50,7 +50,7 @@ def test_bappeda_sees_the_kabupaten_figure_and_what_is_missing(client_for, rina,
     for year in YEARS:
         complete_activity(bodies["forum_carenang"], year)
         complete_activity(bodies["pokja_carenang"], year)
-    activity(bodies["forum_binuang"], date=datetime.date(2028, 3, 1), kinds=("undangan",), title="Rapat pleno")
+    activity(bodies["forum_binuang"], date=datetime.date(2020, 3, 1), kinds=("undangan",), title="Rapat pleno")
     attach_requirement(evidence_assessment, requirement(evidence_assessment.cycle, "PSR", "2"), None)
 
     response = client_for(rina).get(reverse("evidence:readiness", args=[evidence_assessment.pk]))
@@ -64,10 +64,10 @@ def test_bappeda_sees_the_kabupaten_figure_and_what_is_missing(client_for, rina,
     assert "1/2" in carenang
     assert "Pokja belum siap: Pamanuk." in carenang
     binuang = row_of(html, "kecamatan-table", "data-code", "36.04.18")
-    assert "Forum Kecamatan: belum ada kegiatan lengkap tahun 2028, 2029." in binuang
+    assert "Forum Kecamatan: belum ada kegiatan lengkap tahun 2020, 2021." in binuang
     assert "1/2 · 50" in row_of(html, "tatanan-table", "data-code", "PSR")
     dinkes = row_of(html, "opd-table", "data-opd", str(entry_of(evidence_assessment, "PSR", "1").assigned_opd_id))
-    assert "Tangkapan layar aplikasi (2029): 0 dari 2 berkas." in dinkes
+    assert "Tangkapan layar aplikasi (2021): 0 dari 2 berkas." in dinkes
     drill = reverse(
         "evidence:indicator_evidence", args=[evidence_assessment.pk, entry_of(evidence_assessment, "PSR", "1").pk]
     )
@@ -76,9 +76,9 @@ def test_bappeda_sees_the_kabupaten_figure_and_what_is_missing(client_for, rina,
 
 def test_the_figure_changes_when_a_pokja_completes_its_activity(client_for, rina, evidence_assessment, bodies):
     url = reverse("evidence:readiness", args=[evidence_assessment.pk])
-    complete_activity(bodies["pokja_binuang"], 2028)
+    complete_activity(bodies["pokja_binuang"], 2020)
     meeting = activity(
-        bodies["pokja_binuang"], date=datetime.date(2029, 4, 4), kinds=("undangan", "daftar_hadir", "notulen")
+        bodies["pokja_binuang"], date=datetime.date(2021, 4, 4), kinds=("undangan", "daftar_hadir", "notulen")
     )
     client = client_for(rina)
     assert text_of(client.get(url).content.decode(), "bodies-ready") == "0/6"
@@ -136,7 +136,7 @@ def test_the_page_costs_the_same_few_queries_for_many_desa(
     client.get(url)
     for n in range(30):
         desa = rf.region((f"36.04.18.{2100 + n}", f"Desa {n:02d}"))
-        complete_activity(Body.objects.create(kind=Body.Kind.POKJA_DESA, region=desa), 2028)
+        complete_activity(Body.objects.create(kind=Body.Kind.POKJA_DESA, region=desa), 2020)
     # session, user, roles, assessment, three for the bodies, four for the indicators
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
@@ -155,7 +155,7 @@ def test_the_kecamatan_page_lists_each_desa(client_for, rina, evidence_assessmen
     )
     assert "siap" in row_of(html, "desa-table", "data-code", "36.04.17.2001")
     assert "Pokja belum dibentuk di portal." in row_of(html, "desa-table", "data-code", "36.04.17.2002")
-    assert "Belum ada kegiatan yang buktinya lengkap pada tahun 2028." in html  # the forum's
+    assert "Belum ada kegiatan yang buktinya lengkap pada tahun 2020." in html  # the forum's
 
 
 def test_a_kecamatan_secretary_sees_their_own_kecamatan_only(
@@ -186,12 +186,12 @@ def test_a_kecamatan_secretary_sees_their_own_kecamatan_only(
 
 
 def test_bappeda_sees_every_requirement_by_year_and_the_kelembagaan(client_for, rina, evidence_assessment):
-    attach_requirement(evidence_assessment, requirement(evidence_assessment.cycle, "PSR", "1"), 2028)
+    attach_requirement(evidence_assessment, requirement(evidence_assessment.cycle, "PSR", "1"), 2020)
     html = client_for(rina).get(reverse("evidence:assessment_evidence", args=[evidence_assessment.pk])).content.decode()
     psr1 = row_of(html, "tatanan-PSR", "data-entry", str(entry_of(evidence_assessment, "PSR", "1").pk))
-    assert "2028: 1/1" in psr1
-    assert "2029: 0/1" in psr1
-    assert "2029: 0/2" in psr1
+    assert "2020: 1/1" in psr1
+    assert "2021: 0/1" in psr1
+    assert "2021: 0/2" in psr1
     assert 'id="tatanan-PDD"' in html
     assert 'id="kelembagaan"' in html
     assert "SK Tim Pembina" in html
@@ -218,20 +218,20 @@ def test_an_opd_operator_sees_and_uploads_for_their_indicators_only(client_for, 
 
 def test_the_indicator_page_lists_live_files_per_year(client_for, rina, vina, evidence_assessment):
     report = requirement(evidence_assessment.cycle, "PSR", "1")
-    attach_requirement(evidence_assessment, report, 2028, title="Laporan 2028")
-    gone = attach_requirement(evidence_assessment, report, 2029)
+    attach_requirement(evidence_assessment, report, 2020, title="Laporan 2020")
+    gone = attach_requirement(evidence_assessment, report, 2021)
     gone.deleted_at = gone.uploaded_at
     gone.save()
     psr1 = entry_of(evidence_assessment, "PSR", "1")
     url = reverse("evidence:indicator_evidence", args=[evidence_assessment.pk, psr1.pk])
     html = client_for(rina).get(url).content.decode()
-    year_2028 = html[html.index(f'id="req-{report.pk}-2028"') : html.index(f'id="req-{report.pk}-2029"')]
-    assert "Laporan 2028" in year_2028
-    year_2029 = html[html.index(f'id="req-{report.pk}-2029"') :]
+    year_2028 = html[html.index(f'id="req-{report.pk}-2020"') : html.index(f'id="req-{report.pk}-2021"')]
+    assert "Laporan 2020" in year_2028
+    year_2029 = html[html.index(f'id="req-{report.pk}-2021"') :]
     assert "Belum ada berkas." in year_2029[: year_2029.index("</ul>")]
     # The provincial verifier reads, and is not offered an upload.
     page = client_for(vina).get(url).content.decode()
-    assert "Laporan 2028" in page
+    assert "Laporan 2020" in page
     assert "upload-link" not in page
 
 
