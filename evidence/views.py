@@ -475,6 +475,8 @@ def _receive(request, *, owner: Owner):
         messages.error(request, problem)
         return redirect(back)
 
+    if replaces is not None and not title.strip():
+        title = replaces.title  # a new version keeps the description of the one it replaces
     results = [_attach_one(request, owner, upload, kind=kind, title=title, replaces=replaces) for upload in uploads]
     accepted = sum(1 for row in results if row["ok"])
     if wants_json:

@@ -326,13 +326,14 @@ def test_the_same_file_twice_on_the_same_owner_is_not_added_again(client_for, de
 def test_replace_keeps_the_old_version_downloadable(client_for, dewi, activity):
     client = client_for(dewi)
     url = reverse("evidence:activity_upload", args=[activity.pk])
-    _upload(client, url, [pdf("notulen-draf.pdf", b"1")], kind="notulen")
+    _upload(client, url, [pdf("notulen-draf.pdf", b"1")], kind="notulen", title="Notulen rapat Maret")
     old = EvidenceFile.objects.get()
     response = _upload(client, url, [pdf("notulen-final.pdf", b"2")], kind="notulen", replaces=old.pk)
     assert any("menggantikan notulen-draf.pdf" in t for t in _messages(response))
     old.refresh_from_db()
     new = EvidenceFile.objects.exclude(pk=old.pk).get()
     assert old.replaced_by == new
+    assert new.title == "Notulen rapat Maret"  # kept from the version it replaces
     page = client.get(reverse("evidence:activity_detail", args=[activity.pk])).content.decode()
     assert "notulen-final.pdf" in page
     assert "menggantikan" in page
