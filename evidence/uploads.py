@@ -32,6 +32,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import TemporaryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -235,19 +236,27 @@ def attach_upload(
         upload.seek(0)
         _crash_point("before_store")
         stored_name = default_storage.save(blob.file.name, upload, max_length=200)
+        if stored_name != blob.file.name:
+            # The storage chose another name: the intent row must name the file really written.
+            blob.file.name = stored_name
+            Blob.objects.filter(pk=blob.pk).update(file=stored_name)
         _crash_point("after_store")
         with transaction.atomic():
             Blob.objects.filter(pk=blob.pk).update(file=stored_name, state=Blob.State.READY)
-            blob.file.name, blob.state = stored_name, Blob.State.READY
+            blob.state = Blob.State.READY
             evidence = _create_attachment(
                 owner, blob, kind=kind, name=name, title=title, actor=actor, replaces=replaces
             )
     except IntegrityError:
         # Someone stored the same bytes for the kabupaten a moment ago: use theirs.
+        blob.state = Blob.State.PENDING  # the transaction that made it ready was rolled back
         _discard(blob)
-        existing = Blob.objects.get(kabupaten=kabupaten, sha256=sha256, state=Blob.State.READY)
+        existing = Blob.objects.filter(kabupaten=kabupaten, sha256=sha256, state=Blob.State.READY).first()
+        if existing is None:  # not that race: a real integrity problem
+            raise
         return _link(owner, existing, kind=kind, name=name, title=title, actor=actor, replaces=replaces)
     except BaseException:
+        blob.state = Blob.State.PENDING
         _discard(blob)
         raise
     _after_attach(evidence)
@@ -336,14 +345,15 @@ def history_of(evidence: EvidenceFile) -> list[EvidenceFile]:
 
 
 def sweep_stale_uploads(*, older_than: timedelta | None = None) -> int:
-    """Remove what dead uploads left: pending blobs with their files, and stale temp files.
-    Returns how many pending blobs were removed."""
+    """Remove what dead uploads left: pending blobs with their files, stored files no blob names,
+    and stale temp files. Returns how many pending blobs were removed."""
     age = older_than if older_than is not None else timedelta(minutes=settings.EVIDENCE_STALE_UPLOAD_MINUTES)
     cutoff = timezone.now() - age
     removed = 0
     for blob in Blob.objects.filter(state=Blob.State.PENDING, created_at__lt=cutoff):
         _discard(blob)
         removed += 1
+    sweep_orphan_files(cutoff=cutoff)
     temp_dir = Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir())
     if settings.FILE_UPLOAD_TEMP_DIR and temp_dir.is_dir():
         limit = time.time() - age.total_seconds()
@@ -354,3 +364,56 @@ def sweep_stale_uploads(*, older_than: timedelta | None = None) -> int:
             except OSError:
                 continue
     return removed
+
+
+STORED_FOLDERS = ("bukti", "bukti-turunan")
+
+
+def _stored_names(folder: str):
+    """Every file name under ``folder`` of the default storage (any depth)."""
+    try:
+        directories, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for file_name in files:
+        yield f"{folder}/{file_name}"
+    for directory in directories:
+        yield from _stored_names(f"{folder}/{directory}")
+
+
+def sweep_orphan_files(*, cutoff) -> int:
+    """Delete stored files older than ``cutoff`` that no blob names (as its file, thumbnail or
+    preview). The pending row normally names a file being written; when the caller's own
+    transaction rolled that row back with it (an upload inside ``transaction.atomic``) and the
+    process died, only this sweep finds the file. Returns how many files were deleted."""
+    deleted = 0
+    for folder in STORED_FOLDERS:
+        batch: list[str] = []
+        for name in _stored_names(folder):
+            batch.append(name)
+            if len(batch) == 500:
+                deleted += _delete_unnamed(batch, cutoff)
+                batch = []
+        if batch:
+            deleted += _delete_unnamed(batch, cutoff)
+    return deleted
+
+
+def _delete_unnamed(names: list[str], cutoff) -> int:
+    known = set()
+    for row in Blob.objects.filter(Q(file__in=names) | Q(thumbnail__in=names) | Q(preview__in=names)).values_list(
+        "file", "thumbnail", "preview"
+    ):
+        known.update(row)
+    deleted = 0
+    for name in names:
+        if name in known:
+            continue
+        try:
+            if default_storage.get_modified_time(name) >= cutoff:
+                continue  # perhaps being written right now
+            default_storage.delete(name)
+            deleted += 1
+        except (OSError, NotImplementedError):
+            logger.warning("Could not sweep %s", name)
+    return deleted
