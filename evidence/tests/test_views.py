@@ -536,3 +536,19 @@ def test_upload_widget_works_without_script(client_for, dewi, activity):
     assert "js/evidence-upload.js" in page
     messages = json.loads(page.split('id="evidence-upload-messages" type="application/json">')[1].split("</script>")[0])
     assert messages["stored"] == "Tersimpan"
+
+
+def test_an_oversize_file_is_refused_and_the_others_kept(client_for, dewi, activity, settings):
+    settings.EVIDENCE_MAX_UPLOAD_MB = 1
+    big = SimpleUploadedFile("besar.pdf", b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 10), "application/pdf")
+    response = _upload(
+        client_for(dewi),
+        reverse("evidence:activity_upload", args=[activity.pk]),
+        [big, pdf("kecil.pdf")],
+        as_json=True,
+    )
+    refused, stored = response.json()["files"]
+    assert refused["status"] == "refused"
+    assert refused["message"] == "Berkas besar.pdf lebih besar dari batas 1 MB."
+    assert stored["status"] == "stored"
+    assert list(EvidenceFile.objects.values_list("original_name", flat=True)) == ["kecil.pdf"]
