@@ -6,6 +6,10 @@ trusts the upload: the type is the one decided by content when the file was stor
 are told not to sniff, and a Content-Security-Policy keeps anything active in the file from
 running with the portal's origin.
 
+The thumbnail and the ≤ 1600 px copy are made by the photo task; until it has run, the original
+stands in for them (so a photo shows at once after upload); for documents and for images that
+could not be decoded there is no copy (404).
+
 How the bytes leave (``DOWNLOAD_ACCEL``):
 
 * ``none``: Django streams the file in chunks (``FileResponse``; never read whole into memory).
@@ -86,17 +90,22 @@ def _can_show_inline(blob: Blob) -> bool:
 def _serve(request, pk: int, variant: str):
     evidence: EvidenceFile = file_for(request.user, pk)
     blob = evidence.blob
+    field = None if variant == "original" else (blob.thumbnail if variant == "thumbnail" else blob.preview)
+    stand_in = False
+    if field is not None and not field.name:
+        if not blob.is_image or blob.processed_at is not None:
+            raise Http404  # a document, or a photo that cannot be decoded
+        # A photo the worker has not processed yet: the original stands in, inline, so that lists
+        # and galleries show it at once (under the original's ETag: the copy replaces it when made).
+        variant, field, stand_in = "original", None, True
     if variant == "original":
         name = blob.file.name
         content_type = blob.content_type
-        inline = request.GET.get("inline") == "1" and _can_show_inline(blob)
+        inline = stand_in or (request.GET.get("inline") == "1" and _can_show_inline(blob))
         filename = evidence.original_name
         extension = blob.file.name.rsplit(".", 1)[-1]
         etag = quote_etag(blob.sha256)
     else:
-        field = blob.thumbnail if variant == "thumbnail" else blob.preview
-        if not blob.is_image or not field.name:
-            raise Http404  # a document, or a photo the worker has not processed (yet)
         name = field.name
         content_type = "image/jpeg"
         inline = True

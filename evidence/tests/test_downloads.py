@@ -251,11 +251,35 @@ def test_thumbnail_and_preview_of_a_processed_photo(client, rina, photo):
     assert "Foto%20kerja%20bakti-1600px.jpg" in preview["Content-Disposition"]
 
 
-def test_no_thumbnail_before_processing_nor_for_documents(client, rina, photo, notulen):
+def test_before_processing_the_original_stands_in_for_the_copies(client, rina, photo):
+    client.force_login(rina)
+    original = client.get(download_url(photo))
+
+    for name in ("evidence:file_thumbnail", "evidence:file_preview"):
+        response = client.get(reverse(name, kwargs={"pk": photo.pk}))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert response["Content-Disposition"].startswith("inline; ")
+        assert response["Content-Security-Policy"] == CSP_SANDBOXED
+        assert response["ETag"] == original["ETag"]
+        assert body_of(response) == body_of(client.get(download_url(photo)))
+    # Once the copy exists, a browser holding the stand-in gets the copy, not a 304.
+    process_blob(photo.blob_id)
+    url = reverse("evidence:file_thumbnail", kwargs={"pk": photo.pk})
+    after = client.get(url, headers={"If-None-Match": original["ETag"]})
+    assert after.status_code == 200
+    assert after["ETag"] != original["ETag"]
+
+
+def test_no_copies_of_documents_nor_of_undecodable_images(client, rina, notulen, wilayah, carenang_forum):
+    broken = attach(store_blob(wilayah["serang"], b"\xff\xd8\xff not a photo"), Owner(body=carenang_forum))
+    process_blob(broken.blob_id)
     client.force_login(rina)
 
-    assert client.get(reverse("evidence:file_thumbnail", kwargs={"pk": photo.pk})).status_code == 404
     assert client.get(reverse("evidence:file_preview", kwargs={"pk": notulen.pk})).status_code == 404
+    assert client.get(reverse("evidence:file_thumbnail", kwargs={"pk": notulen.pk})).status_code == 404
+    assert client.get(reverse("evidence:file_thumbnail", kwargs={"pk": broken.pk})).status_code == 404
+    assert client.get(download_url(broken)).status_code == 200  # the original is still there
 
 
 # --- Streaming and acceleration -------------------------------------------------------------------
