@@ -427,6 +427,28 @@ def test_body_and_visit_photos_use_their_dates(wilayah, forum):
     assert flags_for(on_body) == [FLAG.OUTSIDE_DATA_YEARS]  # uploaded in 2024: 2023–2024
 
 
+def test_an_upload_through_the_pipeline_is_processed_and_flagged(
+    wilayah, forum, sari, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evidence.uploads import attach_upload
+
+    ReferencePoint.objects.create(kabupaten=wilayah["serang"], latitude=-6.12, longitude=106.15, radius_km=60)
+    data = photo_bytes((800, 600), orientation=6, taken="2021:07:01 09:00:00", gps=BANDUNG)
+    upload = SimpleUploadedFile("IMG_0001.jpg", data, content_type="image/jpeg")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = attach_upload(
+            owner=Owner(activity=activity_on(forum, datetime.date(2024, 7, 1))), upload=upload, kind="foto", actor=sari
+        )
+
+    evidence = EvidenceFile.objects.select_related("blob").get(pk=result.evidence.pk)
+    assert evidence.blob.processed_at is not None
+    assert (evidence.blob.width, evidence.blob.height) == (600, 800)
+    assert evidence.flags == [FLAG.OUTSIDE_DATA_YEARS, FLAG.FAR_FROM_KABUPATEN]
+
+
 # --- The real worker ------------------------------------------------------------------------------
 
 
