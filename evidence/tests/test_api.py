@@ -590,3 +590,80 @@ def test_kecamatan_and_body_readiness(client, tono, sari, evidence_assessment, b
     )
     client.force_login(sari)
     error_of(client.get(f"/api/bodies/{pokja.pk}/readiness/"), 404, "not_found")
+
+
+# --- The hostile corpus, through the API ------------------------------------------------------------
+
+
+@pytest.fixture
+def corpus_limits(settings):
+    from evidence.tests.hostile import CORPUS_SETTINGS
+
+    for key, value in CORPUS_SETTINGS.items():
+        setattr(settings, key, value)
+
+
+def _expected(case) -> tuple[str, str]:
+    from evidence.tests.hostile import MULTIPART_EXPECT
+
+    return MULTIPART_EXPECT.get(case[0], (case[3], case[4]))
+
+
+def _case_ids():
+    from evidence.tests.hostile import CASES
+
+    return [case[0] for case in CASES]
+
+
+@pytest.mark.parametrize("case_id", _case_ids())
+def test_each_hostile_file_is_refused_through_the_api(case_id, client_for, sari, bodies, media, corpus_limits):
+    from evidence.tests.hostile import CASES, content_of, multipart_body
+
+    case = next(c for c in CASES if c[0] == case_id)
+    made = activity(bodies["forum_carenang"])
+    body, content_type = multipart_body({"kind": "notulen"}, [("file", case[1], content_of(case))])
+    response = client_for(sari).generic("POST", f"/api/activities/{made.pk}/files/", body, content_type=content_type)
+    refused = error_of(response, 400, "upload_refused")
+    code, fragment = _expected(case)
+    result = refused["results"][0]
+    assert (result["status"], result["code"]) == ("refused", code), result
+    assert fragment in result["message"]
+    assert refused["error"]["message"] == result["message"]
+    assert not EvidenceFile.objects.exists()
+    assert not Blob.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_the_whole_corpus_in_one_request_stores_nothing(
+    client_for, sari, bodies, media, corpus_limits, upload_temp_dir
+):
+    from evidence.tests.hostile import CASES, content_of, multipart_body
+
+    made = activity(bodies["forum_carenang"])
+    body, content_type = multipart_body({"kind": "lainnya"}, [("file", case[1], content_of(case)) for case in CASES])
+    response = client_for(sari).generic("POST", f"/api/activities/{made.pk}/files/", body, content_type=content_type)
+    refused = error_of(response, 400, "upload_refused")
+    assert refused["refused"] == len(CASES) == len(refused["results"])
+    assert [r["code"] for r in refused["results"]] == [_expected(case)[0] for case in CASES]
+    assert len(refused["error"]["fields"]["file"]) == len(CASES)
+    assert not EvidenceFile.objects.exists()
+    assert not Blob.objects.exists()
+    assert stored_files(media) == []
+    # The streamed temporary files went with the request.
+    assert list(upload_temp_dir.iterdir()) == []
+
+
+def test_good_files_beside_hostile_ones_are_stored(client_for, sari, bodies, media, corpus_limits):
+    from evidence.tests.hostile import CASES, GOOD, content_of, multipart_body
+
+    made = activity(bodies["forum_carenang"])
+    hostile = [case for case in CASES if case[0] in ("empty", "oversize")] + CASES[10:14]
+    files = [("file", case[1], content_of(case)) for case in GOOD + hostile]
+    body, content_type = multipart_body({"kind": "lainnya"}, files)
+    response = client_for(sari).generic("POST", f"/api/activities/{made.pk}/files/", body, content_type=content_type)
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["stored"] + data["duplicates"], data["refused"]) == (len(GOOD), len(hostile))
+    assert [r["status"] != "refused" for r in data["results"]] == [True] * len(GOOD) + [False] * len(hostile)
+    assert EvidenceFile.objects.count() == len(GOOD)
+    assert len(stored_files(media)) == Blob.objects.count() == data["stored"]
