@@ -23,6 +23,8 @@ from evidence.models import ReferencePoint
 from forums.services import body_bulk_setup
 from regions.models import Region
 
+from .round import demo_round_seed
+
 # Printed by the command and by README: a demo is only useful if people can log in to it.
 DEFAULT_PASSWORD = "kks-demo-2025"
 # Where scripts/run serves the portal (it passes KKS_HOST/KKS_PORT on).
@@ -215,4 +217,6 @@ def demo_seed(*, password: str | None = None, force: bool = False, stdout=None) 
         # demo secretary has a body to keep. Idempotent, like the rest.
         admin = User.objects.get(username__iexact=DEMO_USERS[0].username)
         body_bulk_setup(kabupaten=regions[KABUPATEN_CODE], actor=admin)
+    # A 2025 round in progress (when the instrument is imported): data, papers, activities.
+    demo_round_seed(kabupaten=regions[KABUPATEN_CODE], admin=admin, stdout=stdout)
     return accounts
