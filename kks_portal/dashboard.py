@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Opd, Role, RoleAssignment
 from accounts.selectors import region_label, role_assignments_of, users_manageable_by
+from evidence.completeness import assessment_readiness, kabupaten_readiness
 from indicators.models import Assessment, IndicatorEntry
 from indicators.selectors_requests import open_assessments_q
 from regions.models import Region
@@ -141,9 +142,11 @@ def _bappeda_card(card: Card, region: Region) -> None:
 
 
 def _assessment_links(card: Card, region: Region) -> None:
-    """The readiness dashboard and the data requests of the kabupaten's open assessments."""
+    """The readiness dashboard and the data requests of the kabupaten's open assessments, with
+    their evidence readiness (a handful of queries each: ``evidence.completeness``)."""
     for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten=region).select_related("cycle"):
         year = assessment.cycle.award_year
+        assessment.kabupaten = region
         card.links.append(
             (
                 _("Dasbor penilaian %(year)s") % {"year": year},
@@ -155,6 +158,34 @@ def _assessment_links(card: Card, region: Region) -> None:
                 _("Permintaan data %(year)s") % {"year": year},
                 reverse("indicators:request_outstanding", args=[assessment.pk]),
             )
+        )
+        _evidence_stats(card, assessment)
+
+
+def _evidence_stats(card: Card, assessment: Assessment, *, opd: Opd | None = None) -> None:
+    """How much of the assessment's evidence is in place: the community bodies ready (for
+    Bappeda) and the indicators whose evidence is complete (an OPD's own, for its operator)."""
+    year = assessment.cycle.award_year
+    url = reverse("evidence:readiness", args=[assessment.pk])
+    if opd is None:
+        bodies = kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years).bodies
+        card.stats.append(Stat(_("Lembaga siap (bukti kegiatan) %(year)s") % {"year": year}, str(bodies), url))
+        card.links.append((_("Kesiapan bukti %(year)s") % {"year": year}, url))
+    evidence = assessment_readiness(
+        assessment, opd_ids={opd.pk} if opd is not None else None, with_kelembagaan=False
+    ).tally
+    if opd is not None and not evidence.total:
+        return
+    card.stats.append(
+        Stat(
+            _("Indikator dengan bukti lengkap %(year)s") % {"year": year},
+            str(evidence),
+            reverse("evidence:assessment_evidence", args=[assessment.pk]) if opd is not None else url,
+        )
+    )
+    if opd is not None:
+        card.links.append(
+            (_("Bukti dukung %(year)s") % {"year": year}, reverse("evidence:assessment_evidence", args=[assessment.pk]))
         )
 
 
@@ -179,6 +210,10 @@ def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) 
     colleagues = RoleAssignment.objects.filter(role=Role.OPD_OPERATOR, opd=opd).values("user").distinct().count()
     card.stats = [Stat(_("Singkatan"), opd.short_name), Stat(_("Operator di OPD ini"), colleagues)]
     _opd_todo(card, assignment)
+    for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten_id=opd.kabupaten_id).select_related(
+        "cycle", "kabupaten"
+    ):
+        _evidence_stats(card, assessment, opd=opd)
 
 
 def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> None:
@@ -194,12 +229,28 @@ def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> Non
             .count()
         )
         card.stats.append(Stat(_("Desa/kelurahan dengan sekretaris Pokja di portal"), with_pokja))
+        _kecamatan_readiness(card, region)
     card.next_steps.append(
         _("Siapkan SK, data sekretariat, anggota, rencana kerja dan bukti kegiatan %(body)s untuk diunggah.")
         % {"body": card.body}
     )
     with contextlib.suppress(NoReverseMatch):  # until the forums pages are routed
         card.links.insert(0, (_("Beranda lembaga saya"), reverse("forums:secretary_home")))
+
+
+def _kecamatan_readiness(card: Card, kecamatan: Region) -> None:
+    """The kecamatan's documented activities for its kabupaten's open assessments: the Pokja
+    ready, and the way to the desa-by-desa page."""
+    for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten_id=kecamatan.parent_id).select_related(
+        "cycle", "kabupaten"
+    ):
+        year = assessment.cycle.award_year
+        url = reverse("evidence:readiness_kecamatan", args=[assessment.pk, kecamatan.code])
+        rollup = kabupaten_readiness(
+            assessment.kabupaten, years=assessment.cycle.data_years, kecamatan_code=kecamatan.code
+        )
+        card.stats.append(Stat(_("Pokja siap (bukti kegiatan) %(year)s") % {"year": year}, str(rollup.pokja), url))
+        card.links.append((_("Kesiapan bukti kecamatan %(year)s") % {"year": year}, url))
 
 
 def _province_card(card: Card, region: Region) -> None:

@@ -248,3 +248,49 @@ def test_evidence_pages_answer_404_outside_the_assessment(
     client = client_for(root_user)
     # An entry named under another assessment does not exist there.
     assert client.get(reverse("evidence:indicator_evidence", args=[bogor.pk, psr1.pk])).status_code == 404
+
+
+# --- The dashboard cards ------------------------------------------------------------------------------
+
+
+def _stats(user) -> dict[str, tuple[str, str]]:
+    from kks_portal.dashboard import cards_for
+
+    return {stat.label: (str(stat.value), stat.url) for card in cards_for(user) for stat in card.stats}
+
+
+def test_bappeda_s_card_shows_the_readiness_of_the_open_assessment(rina, evidence_assessment, bodies):
+    for year in YEARS:
+        complete_activity(bodies["forum_carenang"], year)
+    attach_requirement(evidence_assessment, requirement(evidence_assessment.cycle, "PSR", "2"), None)
+    stats = _stats(rina)
+    url = reverse("evidence:readiness", args=[evidence_assessment.pk])
+    assert stats["Lembaga siap (bukti kegiatan) 2022"] == ("1/6", url)
+    assert stats["Indikator dengan bukti lengkap 2022"] == ("2/4", url)
+
+
+def test_an_opd_operator_s_card_counts_their_own_indicators(oscar, evidence_assessment):
+    stats = _stats(oscar)
+    assert stats["Indikator dengan bukti lengkap 2022"] == (
+        "0/2",
+        reverse("evidence:assessment_evidence", args=[evidence_assessment.pk]),
+    )
+    assert "Lembaga siap (bukti kegiatan) 2022" not in stats
+
+
+def test_a_kecamatan_secretary_s_card_counts_the_pokja_of_the_kecamatan(sari, evidence_assessment, bodies):
+    for year in YEARS:
+        complete_activity(bodies["pokja_carenang"], year)
+    assert _stats(sari)["Pokja siap (bukti kegiatan) 2022"] == (
+        "1/2",
+        reverse("evidence:readiness_kecamatan", args=[evidence_assessment.pk, "36.04.17"]),
+    )
+
+
+def test_the_dashboard_stays_a_handful_of_queries_with_an_open_assessment(
+    client_for, rina, evidence_assessment, bodies, django_assert_max_num_queries
+):
+    client = client_for(rina)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("dashboard"))
+    assert reverse("evidence:readiness", args=[evidence_assessment.pk]) in page.content.decode()
