@@ -4,8 +4,9 @@ Reading follows the portal's one scope mechanism on the evidence file's ``region
 the owning body, or the kabupaten of an assessment): a secretary of Carenang reads Carenang's and
 its desa's files, never Binuang's; outside the scope a file does not exist (404).
 
-Attaching is narrower (``can_attach``): the editors of a body for its activities, its own files and
-its team's pembinaan visits; the Bappeda admin of the kabupaten (and OPD operators of the
+Attaching is narrower (``can_attach``): the editors of a body for its activities and its own files;
+the editors of a pembinaan visit (Bappeda, or the kecamatan secretary for her Tim Pembina
+Kecamatan) for the visit; the Bappeda admin of the kabupaten (and OPD operators of the
 indicators assigned to their OPD) for an assessment's requirements; the Bappeda admin and the OPD
 operators with an assignment in the tatanan for titik pantau.
 """
@@ -21,6 +22,7 @@ from accounts.models import User
 from accounts.selectors import get_in_scope_or_404, scope_filter
 from forums.models import Body, PembinaanVisit
 from forums.selectors import can_edit_body
+from forums.selectors_workplans import can_edit_pembinaan_visit
 from indicators.models import Assessment, IndicatorEntry, TitikPantau
 from indicators.selectors import is_bappeda_admin_of, opd_ids_operated_by
 from regions.models import Region
@@ -178,7 +180,8 @@ def can_attach(user: User, owner: Owner) -> bool:
     if owner.body is not None:
         return can_edit_body(user, owner.body)
     if owner.pembinaan_visit is not None:
-        return can_edit_body(user, owner.pembinaan_visit.visiting_body)
+        # The same rule as editing the visit: Bappeda, or the kecamatan secretary for her Tim Pembina.
+        return can_edit_pembinaan_visit(user, owner.pembinaan_visit)
     if owner.requirement is not None:
         assessment = owner.assessment
         if is_bappeda_admin_of(user, assessment.kabupaten_id):
