@@ -79,7 +79,8 @@ def test_rows_follow_the_instrument_with_live_files_only(round_with_evidence):
     assert link.data_year == 2029
     assert link.sha256 == kept.blob.sha256
     assert link.url == "https://kks.example.go.id" + reverse("evidence:file_download", args=[kept.pk])
-    assert rows[1].files == [] and rows[1].self_score is None
+    assert rows[1].files == []
+    assert rows[1].self_score is None
 
 
 def test_json_names_the_assessment_and_its_data_years(round_with_evidence):
@@ -100,11 +101,13 @@ def test_workbook_has_a_sheet_per_tatanan_and_clean_cells(round_with_evidence):
 
     assert workbook.sheetnames == ["PSR", "PDD"]
     sheet = workbook["PSR"]
-    assert sheet["E3"].value == "Data tahun 2029" and sheet["F3"].value == "Data tahun 2030"
+    assert sheet["E3"].value == "Data tahun 2029"
+    assert sheet["F3"].value == "Data tahun 2030"
     row = [cell.value for cell in sheet[4]]
     assert row[:3] == ["PSR", "1", "Ind Pasar Sehat"]
     assert row[3] is None  # no OPD assigned: an empty cell
     assert row[4:6] == ["12 pasar", "14 pasar"]
     assert row[7] == "Semua pasar punya SK"
     assert row[8] == 100
-    assert "sk-2029.pdf" in row[13] and kept.blob.sha256 in row[13]
+    assert "sk-2029.pdf" in row[13]
+    assert kept.blob.sha256 in row[13]
