@@ -19,14 +19,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
+from django.dispatch import receiver
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Role
 from accounts.selectors import scope_of
 from indicators.models import Assessment, IndicatorEntry
 from indicators.selectors import assessment_for, opd_ids_operated_by
+from indicators.views_requests import assessment_dashboard_panels
 from regions.models import Region
 
 from .completeness import assessment_readiness, kabupaten_readiness
@@ -212,3 +215,18 @@ def _download_url(evidence: EvidenceFile) -> str:
         return reverse("evidence:file_download", args=[evidence.pk])
     except NoReverseMatch:
         return ""
+
+
+@receiver(assessment_dashboard_panels)
+def dashboard_panel(sender, *, request, assessment: Assessment, **kwargs) -> str:
+    """The evidence readiness on the catalogue's readiness dashboard (``indicators``), which only
+    the kabupaten's Bappeda admin opens: every indicator counts. Connected when the URLs load."""
+    return render_to_string(
+        "evidence/readiness/_dashboard_panel.html",
+        {
+            "assessment": assessment,
+            "bodies": kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years),
+            "evidence": assessment_readiness(assessment),
+        },
+        request=request,
+    )

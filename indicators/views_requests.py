@@ -7,6 +7,7 @@ the kabupaten (and superusers) they do not exist (404). Writes go through the se
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.dispatch import Signal
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -189,6 +190,11 @@ def entry_mark_done(request, pk, entry_pk):
     return redirect(target)
 
 
+# Apps above this one (evidence: its readiness figures) add a panel of HTML to the readiness
+# dashboard by connecting a receiver of (request, assessment) that returns it; this app imports none of them.
+assessment_dashboard_panels = Signal()
+
+
 def _chart_data(assessment, score) -> dict:
     """What readiness-chart.js draws: one bar per tatanan, and the tiers' minimum scores as lines."""
     rules = assessment.cycle.tier_rules.exclude(score_min=None).order_by("rank")
@@ -215,5 +221,12 @@ def assessment_dashboard(request, pk):
             "next_tier": above[0] if above else None,
             "chart": _chart_data(assessment, score),
             "progress": request_progress(assessment),
+            "panels": [
+                html
+                for _receiver, html in assessment_dashboard_panels.send(
+                    sender=assessment.__class__, request=request, assessment=assessment
+                )
+                if html
+            ],
         },
     )

@@ -294,3 +294,15 @@ def test_the_dashboard_stays_a_handful_of_queries_with_an_open_assessment(
     with django_assert_max_num_queries(15):
         page = client.get(reverse("dashboard"))
     assert reverse("evidence:readiness", args=[evidence_assessment.pk]) in page.content.decode()
+
+
+def test_the_catalogue_s_readiness_dashboard_shows_the_evidence_figures(client_for, rina, evidence_assessment, bodies):
+    for year in YEARS:
+        complete_activity(bodies["forum_carenang"], year)
+    html = (
+        client_for(rina).get(reverse("indicators:assessment_dashboard", args=[evidence_assessment.pk])).content.decode()
+    )
+    panel = html[html.index('id="evidence-readiness-panel"') :]
+    assert text_of(panel, "panel-bodies-ready") == "1/6"
+    assert text_of(panel, "panel-indicators-complete") == "1/4"  # PDD 2 asks for nothing
+    assert f'href="{reverse("evidence:readiness", args=[evidence_assessment.pk])}"' in panel
