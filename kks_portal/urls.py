@@ -16,6 +16,7 @@ urlpatterns = [
     path("penilaian/", include("indicators.urls")),
     path("forum/", include("forums.urls")),
     path("bukti/", include("evidence.urls")),
+    path("dossier/", include("dossiers.urls")),
     path("api/", include("kks_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

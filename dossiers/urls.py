@@ -1,0 +1,27 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class Sha256Converter:
+    regex = "[0-9a-fA-F]{64}"
+
+    def to_python(self, value):
+        return value.lower()
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(Sha256Converter, "sha256")
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("verifikasi/", views.verify, name="verify"),
+    path("verifikasi/<sha256:code>/", views.verify_code, name="verify_code"),
+    path("<int:pk>/", views.dossier_detail, name="detail"),
+    path("<int:pk>/susun/", views.dossier_compile_view, name="compile"),
+    path("<int:pk>/status/", views.dossier_status, name="status"),
+    path("<int:pk>/versi/<int:number>/unduh/", views.version_download, name="download"),
+]
