@@ -1,7 +1,5 @@
 """Forms of the body pages. They parse input; saving and the rules are in ``forums.services``."""
 
-from pathlib import PurePosixPath
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -11,11 +9,33 @@ from django.utils.translation import gettext_lazy as _
 from tatanan.models import Tatanan
 
 from .models import Body, Member
-from .services import photo_validate, tatanan_for_members
+from .services import PHOTO_MAX_BYTES, tatanan_for_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SK_MAX_BYTES = 20 * 1024 * 1024
-SK_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png"}
+SK_TYPES = frozenset({"pdf", "jpeg", "png", "webp"})
+PHOTO_TYPES = frozenset({"jpeg", "png", "webp"})
+
+
+def inspected_upload(file, *, allowed: frozenset[str], wrong_type_message: str):
+    """The file's type decided by content, by the evidence app's inspection (the one place forums
+    borrows from evidence, imported here and not at module level: evidence builds on forums).
+    Refusals become a form error with the inspection's message; a type outside ``allowed`` (or
+    outside the evidence allow-list) gets ``wrong_type_message`` (``%(name)s``: the file's name)."""
+    from evidence.inspection import inspect_upload
+    from evidence.uploads import UploadRefused, clean_filename
+
+    name = getattr(file, "name", "") or ""
+    try:
+        name = clean_filename(name)
+        inspection = inspect_upload(file, name)
+    except UploadRefused as refused:
+        if refused.code == "unsupported_type":
+            raise ValidationError(wrong_type_message % {"name": name}, code=refused.code) from refused
+        raise ValidationError(refused.message, code=refused.code) from refused
+    if inspection.file_type not in allowed:
+        raise ValidationError(wrong_type_message % {"name": name}, code="unsupported_type")
+    return inspection
 
 
 def _helper(form_id: str, label=None) -> FormHelper:
@@ -40,7 +60,7 @@ class DecreeForm(forms.Form):
     file = forms.FileField(
         label=_("Pindaian SK (PDF atau foto)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,image/jpeg,image/png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,image/jpeg,image/png,image/webp"}),
     )
 
     def __init__(self, *args, body: Body, **kwargs):
@@ -49,10 +69,15 @@ class DecreeForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
-        if file and file.size > SK_MAX_BYTES:
+        if not file or not hasattr(file, "size") or hasattr(file, "url"):  # nothing new uploaded
+            return file
+        if file.size > SK_MAX_BYTES:
             raise ValidationError(_("Berkas SK melebihi batas 20 MB."))
-        if file and PurePosixPath(file.name).suffix.lower() not in SK_SUFFIXES:
-            raise ValidationError(_("Berkas SK harus berformat PDF, JPG atau PNG."))
+        inspected_upload(
+            file,
+            allowed=SK_TYPES,
+            wrong_type_message=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
+        )
         return file
 
 
@@ -95,15 +120,28 @@ class MemberImportForm(forms.Form):
 
 
 class PhotoField(forms.FileField):
-    """A photo upload checked by ``photo_validate`` (Pillow: JPG/PNG/WebP, at most 10 MB)."""
+    """A photo upload (JPG, PNG or WebP by content, at most 10 MB), inspected like evidence files:
+    no polyglots, no decompression bombs, no broken images."""
 
     # A plain file input: the stored photo is private, so no "currently: <link>" to the media URL.
     widget = forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
     def validate(self, value):
         super().validate(value)
-        if value and hasattr(value, "size") and not hasattr(value, "url"):  # a new upload, not the stored file
-            photo_validate(value)
+        if not value or not hasattr(value, "size") or hasattr(value, "url"):  # not a new upload
+            return
+        if value.size > PHOTO_MAX_BYTES:
+            raise ValidationError(
+                _("Ukuran foto %(size).1f MB melebihi batas 10 MB. Kecilkan foto lalu unggah lagi.")
+                % {"size": value.size / (1024 * 1024)}
+            )
+        inspected_upload(
+            value,
+            allowed=PHOTO_TYPES,
+            wrong_type_message=_(
+                "Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP."
+            ),
+        )
 
 
 class SecretariatForm(forms.Form):

@@ -274,3 +274,62 @@ def test_messages_name_the_file_and_say_what_to_do():
     assert ".pdf" in problem.message
     problem = refused(hostile.EXE, "undangan.pdf")
     assert "PDF, JPG, PNG, WebP, DOCX, XLSX" in problem.message
+
+
+# --- The forums' SK scan and secretariat photos use the same inspection ---------------------------
+
+
+def _decree_form(upload):
+    from forums.forms import DecreeForm
+
+    data = {"number": "400/1/2024", "date": "2024-01-15", "signer": "Camat Carenang", "valid_from": "2024-01-15"}
+    form = DecreeForm(data, {"file": upload}, body=None)
+    form.is_valid()
+    return form
+
+
+@pytest.mark.parametrize(
+    ("name", "make"), [("sk.pdf", hostile.pdf), ("sk.webp", hostile.webp), ("sk.jpg", hostile.jpeg)]
+)
+def test_the_sk_form_takes_a_pdf_or_a_photo(name, make):
+    assert "file" not in _decree_form(SimpleUploadedFile(name, make())).errors
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "fragment"),
+    [
+        ("sk.docx", hostile.docx, "harus berupa PDF atau foto (JPG, PNG, WebP)"),
+        ("sk.pdf", lambda: hostile.EXE, "harus berupa PDF atau foto"),
+        ("sk.jpg", lambda: hostile.jpeg() + hostile.small_zip(), "menyembunyikan isi lain"),
+        ("sk.pdf", lambda: hostile.pdf(b"/OpenAction << /S /JavaScript /JS (x) >> "), "/JavaScript"),
+        ("sk.pdf", lambda: hostile.pdf_encrypted("rahasia"), "terenkripsi"),
+        ("../sk.pdf", hostile.pdf, "jalur folder"),
+    ],
+)
+def test_the_sk_form_refuses_what_evidence_refuses(name, make, fragment):
+    upload = SimpleUploadedFile("x", make())
+    upload._name = name  # as a client that is not Django's parser could send it
+    errors = _decree_form(upload).errors["file"]
+    assert fragment in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "fragment"),
+    [
+        ("papan.jpg", lambda: hostile.SVG, "bukan foto yang dapat dibaca"),
+        ("papan.pdf", hostile.pdf, "bukan foto yang dapat dibaca"),
+        ("papan.png", hostile.png_bomb, "20000 × 20000"),
+        ("papan.png", lambda: hostile.png_with_text(b"Comment", b"<?php system('id'); ?>"), "menyembunyikan isi lain"),
+        ("papan.jpg", lambda: hostile._cut(hostile.jpeg(), 0.5), "terpotong"),
+    ],
+)
+def test_the_secretariat_photo_fields_refuse_what_evidence_refuses(name, make, fragment):
+    from forums.forms import SecretariatForm
+
+    form = SecretariatForm({"address": "Jl. Raya Carenang 1"}, {"name_board_photo": SimpleUploadedFile(name, make())})
+    assert not form.is_valid()
+    assert fragment in form.errors["name_board_photo"][0]
+    good = SecretariatForm(
+        {"address": "Jl. Raya Carenang 1"}, {"name_board_photo": SimpleUploadedFile("p.webp", hostile.webp())}
+    )
+    assert good.is_valid(), good.errors

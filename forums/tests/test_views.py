@@ -109,10 +109,21 @@ class TestBappedaAndVerifiers:
         assert not Body.objects.exists()
 
 
+def pdf_scan() -> bytes:
+    """A one-page PDF that readers open (the SK form inspects the content)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 class TestSk:
     def test_new_sk_moves_the_old_one_to_history(self, client_for, sari, forum_carenang):
         old = DecreeFactory(body=forum_carenang, number="400/1/2019")
-        scan = SimpleUploadedFile("SK Forum.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+        scan = SimpleUploadedFile("SK Forum.pdf", pdf_scan(), content_type="application/pdf")
         response = client_for(sari).post(
             reverse("forums:decree_list", args=[forum_carenang.pk]),
             {
@@ -147,7 +158,7 @@ class TestSk:
         data = {"number": "1", "date": "2024-01-01", "signer": "Camat", "valid_from": "2024-01-01"}
         data["file"] = SimpleUploadedFile("sk.exe", b"MZ")
         response = client_for(sari).post(reverse("forums:decree_list", args=[forum_carenang.pk]), data)
-        assert "PDF, JPG atau PNG" in response.context["form"].errors["file"][0]
+        assert "harus berupa PDF atau foto (JPG, PNG, WebP)" in response.context["form"].errors["file"][0]
         assert not Decree.objects.exists()
 
     def test_validity_error_is_shown_on_the_form(self, client_for, sari, forum_carenang):
