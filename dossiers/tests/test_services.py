@@ -179,3 +179,32 @@ def test_a_queued_version_cannot_be_submitted(serang_2025, rina, django_capture_
         version = dossier_compile(assessment=serang_2025, actor=rina)
     with pytest.raises(ValidationError):
         dossier_version_mark_submitted(version=version, actor=rina)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_make_one_version(serang_2025, rina):
+    """Two requests racing (two threads, two database connections): one queues, one is told to wait."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def click():
+        try:
+            barrier.wait()
+            dossier_compile(assessment=serang_2025, actor=rina, start=False)
+            outcomes.append("queued")
+        except ValidationError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["busy", "queued"]
+    assert DossierVersion.objects.count() == 1
