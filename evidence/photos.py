@@ -50,6 +50,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from regions.models import Region
 from tatanan.models import Cycle
 
+from .imaging import strict_decoding
 from .models import IMAGE_TYPES, Blob, EvidenceFile, ReferencePoint, random_storage_name
 from .selectors import Owner
 from .storage_streams import local_path, open_stream
@@ -198,7 +199,7 @@ def derive(source) -> PhotoFacts:
     """Decode an image from a seekable binary file and make its two copies (``BrokenImage`` if it
     is not a decodable image, or is larger than ``EVIDENCE_MAX_IMAGE_PIXELS``)."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_decoding():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(source)
             width, height = image.size
