@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .imaging import strict_decoding
 from .models import FileType
 
 logger = logging.getLogger(__name__)
@@ -177,24 +178,26 @@ class _Cursor:
 
 # --- Hidden content -----------------------------------------------------------------------------
 
-# Markers that never belong in an image (case-insensitive); long enough that compressed pixel
-# data does not produce them by chance.
-STRONG_MARKERS = (
+# Markers of markup, scripts and other files, matched case-insensitively. Random bytes (compressed
+# pixel data is close to random) hold a given 5-byte marker about once in 2**36 positions, i.e. once
+# in a few thousand 5 MB photos: too often. So the whole file is searched for markers of 7 bytes and
+# more only (once in 2**50), and the short ones are looked for where text lives: metadata segments
+# and chunks, data after the image's end, a PDF's first KB and its end.
+LONG_MARKERS = (
     b"<script",
-    b"<?php",
-    b"<html",
-    b"<body",
     b"<iframe",
     b"<object",
-    b"<embed",
     b"<!doctype",
     b"javascript:",
     b"onload=",
     b"onerror=",
 )
-# Markers looked for in metadata and trailers only (short, so chance hits in pixel data are too likely).
-# (No two- or three-byte markers such as "<%": an EXIF thumbnail would hold them by chance.)
-WEAK_MARKERS = (
+SHORT_MARKERS = (
+    b"<?php",
+    b"<html",
+    b"<body",
+    b"<embed",
+    b"%pdf-",
     b"<svg ",
     b"<svg>",
     b"<svg\n",
@@ -206,6 +209,8 @@ WEAK_MARKERS = (
     b"<link",
     b"<base",
 )
+# (No two- or three-byte markers such as "<%" or "<?=": an EXIF thumbnail would hold them by chance.)
+PDF_MARKERS = LONG_MARKERS + tuple(marker for marker in SHORT_MARKERS if marker != b"%pdf-")
 ZIP_METHODS = frozenset({0, 1, 6, 8, 9, 12, 14, 93, 95, 98, 99})
 
 
@@ -528,9 +533,9 @@ def _inspect_image(src: _Source, name: str, file_type: FileType) -> tuple[int, i
         progressive = False
     # Hidden content anywhere in the bytes, then the short markers where text lives.
     _check_no_hidden_zip(src, name)
-    _check_markers(src, name, 0, src.size, (*STRONG_MARKERS, b"%pdf-"))
+    _check_markers(src, name, 0, src.size, LONG_MARKERS)
     for start, end in metadata:
-        _check_markers(src, name, start, end, WEAK_MARKERS)
+        _check_markers(src, name, start, end, SHORT_MARKERS)
     return _pillow_check(src, name, file_type, width, height, progressive)
 
 
@@ -542,7 +547,7 @@ def _pillow_check(
     pillow_format = {FileType.JPEG: "JPEG", FileType.PNG: "PNG", FileType.WEBP: "WEBP"}[file_type]
     broken = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error, IndexError)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_decoding():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             src.f.seek(0)
             with Image.open(src.f, formats=[pillow_format]) as image:
@@ -935,13 +940,13 @@ def _inspect_pdf(src: _Source, name: str) -> None:
         raise _corrupt_pdf(name, _("kepala PDF rusak"))
     # A second file: a ZIP (PDF+ZIP polyglots), HTML where browsers sniff (the start) or at the end.
     _check_no_hidden_zip(src, name)
-    _check_markers(src, name, 0, 1024, STRONG_MARKERS)
+    _check_markers(src, name, 0, 1024, PDF_MARKERS)
     tail_start = max(0, src.size - 1024)
     eof = src.read_at(tail_start, src.size - tail_start).rfind(b"%%EOF")
     if eof < 0:
-        _check_markers(src, name, max(0, src.size - 64 * KB), src.size, STRONG_MARKERS)
+        _check_markers(src, name, max(0, src.size - 64 * KB), src.size, PDF_MARKERS)
         raise _corrupt_pdf(name, _("berkas terpotong, penanda akhir %%EOF tidak ada"))
-    _check_markers(src, name, tail_start + eof + 5, src.size, STRONG_MARKERS + WEAK_MARKERS)
+    _check_markers(src, name, tail_start + eof + 5, src.size, PDF_MARKERS)
 
     from pypdf import PdfReader
 
@@ -1020,8 +1025,6 @@ def _dangerous(names) -> str | None:
     return None
 
 
-_PDF_WHITESPACE = frozenset(b"\x00\t\n\x0c\r ")
-_PDF_DELIMITERS = frozenset(b"()<>[]{}/%")
 _PDF_OBJECT_HEADER = re.compile(rb"\s*\d+\s+\d+\s+obj")
 
 
@@ -1047,50 +1050,36 @@ def _pdf_object_names(src: _Source, offset: int) -> set[str] | None:
         length *= 4
 
 
+_PDF_REGULAR = rb"[^\x00\t\n\x0c\r /\[\]<>(){}%]"
+# What matters in object syntax: strings (skipped), names (kept), comments, the keywords that end
+# an object's dictionary part. Numbers, brackets and whitespace are passed over by the regex engine.
+_PDF_TOKEN = re.compile(
+    rb"\(|/" + _PDF_REGULAR + rb"*|(?<!<)<(?!<)[^>]*>|%[^\r\n]*|(?<!" + _PDF_REGULAR + rb")(?:stream|endobj)"
+    rb"(?!" + _PDF_REGULAR + rb")"
+)
+
+
 def _tokenize_pdf_object(data: bytes, index: int, *, complete: bool) -> set[str] | None:
+    """The names from ``index`` to the ``stream`` or ``endobj`` keyword; None when ``data`` ends
+    first and is not ``complete`` (the caller reads more)."""
     names: set[str] = set()
-    end = len(data)
-    while index < end:
-        byte = data[index]
-        if byte in _PDF_WHITESPACE:
-            index += 1
-        elif byte == 0x25:  # % comment
-            newline = min((p for p in (data.find(b"\n", index), data.find(b"\r", index)) if p >= 0), default=-1)
-            if newline < 0:
-                return names if complete else None
-            index = newline
-        elif byte == 0x28:  # ( literal string )
-            index = _skip_pdf_string(data, index)
+    while True:
+        match = _PDF_TOKEN.search(data, index)
+        if match is None:
+            return names if complete else None
+        token = match.group(0)
+        if match.end() == len(data) and not complete and token[:1] in (b"/", b"%", b"s", b"e"):
+            return None  # perhaps cut in two
+        if token == b"(":
+            index = _skip_pdf_string(data, match.start())
             if index < 0:
-                return None
-        elif byte == 0x3C:  # < hex string > or <<
-            if index + 1 < end and data[index + 1] == 0x3C:
-                index += 2
-            else:
-                close = data.find(b">", index)
-                if close < 0:
-                    return None
-                index = close + 1
-        elif byte in b">[]{})":
-            index += 1
-        elif byte == 0x2F:  # /Name
-            stop = index + 1
-            while stop < end and data[stop] not in _PDF_WHITESPACE and data[stop] not in _PDF_DELIMITERS:
-                stop += 1
-            if stop >= end and not complete:
-                return None
-            names.add(_decode_pdf_name(data[index + 1 : stop]))
-            index = stop
-        else:
-            stop = index
-            while stop < end and data[stop] not in _PDF_WHITESPACE and data[stop] not in _PDF_DELIMITERS:
-                stop += 1
-            if stop >= end and not complete:
-                return None
-            if data[index:stop] in (b"stream", b"endobj"):
-                return names
-            index = max(stop, index + 1)
-    return names if complete else None
+                return names if complete else None
+            continue
+        if token in (b"stream", b"endobj"):
+            return names
+        if token[:1] == b"/":
+            names.add(_decode_pdf_name(token[1:]))
+        index = match.end()
 
 
 def _skip_pdf_string(data: bytes, index: int) -> int:
@@ -1198,20 +1187,56 @@ def _inspect_ooxml(src: _Source, name: str) -> Inspection:
     with archive:
         infos = archive.infolist()
         names = {info.filename for info in infos}
-        file_type = _ooxml_type(names, name)
+        file_type, main_part = _ooxml_type(archive, infos, names, name)
         extension = _check_extension(file_type, name)
+        if main_part not in names:
+            raise _corrupt_office(name, _("bagian wajib %(part)s tidak ada") % {"part": main_part})
         _check_ooxml_container(src, archive, infos, name, file_type, end, _Budget(), depth=0)
     return Inspection(file_type, extension)
 
 
-def _ooxml_type(names: set[str], name: str) -> FileType:
+def _main_part(archive: zipfile.ZipFile, infos) -> str | None:
+    """The main part named by the package relationships (``_rels/.rels``, type officeDocument):
+    usually word/document.xml or xl/workbook.xml, but Word Online writes word/document2.xml."""
+    info = next((item for item in infos if item.filename == "_rels/.rels"), None)
+    if (
+        info is None
+        or info.flag_bits & 0x1
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        or info.file_size > MB
+    ):
+        return None  # the container checks report what is wrong with it
+    try:
+        with archive.open(info) as handle:
+            data = handle.read(MB)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, RuntimeError):
+        return None
+    for tag in re.finditer(rb"<Relationship\b[^>]*>", data):
+        if re.search(rb'Type="[^"]*/officeDocument"', tag.group(0)):
+            target = re.search(rb'Target="([^"]+)"', tag.group(0))
+            if target:
+                return target.group(1).decode("utf-8", "replace").lstrip("/")
+    return None
+
+
+def _ooxml_type(archive: zipfile.ZipFile, infos, names: set[str], name: str) -> tuple[FileType, str]:
+    """DOCX or XLSX, and its main part; or a refusal saying what else the ZIP is."""
+    main = _main_part(archive, infos)
+    if main:
+        lowered = main.lower()
+        if lowered.startswith("ppt/"):
+            raise _unsupported(name, _("presentasi PowerPoint (PPTX)"))
+        if lowered.startswith("xl/") and lowered.endswith(".bin"):
+            raise _unsupported(name, _("buku kerja Excel biner (XLSB)"))
+        if lowered.endswith(".xml") and lowered.startswith(("word/", "xl/")):
+            return (FileType.DOCX if lowered.startswith("word/") else FileType.XLSX), main
     has_word, has_excel = _OOXML_PARTS[FileType.DOCX] in names, _OOXML_PARTS[FileType.XLSX] in names
     if has_word and has_excel:
         raise _corrupt_office(name, _("berisi dokumen Word dan Excel sekaligus"))
     if has_word:
-        return FileType.DOCX
+        return FileType.DOCX, _OOXML_PARTS[FileType.DOCX]
     if has_excel:
-        return FileType.XLSX
+        return FileType.XLSX, _OOXML_PARTS[FileType.XLSX]
     if "ppt/presentation.xml" in names:
         raise _unsupported(name, _("presentasi PowerPoint (PPTX)"))
     if "xl/workbook.bin" in names:

@@ -8,6 +8,7 @@ import io
 import struct
 import tracemalloc
 import zipfile
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
@@ -183,6 +184,25 @@ def test_jpeg_extras_phones_append_are_accepted():
         assert inspect_upload(SimpleUploadedFile("a.jpg", data), "a.jpg").file_type == FileType.JPEG
 
 
+def _png_of_bytes(text: bytes) -> bytes:
+    """A grey PNG whose rows (filter 0, zlib without compression) are ``text`` repeated: the
+    bytes appear as such in the file."""
+    width, height = 64, 16
+    row = (text * (width // len(text) + 2))[:width]
+    raw = b"".join(b"\x00" + row for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return hostile._png_rebuild([(b"IHDR", ihdr), (b"IDAT", zlib.compress(raw, 0)), (b"IEND", b"")])
+
+
+def test_short_markers_in_pixel_data_are_chance_long_ones_are_not():
+    """Pixel data is searched for long markers only (a 5-byte marker turns up by chance in about one
+    5 MB photo in a few thousand); metadata and trailers for the short ones too."""
+    chance = _png_of_bytes(b"<?php <html <body %PDF- ")
+    assert inspect_upload(SimpleUploadedFile("a.png", chance), "a.png").file_type == FileType.PNG
+    assert refused(_png_of_bytes(b"<script>alert(1)</script>"), "a.png").code == "polyglot"
+    assert refused(hostile.png_with_text(b"Comment", b"<?php echo 1; ?>"), "a.png").code == "polyglot"
+
+
 def test_a_zip_after_a_motion_photo_is_still_found():
     video = struct.pack(">I", 24) + b"ftypmp42" + b"\x00" * 12 + hostile._random(6, 100_000)
     assert refused(hostile.jpeg() + video + hostile.small_zip(), "a.jpg").code == "polyglot"
@@ -254,6 +274,18 @@ def test_data_descriptors_between_entries_are_not_hidden_data():
     data = bytes(sink.buffer)
     assert zipfile.ZipFile(io.BytesIO(data)).infolist()[0].flag_bits & 0x08
     assert inspect_upload(SimpleUploadedFile("a.docx", data), "a.docx").file_type == FileType.DOCX
+
+
+def test_the_main_part_is_the_one_the_package_relationships_name():
+    """Word Online writes word/document2.xml; a DOCX is what _rels/.rels says it is."""
+    rels = hostile.RELS.replace(b"word/document.xml", b"word/document2.xml")
+    ct = hostile.content_types().replace(b"/word/document.xml", b"/word/document2.xml")
+    online = hostile.zip_of({"[Content_Types].xml": ct, "_rels/.rels": rels, "word/document2.xml": hostile.DOCUMENT})
+    assert inspect_upload(SimpleUploadedFile("a.docx", online), "a.docx").file_type == FileType.DOCX
+    dangling = hostile.zip_of({"[Content_Types].xml": ct, "_rels/.rels": rels, "word/document.xml": hostile.DOCUMENT})
+    problem = refused(dangling, "a.docx")
+    assert problem.code == "corrupt"
+    assert "word/document2.xml" in problem.message
 
 
 @pytest.mark.filterwarnings("ignore:Duplicate name")
