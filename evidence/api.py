@@ -81,7 +81,7 @@ from .serializers import (
 )
 from .services import activity_create, activity_remove, activity_update
 from .uploads import EvidenceUploadHandler, UploadRefused, attach_upload, evidence_remove, history_of
-from .views_readiness import _kecamatan_of, indicator_opd_limit
+from .views_readiness import assessment_kecamatan_for, indicator_opd_limit
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope, or not theirs to change (code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
@@ -502,7 +502,7 @@ class KecamatanReadinessView(APIView):
         tags=["readiness"],
     )
     def get(self, request, pk, code):
-        assessment, kecamatan = _kecamatan_of(request.user, pk, code)
+        assessment, kecamatan = assessment_kecamatan_for(request.user, pk, code)
         rollup = kabupaten_readiness(
             assessment.kabupaten, years=assessment.cycle.data_years, kecamatan_code=kecamatan.code
         )

@@ -49,7 +49,7 @@ def indicator_opd_limit(user, assessment: Assessment) -> set[int] | None:
     return opd_ids_operated_by(user)
 
 
-def _kecamatan_of(user, assessment_pk: int, code: str) -> tuple[Assessment, Region]:
+def assessment_kecamatan_for(user, assessment_pk: int, code: str) -> tuple[Assessment, Region]:
     """The assessment and one of its kecamatan, if ``user`` reads that kecamatan; else 404."""
     if not scope_of(user).covers(code):
         raise Http404
@@ -102,7 +102,7 @@ def readiness(request, pk):
 
 @login_required
 def readiness_kecamatan(request, pk, code):
-    assessment, kecamatan = _kecamatan_of(request.user, pk, code)
+    assessment, kecamatan = assessment_kecamatan_for(request.user, pk, code)
     years = assessment.cycle.data_years
     rollup = kabupaten_readiness(assessment.kabupaten, years=years, kecamatan_code=kecamatan.code)
     row = rollup.kecamatan[0]
