@@ -233,7 +233,7 @@ def test_a_secretary_uploads_the_four_kinds_and_the_activity_becomes_complete(cl
     assert len(stored_files(media)) == Blob.objects.count() == 5
 
 
-def test_a_large_upload_streams_through_the_evidence_handler(client_for, sari, bodies, media):
+def test_a_large_upload_streams_through_the_evidence_handler(client_for, sari, bodies, media, settings):
     made = activity(bodies["forum_carenang"])
     content = noise_png()
     assert len(content) > 2_500_000  # past FILE_UPLOAD_MAX_MEMORY_SIZE: Django's own handler would also use disk
@@ -245,6 +245,10 @@ def test_a_large_upload_streams_through_the_evidence_handler(client_for, sari, b
     assert len(received) == 1
     assert isinstance(received[0], HashedUploadedFile)
     assert received[0].sha256 == hashlib.sha256(content).hexdigest()
+    # On disk, in the upload folder (removed again when the request ended).
+    path = Path(received[0].temporary_file_path())
+    assert path.parent == Path(settings.FILE_UPLOAD_TEMP_DIR)
+    assert not path.exists()
     assert response.json()["results"][0]["file"]["sha256"] == hashlib.sha256(content).hexdigest()
 
 
