@@ -78,10 +78,14 @@ def test_compiled_dossier_reads_back(serang_2025, rina, compile_now):
     line = re.search(r"Tatanan Pasar[ .]*(\d+)", texts[pages["Daftar Isi"]])
     assert int(line.group(1)) == pages["5.2 Tatanan Pasar"] + 1
 
-    # "Halaman X dari Y" on every page but the cover.
+    # "Halaman X dari Y" on every page but the cover, after the footer's left text.
     total = len(reader.pages)
     for index in range(1, total):
-        assert f"Halaman {index + 1} dari {total}" in texts[index], index
+        footer = " ".join(texts[index].replace("\xa0", " ").split()[-17:])
+        expected = (
+            f"Dokumen Penilaian KKS · Kabupaten Serang · Swasti Saba 2025 · Versi 1 Halaman {index + 1} dari {total}"
+        )
+        assert footer.endswith(expected), (index, footer)
 
     # Indonesian money and dates.
     everything = "\n".join(texts)
