@@ -27,9 +27,12 @@ from regions.models import Region
 from tatanan.models import Cycle, ScaleOption, Tatanan
 
 DEMO_CYCLE = 2025
-# The desa and kecamatan whose bodies carry the demo's activities (the demo secretaries' own).
-DEMO_KECAMATAN = "36.04.17"  # Carenang
-DEMO_DESA = "36.04.17.2001"  # Desa Carenang
+# The kecamatan whose Forum (and first desa's Pokja) carry the demo's papers and activities:
+# Kramatwatu, so that the bodies of the demo secretaries (Carenang, Binuang) stay empty for people
+# to try the forms on, while Kramatwatu shows Bappeda what a finished body looks like.
+DEMO_KECAMATAN = "36.04.05"  # Kramatwatu
+# Titik pantau lie in Desa Carenang.
+DEMO_DESA = "36.04.17.2001"
 # Roughly the middle of Kabupaten Serang, for the photos' GPS and the reference point.
 SERANG_CENTRE = (Decimal("-6.120000"), Decimal("106.150000"))
 
@@ -111,16 +114,17 @@ def _titik_pantau(assessment: Assessment, admin: User) -> None:
 
 def _bodies(kabupaten: Region, admin: User) -> list[Body]:
     """SKs, a few members and an approved 2024 work plan for the demo Forum/Pokja."""
+    first_desa = Region.objects.filter(parent_id=DEMO_KECAMATAN).order_by("code").first()
     bodies = list(
         Body.objects.filter(
             kind__in=[Body.Kind.FORUM_KABKOTA, Body.Kind.FORUM_KECAMATAN, Body.Kind.POKJA_DESA],
-            region_id__in=[kabupaten.code, DEMO_KECAMATAN, DEMO_DESA],
+            region_id__in=[kabupaten.code, DEMO_KECAMATAN, first_desa.code if first_desa else ""],
         ).select_related("region")
     )
     signer = {
         Body.Kind.FORUM_KABKOTA: "Bupati Serang",
-        Body.Kind.FORUM_KECAMATAN: "Camat Carenang",
-        Body.Kind.POKJA_DESA: "Kepala Desa Carenang",
+        Body.Kind.FORUM_KECAMATAN: "Camat Kramatwatu",
+        Body.Kind.POKJA_DESA: f"Kepala Desa {first_desa.name if first_desa else ''}".strip(),
     }
     tatanan = Tatanan.objects.filter(tatanan_set__cycles__award_year=DEMO_CYCLE).order_by("number").first()
     for body in bodies:
