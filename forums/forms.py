@@ -9,33 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from tatanan.models import Tatanan
 
 from .models import Body, Member
-from .services import PHOTO_MAX_BYTES, tatanan_for_members
+from .services import PHOTO_MAX_BYTES, PHOTO_TYPES, SK_MAX_BYTES, SK_TYPES, inspected_upload, tatanan_for_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-SK_MAX_BYTES = 20 * 1024 * 1024
-SK_TYPES = frozenset({"pdf", "jpeg", "png", "webp"})
-PHOTO_TYPES = frozenset({"jpeg", "png", "webp"})
-
-
-def inspected_upload(file, *, allowed: frozenset[str], wrong_type_message: str):
-    """The file's type decided by content, by the evidence app's inspection (the one place forums
-    borrows from evidence, imported here and not at module level: evidence builds on forums).
-    Refusals become a form error with the inspection's message; a type outside ``allowed`` (or
-    outside the evidence allow-list) gets ``wrong_type_message`` (``%(name)s``: the file's name)."""
-    from evidence.inspection import inspect_upload
-    from evidence.uploads import UploadRefused, clean_filename
-
-    name = getattr(file, "name", "") or ""
-    try:
-        name = clean_filename(name)
-        inspection = inspect_upload(file, name)
-    except UploadRefused as refused:
-        if refused.code == "unsupported_type":
-            raise ValidationError(wrong_type_message % {"name": name}, code=refused.code) from refused
-        raise ValidationError(refused.message, code=refused.code) from refused
-    if inspection.file_type not in allowed:
-        raise ValidationError(wrong_type_message % {"name": name}, code="unsupported_type")
-    return inspection
 
 
 def _helper(form_id: str, label=None) -> FormHelper:

@@ -13,7 +13,6 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
 from accounts.selectors import admin_scope_of
@@ -88,6 +87,8 @@ def decree_add(
     """Record a new SK of ``body``; the SK that was current stays as history, no longer current."""
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError({"valid_until": _("Tanggal akhir berlaku tidak boleh sebelum tanggal mulai berlaku.")})
+    if file is not None and not hasattr(file, "url"):
+        decree_file_validate(file)
     with transaction.atomic():
         # Lock the body so that two SKs added at once cannot both end up current.
         Body.objects.select_for_update().get(pk=body.pk)
@@ -143,39 +144,63 @@ def member_set_active(*, member: Member, actor: User, active: bool) -> Member:
 # --- Secretariat --------------------------------------------------------------------------------
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "JPG", "PNG": "PNG", "WEBP": "WEBP"}
+
+
+SK_TYPES = frozenset({"pdf", "jpeg", "png", "webp"})
+PHOTO_TYPES = frozenset({"jpeg", "png", "webp"})
+SK_MAX_BYTES = 20 * 1024 * 1024
+
+
+def inspected_upload(file, *, allowed: frozenset[str], wrong_type_message: str):
+    """The file's type decided by content, by the evidence app's inspection (the one place forums
+    borrows from evidence, imported here and not at module level: evidence builds on forums).
+    Refusals become a form error with the inspection's message; a type outside ``allowed`` (or
+    outside the evidence allow-list) gets ``wrong_type_message`` (``%(name)s``: the file's name)."""
+    from evidence.inspection import inspect_upload
+    from evidence.uploads import UploadRefused, clean_filename
+
+    name = getattr(file, "name", "") or ""
+    try:
+        name = clean_filename(name)
+        inspection = inspect_upload(file, name)
+    except UploadRefused as refused:
+        if refused.code == "unsupported_type":
+            raise ValidationError(wrong_type_message % {"name": name}, code=refused.code) from refused
+        raise ValidationError(refused.message, code=refused.code) from refused
+    if inspection.file_type not in allowed:
+        raise ValidationError(wrong_type_message % {"name": name}, code="unsupported_type")
+    return inspection
 
 
 def photo_validate(file) -> None:
-    """Accept only a JPG, PNG or WebP image of at most 10 MB, checked by opening it with Pillow.
-
-    This is the first line only: the evidence issue brings the full upload hardening (content
-    sniffing before storage, EXIF stripping, downscaling once at upload, virus scanning hook).
-    """
+    """A JPG, PNG or WebP image (by content) of at most 10 MB, inspected like evidence files: no
+    polyglots, no decompression bombs, no broken images (web forms and the API alike)."""
     if file.size > PHOTO_MAX_BYTES:
         raise ValidationError(
             _("Ukuran foto %(size).1f MB melebihi batas 10 MB. Kecilkan foto lalu unggah lagi.")
             % {"size": file.size / (1024 * 1024)}
         )
-    position = file.tell() if hasattr(file, "tell") else 0
+    inspected_upload(
+        file,
+        allowed=PHOTO_TYPES,
+        wrong_type_message=_(
+            "Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP."
+        ),
+    )
+
+
+def decree_file_validate(file) -> None:
+    """An SK scan: a PDF or a photo (by content) of at most 20 MB, inspected like evidence files."""
+    if file.size > SK_MAX_BYTES:
+        raise ValidationError({"file": _("Berkas SK melebihi batas 20 MB.")})
     try:
-        with Image.open(file) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
-        logger.info("photo rejected: %s: %s", exc.__class__.__name__, exc)
-        raise ValidationError(
-            _("Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP.")
-            % {"name": getattr(file, "name", "")}
-        ) from exc
-    finally:
-        if hasattr(file, "seek"):
-            file.seek(position)
-    if image_format not in PHOTO_FORMATS:
-        raise ValidationError(
-            _("Format foto %(format)s tidak diterima. Unggah foto berformat JPG, PNG atau WebP.")
-            % {"format": image_format}
+        inspected_upload(
+            file,
+            allowed=SK_TYPES,
+            wrong_type_message=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
         )
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
 
 
 SECRETARIAT_FIELDS = ("address", "room", "has_name_board", "notes")

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from PIL import Image
 
+from demo.round import demo_pdf
 from forums.models import Body, Decree, Member, PembinaanVisit, Secretariat, WorkPlan, WorkPlanItem
 from tatanan.models import Tatanan
 
@@ -126,16 +127,14 @@ def test_sari_edits_carenangs_forum(client_for, sari, carenang):
     assert detail["secretariat"]["address"] == "Jl. Raya Carenang 1"
     assert detail["kelembagaan"]["has_sk"] is True
 
-    response = client.post(
-        f"/api/bodies/{body.pk}/decrees/",
-        {
-            "number": "SK 2/2025",
-            "date": "2025-02-01",
-            "signer": "Camat Carenang",
-            "valid_from": "2025-02-01",
-            "file": SimpleUploadedFile("sk.pdf", b"%PDF-1.4 SK", content_type="application/pdf"),
-        },
-    )
+    decree = {"number": "SK 2/2025", "date": "2025-02-01", "signer": "Camat Carenang", "valid_from": "2025-02-01"}
+    # A file that only starts like a PDF is refused by the same inspection as evidence uploads.
+    fake = SimpleUploadedFile("sk.pdf", b"%PDF-1.4 SK", content_type="application/pdf")
+    error = error_of(client.post(f"/api/bodies/{body.pk}/decrees/", {**decree, "file": fake}), 400, "invalid")
+    assert "rusak atau tidak lengkap" in error["fields"]["file"][0]
+    assert not Decree.objects.filter(body=body, number="SK 2/2025").exists()
+    scan = SimpleUploadedFile("sk.pdf", demo_pdf("SK 2/2025"), content_type="application/pdf")
+    response = client.post(f"/api/bodies/{body.pk}/decrees/", {**decree, "file": scan})
     assert response.status_code == 201, response.content
     assert response.json()["has_file"] is True
     history = client.get(f"/api/bodies/{body.pk}/decrees/").json()

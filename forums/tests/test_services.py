@@ -119,14 +119,14 @@ def test_photo_validate_accepts_a_png():
 
 def test_photo_validate_rejects_a_pdf_named_jpg():
     fake = SimpleUploadedFile("papan.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
-    with pytest.raises(ValidationError, match="bukan foto"):
+    with pytest.raises(ValidationError, match="berisi PDF, tetapi akhiran namanya .jpg"):
         photo_validate(fake)
 
 
 def test_photo_validate_rejects_a_gif():
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buffer, format="GIF")
-    with pytest.raises(ValidationError, match="GIF tidak diterima"):
+    with pytest.raises(ValidationError, match="bukan foto yang dapat dibaca"):
         photo_validate(SimpleUploadedFile("x.gif", buffer.getvalue()))
 
 
