@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WeasyPrint (dossier PDFs) draws text with Pango and subsets fonts with HarfBuzz.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first: a code change then reuses this layer. Every requirement ships wheels
 # (psycopg2-binary, Pillow ...), so no compiler is needed.
 COPY requirements.txt ./
