@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class EvidenceConfig(AppConfig):
     name = "evidence"
     verbose_name = _("Kegiatan dan bukti")
+
+    def ready(self):
+        # Connects the evidence panel of the assessment dashboard (indicators' signal), whether or
+        # not the URL configuration has been loaded yet in this process.
+        from . import views_readiness  # noqa: F401

@@ -114,7 +114,7 @@ def _refused(code: str, message: str):
 
 
 def max_unpacked_bytes() -> int:
-    return getattr(settings, "EVIDENCE_MAX_UNPACKED_MB", 512) * MB
+    return settings.EVIDENCE_MAX_UNPACKED_MB * MB
 
 
 def max_image_pixels() -> int:

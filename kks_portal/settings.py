@@ -264,6 +264,8 @@ FILE_UPLOAD_TEMP_DIR = str(FILE_UPLOAD_TEMP_DIR)
 EVIDENCE_MAX_UPLOAD_MB = env_int("EVIDENCE_MAX_UPLOAD_MB", 250, minimum=1)
 # Images with more pixels than this are refused as decompression bombs.
 EVIDENCE_MAX_IMAGE_PIXELS = env_int("EVIDENCE_MAX_IMAGE_PIXELS", 80_000_000, minimum=1_000_000)
+# DOCX/XLSX whose parts unpack to more than this (MB) are refused as zip bombs.
+EVIDENCE_MAX_UNPACKED_MB = env_int("EVIDENCE_MAX_UNPACKED_MB", 512, minimum=1)
 # A pending upload older than this (minutes) is a dead process's leftover and is swept.
 EVIDENCE_STALE_UPLOAD_MINUTES = env_int("EVIDENCE_STALE_UPLOAD_MINUTES", 60, minimum=1)
 # Behind nginx (X-Accel-Redirect) or Apache/lighttpd (X-Sendfile) the web server sends the file

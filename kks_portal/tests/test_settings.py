@@ -114,6 +114,10 @@ def test_complete_production_environment_starts(tmp_path):
         pytest.param({"EVIDENCE_MAX_IMAGE_PIXELS": "10"}, "EVIDENCE_MAX_IMAGE_PIXELS", id="pixels-too-few"),
         pytest.param({"EVIDENCE_STALE_UPLOAD_MINUTES": "-5"}, "EVIDENCE_STALE_UPLOAD_MINUTES", id="stale-negative"),
         pytest.param({"DOWNLOAD_ACCEL": "apache"}, "DOWNLOAD_ACCEL", id="download-accel-unknown"),
+        pytest.param({"EVIDENCE_MAX_UNPACKED_MB": "0"}, "EVIDENCE_MAX_UNPACKED_MB", id="unpacked-zero"),
+        pytest.param({"DOSSIER_ATTACHMENTS_MAX_MB": "-1"}, "DOSSIER_ATTACHMENTS_MAX_MB", id="attachments-negative"),
+        pytest.param({"DOSSIER_COMPILE_STALE_MINUTES": "x"}, "DOSSIER_COMPILE_STALE_MINUTES", id="stale-compile-x"),
+        pytest.param({"DOSSIER_VERIFY_MAX_UPLOAD_MB": "0"}, "DOSSIER_VERIFY_MAX_UPLOAD_MB", id="verify-upload-zero"),
     ],
 )
 def test_bad_value_stops_development_start(tmp_path, env, variable):
