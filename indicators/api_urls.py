@@ -1,10 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_innovations
 
 router = SimpleRouter()
 router.register("assessments", api.AssessmentViewSet, basename="assessment")
 router.register("entries", api.EntryViewSet, basename="entry")
 router.register("titik-pantau", api.TitikPantauViewSet, basename="titik-pantau")
 router.register("data-requests", api.DataRequestViewSet, basename="data-request")
+router.register("innovations", api_innovations.InnovationViewSet, basename="innovation")
 urlpatterns = router.urls

@@ -1,6 +1,6 @@
 import django_filters
 
-from .models import Assessment, DataRequest, IndicatorEntry, TitikPantau
+from .models import Assessment, DataRequest, IndicatorEntry, Innovation, TitikPantau
 
 
 class AssessmentFilter(django_filters.FilterSet):
@@ -45,3 +45,13 @@ class DataRequestFilter(django_filters.FilterSet):
     class Meta:
         model = DataRequest
         fields = ["assessment", "opd"]
+
+
+class InnovationFilter(django_filters.FilterSet):
+    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    tatanan = django_filters.CharFilter(field_name="tatanan__code", lookup_expr="iexact")
+    year = django_filters.NumberFilter(field_name="year")
+
+    class Meta:
+        model = Innovation
+        fields = ["assessment", "tatanan", "year"]

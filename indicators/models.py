@@ -337,3 +337,41 @@ class TitikPantau(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+
+class Innovation(models.Model):
+    """An innovation of the kabupaten/kota for healthy living (a programme, a practice, a tool), as
+    the dossier's chapter on titik pantau and innovations presents it: optionally tied to one
+    assessed tatanan, with its year and its result or impact."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="innovations"
+    )
+    tatanan = models.ForeignKey(
+        Tatanan, verbose_name=_("tatanan"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("judul"), max_length=200)
+    description = models.TextField(_("uraian"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    result = models.TextField(_("hasil/dampak"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dibuat oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "year", "title", "id"]
+        verbose_name = _("inovasi")
+        verbose_name_plural = _("inovasi")
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="innovation_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"

@@ -8,7 +8,7 @@ from accounts.serializers import OpdRefSerializer, RegionRefSerializer
 from tatanan.models import ScaleOption
 from tatanan.serializers import TatananRefSerializer
 
-from .models import Assessment, DataRequest, IndicatorEntry, KelembagaanEntry, TitikPantau
+from .models import Assessment, DataRequest, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
 from .scoring import LAYERS
 from .selectors import can_edit_entry
 from .services import ADMIN_ONLY_ENTRY_FIELDS, ENTRY_FIELDS
@@ -590,4 +590,41 @@ class LocalIndicatorWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
         fields = super().get_fields()
         if self.partial:
             del fields["tatanan"]  # an indicator stays in its tatanan
+        return fields
+
+
+# --- Innovations ---------------------------------------------------------------------------------
+
+
+class InnovationSerializer(serializers.ModelSerializer):
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+    tatanan = TatananRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Innovation
+        fields = ["id", "assessment", "tatanan", "title", "year", "description", "result", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class InnovationWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``POST``/``PATCH /api/innovations/`` take; the service checks the values (tatanan
+    assessed, year not after the award year, title and description not blank)."""
+
+    assessment = serializers.IntegerField(help_text="Id of the assessment (on create only).")
+    title = serializers.CharField(max_length=200, allow_blank=True)
+    tatanan = serializers.CharField(
+        max_length=10,
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        help_text="Code of one of the assessed tatanan, e.g. PSR; empty or null for none.",
+    )
+    year = serializers.IntegerField(help_text="The year the innovation started.")
+    description = serializers.CharField(allow_blank=True)
+    result = serializers.CharField(allow_blank=True, required=False, help_text="Its result or impact.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.partial:
+            del fields["assessment"]  # an innovation stays with its assessment
         return fields

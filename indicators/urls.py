@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("indicators.urls_requests")),
     path("", include("indicators.urls_excel")),
     path("", include("indicators.urls_fieldwork")),
+    path("", include("indicators.urls_innovations")),
 ]

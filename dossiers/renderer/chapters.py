@@ -10,7 +10,7 @@ Chapters (keys in brackets):
   1 Profil Umum [profil] · 2 Kelembagaan [kelembagaan] · 3 Pendanaan [pendanaan] ·
   4 Stop BABS (ODF) [odf] · 5 Capaian per Tatanan, one chapter per tatanan [tatanan-<KODE>] ·
   6 Kegiatan, one chapter per kecamatan with activities and one for the kabupaten's own bodies
-  [kegiatan-<kode wilayah>] · 7 Titik Pantau [titik-pantau] · 8 Lampiran [lampiran].
+  [kegiatan-<kode wilayah>] · 7 Titik Pantau [titik-pantau] · 8 Inovasi [inovasi] · 9 Lampiran [lampiran].
 Scores that sum the whole assessment (tatanan %, predicted tier) are not in any chapter but on the
 summary page built with the table of contents at merge time, so that changing one indicator
 entry re-renders only its tatanan chapter.
@@ -32,7 +32,7 @@ from django.utils import translation
 
 from evidence.models import IMAGE_TYPES, Activity, Blob, EvidenceFile, FileType
 from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
-from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, TitikPantau
+from indicators.models import Assessment, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
 from indicators.scoring import LAYERS, assessment_score
 from indicators.selectors import odf_percent
 from indicators.services_fieldwork import odf_rows_by_kecamatan
@@ -142,7 +142,8 @@ def chapter_plan(assessment: Assessment) -> list[ChapterSpec]:
         title = names.get(code, code) if code == kabupaten.code else f"Kecamatan {names.get(code, code)}"
         specs.append(ChapterSpec(f"kegiatan-{code}", title, f"6.{index}", "kegiatan", GROUP_TITLES["kegiatan"]))
     specs.append(ChapterSpec("titik-pantau", "Titik Pantau", "7"))
-    specs.append(ChapterSpec("lampiran", "Lampiran Bukti Dukung", "8"))
+    specs.append(ChapterSpec("inovasi", "Inovasi", "8"))
+    specs.append(ChapterSpec("lampiran", "Lampiran Bukti Dukung", "9"))
     return specs
 
 
@@ -665,6 +666,21 @@ def _titik_pantau(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
     )
 
 
+def _inovasi(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    innovations = Innovation.objects.filter(assessment=assessment).select_related("tatanan")
+    rows = [
+        {
+            "title": i.title,
+            "year": i.year,
+            "tatanan": f"{i.tatanan.code} – {i.tatanan.name}" if i.tatanan else "",
+            "description": i.description,
+            "result": i.result,
+        }
+        for i in innovations.order_by("-year", "tatanan__number", "title", "id")
+    ]
+    return ChapterData("dossiers/pdf/chapter_inovasi.html", {**kabupaten_context(assessment), "innovations": rows})
+
+
 def _lampiran(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
     files = list(all_evidence_pdfs(assessment).order_by("uploaded_at", "id"))
     limit = settings.DOSSIER_ATTACHMENTS_MAX_MB * 1024 * 1024
@@ -689,6 +705,7 @@ BUILDERS = {
     "tatanan": _tatanan,
     "kegiatan": _kegiatan,
     "titik": _titik_pantau,
+    "inovasi": _inovasi,
     "lampiran": _lampiran,
 }
 

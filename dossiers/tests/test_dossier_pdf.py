@@ -60,7 +60,8 @@ def test_compiled_dossier_reads_back(serang_2025, rina, compile_now):
         (0, "6. Kegiatan"),
         (1, "6.1 Kecamatan Carenang"),
         (0, "7. Titik Pantau"),
-        (0, "8. Lampiran Bukti Dukung"),
+        (0, "8. Inovasi"),
+        (0, "9. Lampiran Bukti Dukung"),
     ]
     pages = {title: page for _level, title, page in outline}
     assert pages["Sampul"] == 0

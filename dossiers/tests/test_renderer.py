@@ -97,6 +97,7 @@ def test_the_fingerprint_follows_the_chapter_inputs(serang_2025):
         "tatanan-PSR",
         "kegiatan-36.04.17",
         "titik-pantau",
+        "inovasi",
         "lampiran",
     ]
 
