@@ -36,6 +36,7 @@ from accounts.models import User
 from evidence.models import Blob
 from indicators.models import Assessment
 
+from .diff import dossier_snapshot
 from .models import ChapterRender, Dossier, DossierVersion, SealedVersionError, dossier_upload_to
 from .renderer.chapters import (
     ChapterSpec,
@@ -49,6 +50,7 @@ from .renderer.chapters import (
 )
 from .renderer.html import template_to_pdf
 from .renderer.merge import Attachment, MergeChapter, dossier_merge
+from .renderer.photos import print_copies_ensure
 from .selectors import can_compile_dossier
 
 logger = logging.getLogger(__name__)
@@ -206,6 +208,7 @@ def chapter_render_ensure(*, assessment: Assessment, spec: ChapterSpec) -> tuple
             return cached, True
         cached.delete()
     started = time.monotonic()
+    print_copies_ensure(data.photos)
     pdf = template_to_pdf(data.template, data.context)
     render = ChapterRender(
         assessment=assessment,
@@ -310,6 +313,8 @@ def _manifest(version: DossierVersion, renders: list[ChapterRender], attachments
             {"name": a["name"], "sha256": a["sha256"], "size": a["size"], "evidence_id": a["evidence_id"]}
             for a in attachments
         ],
+        # What the chapters show, compactly, for comparing versions (dossiers.diff).
+        "snapshot": dossier_snapshot(assessment, evidence=evidence),
     }
 
 
@@ -358,6 +363,7 @@ def version_merge(*, version_id: int) -> DossierVersion:
             group_title=spec["group_title"],
             file_name=render.file.name,
             pages=render.pages,
+            part=spec.get("part", 1),
         )
         for spec, render in zip(version.plan, renders, strict=True)
     ]

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_diff, views_export
 
 
 class Sha256Converter:
@@ -24,4 +24,7 @@ urlpatterns = [
     path("<int:pk>/susun/", views.dossier_compile_view, name="compile"),
     path("<int:pk>/status/", views.dossier_status, name="status"),
     path("<int:pk>/versi/<int:number>/unduh/", views.version_download, name="download"),
+    path("<int:pk>/beda/", views_diff.dossier_diff, name="diff"),
+    path("<int:pk>/sipantas.json", views_export.sipantas_json_download, name="sipantas_json"),
+    path("<int:pk>/sipantas.xlsx", views_export.sipantas_xlsx_download, name="sipantas_xlsx"),
 ]

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("indicators.api_urls")),
     path("", include("forums.api_urls")),
     path("", include("evidence.api_urls")),
+    path("", include("dossiers.api_urls")),
 ]

@@ -1,0 +1,43 @@
+"""SIPANTAS export downloads of an assessment (``dossiers.sipantas``): JSON for scripts, an Excel
+workbook for people. Readers are the dossier's (404 for anyone else)."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.views.decorators.http import require_GET
+
+from .selectors import dossier_assessment_for
+from .sipantas import sipantas_json, sipantas_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def sipantas_filename(assessment, extension: str) -> str:
+    """ "sipantas-36.04-2025.xlsx": the kabupaten's code and the award year."""
+    return f"sipantas-{assessment.kabupaten_id}-{assessment.cycle.award_year}.{extension}"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def sipantas_json_download(request, pk):
+    assessment = dossier_assessment_for(request.user, pk)
+    content = json.dumps(sipantas_json(assessment), ensure_ascii=False, indent=2).encode()
+    return _attachment(content, "application/json; charset=utf-8", sipantas_filename(assessment, "json"))
+
+
+@login_required
+@require_GET
+def sipantas_xlsx_download(request, pk):
+    assessment = dossier_assessment_for(request.user, pk)
+    return _attachment(sipantas_workbook(assessment), XLSX, sipantas_filename(assessment, "xlsx"))
