@@ -50,7 +50,6 @@ from .renderer.chapters import (
 )
 from .renderer.html import template_to_pdf
 from .renderer.merge import Attachment, MergeChapter, dossier_merge
-from .renderer.photos import print_copies_ensure
 from .selectors import can_compile_dossier
 
 logger = logging.getLogger(__name__)
@@ -208,7 +207,6 @@ def chapter_render_ensure(*, assessment: Assessment, spec: ChapterSpec) -> tuple
             return cached, True
         cached.delete()
     started = time.monotonic()
-    print_copies_ensure(data.photos)
     pdf = template_to_pdf(data.template, data.context)
     render = ChapterRender(
         assessment=assessment,
@@ -363,7 +361,6 @@ def version_merge(*, version_id: int) -> DossierVersion:
             group_title=spec["group_title"],
             file_name=render.file.name,
             pages=render.pages,
-            part=spec.get("part", 1),
         )
         for spec, render in zip(version.plan, renders, strict=True)
     ]
