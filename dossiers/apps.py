@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class DossiersConfig(AppConfig):
     name = "dossiers"
     verbose_name = _("Dokumen penilaian (dossier)")
+
+    def ready(self):
+        # The workflow's Celery tasks live beside its e-mails, outside ``tasks``: register them.
+        from . import notifications  # noqa: F401

@@ -1,8 +1,8 @@
 """The dossier (dokumen penilaian) of an assessment: its compiled, sealed versions and the cache of
 rendered chapters.
 
-* ``Dossier``: one per assessment; carries the verification workflow's state (the workflow itself
-  arrives later: submission, provincial and national verification).
+* ``Dossier``: one per assessment; carries the verification workflow's state (``workflow``:
+  submission, provincial and national verification).
 * ``DossierVersion``: one compile. A status row for the Celery job while it runs (queued →
   running → done/failed, progress %), then the PDF with its SHA-256, page count, size and a
   manifest of every chapter and every evidence file (with the blob's SHA-256). A finished
@@ -10,6 +10,10 @@ rendered chapters.
   ``delete`` and the queryset's ``update``/``delete`` refuse (``SealedVersionError``).
 * ``ChapterRender``: a rendered chapter, keyed by the fingerprint of its input data, so that a
   chapter whose inputs did not change is reused by the next compile instead of rendered again.
+
+* ``DossierEvent``: every workflow step (from, to, who, when, version, reason); ``DossierComment``:
+  threads per indicator, chapter or dossier, never edited in place; ``BeritaAcara``: the PDF record
+  of the provincial approval; ``DossierNotification``: e-mails sent, once per subject and key.
 
 Files live in the default (private) storage under random names and are served only through
 views that check scope.
@@ -83,7 +87,14 @@ class Dossier(models.Model):
         related_name="+",
     )
     final_tier = models.CharField(_("strata akhir"), max_length=20, choices=TierRule.Tier.choices, blank=True)
+    # The end of the national correction window (2×24 hours), set when the national verifier opens it.
+    correction_deadline = models.DateTimeField(_("batas perbaikan"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    # Where the workflow stands, by whose turn it is.
+    AWAITING_PROVINCE = (Status.SUBMITTED, Status.PROVINCE_REVIEW)
+    AWAITING_NATIONAL = (Status.PROVINCE_APPROVED, Status.NATIONAL_REVIEW, Status.NATIONAL_CORRECTION)
+    FINAL = (Status.AWARDED, Status.NOT_AWARDED)
 
     class Meta:
         verbose_name = _("dossier")
@@ -91,6 +102,10 @@ class Dossier(models.Model):
 
     def __str__(self):
         return str(self.assessment)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
 
 
 class DossierVersionQuerySet(models.QuerySet):
@@ -270,3 +285,192 @@ class ChapterRender(models.Model):
 
     def __str__(self):
         return f"{self.assessment} – {self.key} ({self.fingerprint[:12]})"
+
+
+# --- The verification workflow -------------------------------------------------------------------
+
+
+class DossierEvent(models.Model):
+    """One step of the verification workflow: who moved the dossier from which status to which,
+    when, with which version and why. Rows are only ever added (the dossier's history)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Diajukan ke provinsi")
+        OPEN_REVIEW = "open_review", _("Verifikasi provinsi dimulai")
+        RETURN = "return", _("Dikembalikan untuk perbaikan")
+        APPROVE = "approve", _("Disetujui provinsi dan diteruskan ke pusat")
+        OPEN_NATIONAL = "open_national", _("Verifikasi virtual pusat dimulai")
+        OPEN_CORRECTION = "open_correction", _("Jendela perbaikan 2×24 jam dibuka")
+        SUBMIT_CORRECTION = "submit_correction", _("Perbaikan diajukan ke pusat")
+        AWARD = "award", _("Mendapat penghargaan")
+        NOT_AWARD = "not_award", _("Tidak mendapat penghargaan")
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("dari status"), max_length=20, choices=Dossier.Status.choices)
+    to_status = models.CharField(_("ke status"), max_length=20, choices=Dossier.Status.choices)
+    version = models.ForeignKey(
+        DossierVersion, verbose_name=_("versi"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("oleh"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("alasan/catatan"), blank=True)
+    # What else the step fixed: the tier awarded, the correction deadline, the scores approved.
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier_id", "created_at", "id"]
+        verbose_name = _("riwayat dossier")
+        verbose_name_plural = _("riwayat dossier")
+        indexes = [models.Index(fields=["dossier", "created_at"], name="dossier_event_by_time")]
+
+    def __str__(self):
+        return f"{self.dossier} – {self.get_action_display()}"
+
+
+class DossierCommentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SealedVersionError("Komentar tidak diubah; tambahkan balasan.")
+
+
+class DossierComment(models.Model):
+    """A comment in a thread about one indicator, one chapter or the whole dossier.
+
+    Never edited in place: a correction is a reply, so the thread keeps its history. A reply
+    points at the thread's first comment (``parent``) and shares its subject."""
+
+    class Side(models.TextChoices):
+        KABUPATEN = "kabupaten", _("Kabupaten/kota")
+        PROVINCE = "province", _("Verifikator provinsi")
+        NATIONAL = "national", _("Verifikator pusat")
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="comments")
+    # The version under verification when the comment was written.
+    version = models.ForeignKey(
+        DossierVersion, verbose_name=_("versi"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entry = models.ForeignKey(
+        "indicators.IndicatorEntry",
+        verbose_name=_("indikator"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dossier_comments",
+    )
+    chapter_key = models.CharField(_("bab"), max_length=40, blank=True)
+    chapter_title = models.CharField(_("judul bab"), max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("membalas"), on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("penulis"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    side = models.CharField(_("pihak"), max_length=10, choices=Side.choices)
+    body = models.TextField(_("komentar"))
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    objects = DossierCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dossier_id", "created_at", "id"]
+        verbose_name = _("komentar dossier")
+        verbose_name_plural = _("komentar dossier")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entry__isnull=True) | Q(chapter_key=""), name="dossier_comment_one_subject"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} – {self.body[:40]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and DossierComment.objects.filter(pk=self.pk).exists():
+            raise SealedVersionError("Komentar tidak diubah; tambahkan balasan.")
+        super().save(*args, **kwargs)
+
+
+def berita_acara_upload_to(instance, filename: str) -> str:
+    return _random_name("berita-acara")
+
+
+class BeritaAcara(models.Model):
+    """The signed record of a provincial verification, generated when the province approves."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="berita_acara"
+    )
+    version = models.ForeignKey(DossierVersion, verbose_name=_("versi"), on_delete=models.PROTECT, related_name="+")
+    event = models.OneToOneField(
+        DossierEvent, verbose_name=_("persetujuan"), on_delete=models.PROTECT, related_name="berita_acara"
+    )
+    number = models.CharField(_("nomor"), max_length=80, unique=True)
+    pdf = models.FileField(_("berkas PDF"), upload_to=berita_acara_upload_to, max_length=200)
+    sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, db_index=True)
+    size = models.BigIntegerField(_("ukuran (bita)"))
+    page_count = models.PositiveIntegerField(_("jumlah halaman"))
+    # What the PDF states: the scores per tatanan, the predicted tier, who verified.
+    data = models.JSONField(_("isi"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verifikator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier_id", "-created_at"]
+        verbose_name = _("berita acara verifikasi")
+        verbose_name_plural = _("berita acara verifikasi")
+
+    def __str__(self):
+        return self.number
+
+
+class DossierNotification(models.Model):
+    """An e-mail the workflow sent (or is sending), one row per subject and key, so that a task
+    delivered twice, or a daily reminder run twice in a day, sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Diajukan")
+        RETURNED = "returned", _("Dikembalikan")
+        APPROVED = "approved", _("Disetujui provinsi")
+        CORRECTION_OPENED = "correction_opened", _("Jendela perbaikan dibuka")
+        CORRECTION_SUBMITTED = "correction_submitted", _("Perbaikan diajukan")
+        DECIDED = "decided", _("Keputusan akhir")
+        PROVINCE_DEADLINE = "province_deadline", _("Batas verifikasi provinsi mendekat")
+        CORRECTION_CLOSING = "correction_closing", _("Jendela perbaikan segera ditutup")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("jenis"), max_length=24, choices=Kind.choices)
+    # event:<id> for a transition, the date for a daily reminder, the deadline for a closing window.
+    key = models.CharField(_("kunci"), max_length=64)
+    event = models.ForeignKey(
+        DossierEvent, verbose_name=_("langkah"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    recipients = models.JSONField(_("penerima"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier_id", "created_at"]
+        verbose_name = _("notifikasi dossier")
+        verbose_name_plural = _("notifikasi dossier")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "key"], name="dossier_notification_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.dossier} – {self.kind} {self.key}"

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views, views_diff, views_export
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("<int:pk>/beda/", views_diff.dossier_diff, name="diff"),
     path("<int:pk>/sipantas.json", views_export.sipantas_json_download, name="sipantas_json"),
     path("<int:pk>/sipantas.xlsx", views_export.sipantas_xlsx_download, name="sipantas_xlsx"),
+    # The verification workflow.
+    path("", include("dossiers.urls_workflow")),
 ]

@@ -190,6 +190,16 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-uploads": {"task": "evidence.tasks.sweep_stale_uploads", "schedule": 15 * 60},
     # Dossier compiles whose worker died (no progress for DOSSIER_COMPILE_STALE_MINUTES) are sent again.
     "resume-stale-dossier-compiles": {"task": "dossiers.tasks.resume_stale_compiles", "schedule": 5 * 60},
+    # 07:00 WIB: remind province verifiers of dossiers still awaiting them as the province deadline nears.
+    "remind-dossier-province-deadlines": {
+        "task": "dossiers.notifications.remind_province_deadlines",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Hourly (a 48-hour window would slip between daily runs): correction windows closing soon.
+    "remind-dossier-correction-windows": {
+        "task": "dossiers.notifications.remind_correction_windows",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------
@@ -283,6 +293,11 @@ DOSSIER_ATTACHMENTS_MAX_MB = env_int("DOSSIER_ATTACHMENTS_MAX_MB", 150, minimum=
 DOSSIER_COMPILE_STALE_MINUTES = env_int("DOSSIER_COMPILE_STALE_MINUTES", 10, minimum=1)
 # The public verification page accepts uploaded PDFs up to this size (MB).
 DOSSIER_VERIFY_MAX_UPLOAD_MB = env_int("DOSSIER_VERIFY_MAX_UPLOAD_MB", 400, minimum=1)
+# Province verifiers are reminded daily of dossiers awaiting them from this many days before the
+# cycle's province deadline; Bappeda is reminded once when its correction window closes within
+# this many hours.
+DOSSIER_PROVINCE_REMINDER_DAYS = env_int("DOSSIER_PROVINCE_REMINDER_DAYS", 7, minimum=0)
+DOSSIER_CORRECTION_REMINDER_HOURS = env_int("DOSSIER_CORRECTION_REMINDER_HOURS", 12, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------------------------
 try:

@@ -36,6 +36,7 @@ from accounts.models import Opd, Role, RoleAssignment
 from accounts.tests.factories import OpdFactory, UserFactory
 from dossiers.tests.authz_rules import DOSSIER_ROUTES
 from dossiers.tests.authz_rules_diff import DOSSIER_DIFF_ROUTES
+from dossiers.tests.authz_rules_workflow import DOSSIER_WORKFLOW_ROUTES
 from evidence.tests.authz_rules_api import EVIDENCE_API_ROUTES
 from evidence.tests.authz_rules_files import FILE_ROUTES
 from evidence.tests.authz_rules_pages import PAGE_ROUTES
@@ -651,6 +652,7 @@ ROUTES.update(FORUM_ROUTES)
 ROUTES.update(KELEMBAGAAN_ROUTES)
 ROUTES.update(WORKPLAN_ROUTES)
 ROUTES.update(DOSSIER_ROUTES)
+ROUTES.update(DOSSIER_WORKFLOW_ROUTES)
 ROUTES.update(DOSSIER_DIFF_ROUTES)
 ROUTES.update(FILE_ROUTES)
 ROUTES.update(EVIDENCE_API_ROUTES)
