@@ -1,7 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from . import api, api_workflow
 
 router = SimpleRouter()
 router.register("dossiers", api.DossierViewSet, basename="dossier")
-urlpatterns = router.urls
+urlpatterns = router.urls + api_workflow.urlpatterns

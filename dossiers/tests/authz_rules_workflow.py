@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from dossiers.models import BeritaAcara, Dossier, DossierComment, DossierEvent
 from dossiers.services import dossier_version_mark_submitted
@@ -118,6 +119,17 @@ def national_review_at(world, place) -> Built:
     return _at(world, place, S.NATIONAL_REVIEW, scored=True)
 
 
+def correction_window_at(world, place) -> Built:
+    """A dossier in the national correction window, with a corrected version ready to submit."""
+    _complete(world, place)
+    built = _at(world, place, S.NATIONAL_CORRECTION, scored=True)
+    Dossier.objects.filter(pk=built.extra["dossier"].pk).update(
+        correction_deadline=timezone.now() + datetime.timedelta(hours=48)
+    )
+    finished_version(world.assessment(place))
+    return built
+
+
 def thread_at(world, place) -> Built:
     """A dossier in provincial review with a verifier's thread on its first indicator."""
     built = in_review_at(world, place)
@@ -158,6 +170,11 @@ def score_data(world, built):
     entry = built.extra["entry"]
     option = entry.indicator.scale_options.order_by("-value").first()
     return {f"score-{entry.pk}": option.pk, f"note-{entry.pk}": "Sesuai bukti."}
+
+
+def api_score_data(world, built):
+    entry = built.extra["entry"]
+    return {"scores": [{"entry": entry.pk, "value": entry.indicator.scale_options.order_by("-value").first().value}]}
 
 
 def reply_data(world, built):
@@ -248,3 +265,47 @@ DOSSIER_WORKFLOW_ROUTES: dict[str, Rule] = {
     ),
     "dossiers:berita_acara": Rule("SCOPED_OBJECT", PARTICIPANTS, build=berita_acara_at),
 }
+
+
+def _api_step(build, writers, data=None) -> Rule:
+    return Rule(
+        "SCOPED_OBJECT",
+        PARTICIPANTS,
+        build=build,
+        get_ok=None,
+        writes=(Write(data or {}, "POST", ok=(200,), writers=writers, build=build),),
+    )
+
+
+DOSSIER_WORKFLOW_ROUTES.update(
+    {
+        "dossier-workflow": Rule("SCOPED_OBJECT", PARTICIPANTS, build=submitted_at),
+        "dossier-workflow-submit": _api_step(ready_at, KABUPATEN_ADMINS, {"comment": "Lewat API."}),
+        "dossier-workflow-submit-correction": _api_step(correction_window_at, KABUPATEN_ADMINS),
+        "dossier-workflow-open-review": _api_step(submitted_at, PROVINCE_VERIFIERS),
+        "dossier-workflow-return": _api_step(
+            in_review_at, PROVINCE_VERIFIERS, {"reason": "Bukti pasar belum lengkap."}
+        ),
+        "dossier-workflow-approve": _api_step(scored_in_review_at, PROVINCE_VERIFIERS),
+        "dossier-workflow-open-national": _api_step(approved_at, NATIONAL_VERIFIERS),
+        "dossier-workflow-open-correction": _api_step(
+            national_review_at, NATIONAL_VERIFIERS, {"reason": "Unggah ulang SK forum."}
+        ),
+        "dossier-workflow-decide": _api_step(
+            national_review_at, NATIONAL_VERIFIERS, {"awarded": False, "comment": "ODF belum memenuhi."}
+        ),
+        "dossier-comments": Rule(
+            "SCOPED_OBJECT",
+            PARTICIPANTS,
+            build=thread_at,
+            writes=(Write(reply_data, "POST", ok=(201,), writers=PROVINCE_STAGE_WRITERS, build=thread_at),),
+        ),
+        "dossier-scores": Rule(
+            "SCOPED_OBJECT",
+            PARTICIPANTS,
+            build=in_review_at,
+            get_ok=None,
+            writes=(Write(api_score_data, "POST", ok=(200,), writers=PROVINCE_VERIFIERS, build=in_review_at),),
+        ),
+    }
+)
