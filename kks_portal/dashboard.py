@@ -263,7 +263,10 @@ def _province_card(card: Card, region: Region) -> None:
         .count()
     )
     card.stats.append(Stat(_("Kabupaten/kota dengan admin Bappeda di portal"), with_admin))
-    card.next_steps.append(_("Dokumen penilaian yang diajukan kabupaten/kota di provinsi Anda akan muncul di sini."))
+    card.links.append((_("Antrean verifikasi dossier"), reverse("dossiers:queue")))
+    card.next_steps.append(
+        _("Dokumen penilaian yang diajukan kabupaten/kota di provinsi Anda muncul di antrean verifikasi.")
+    )
 
 
 def _national_counts() -> list[Stat]:
@@ -318,9 +321,12 @@ def cards_for(user) -> list[Card]:
         elif assignment.role == Role.NATIONAL_VERIFIER:
             card.subtitle = _("Seluruh Indonesia")
             card.stats = _national_counts()
-            card.links = [(_("Jelajahi wilayah"), reverse("regions:browse"))]
+            card.links = [
+                (_("Jelajahi wilayah"), reverse("regions:browse")),
+                (_("Antrean verifikasi dossier"), reverse("dossiers:queue")),
+            ]
             card.next_steps.append(
-                _("Dokumen penilaian yang disetujui provinsi akan muncul di sini untuk verifikasi pusat.")
+                _("Dokumen penilaian yang disetujui provinsi muncul di antrean verifikasi untuk verifikasi pusat.")
             )
         cards.append(card)
     return cards

@@ -1,0 +1,319 @@
+"""Issue 6's "Done when", in a real browser on the demo kabupaten, the real 2025 instrument and
+the real Celery worker.
+
+Setup through the services (not the browser's business): ``seed_demo`` opens and fills Serang's
+2025 round; Bappeda then completes what the submission checklist still asks of it (the evidence
+of every requirement, the kelembagaan self scores, the Tim Pembina's SK).
+
+In the browser: Bappeda compiles and watches the progress bar, opens the PDF (pypdf: its table
+of contents links to the chapters, its bookmarks are there), submits; the Banten verifier finds
+it in her queue, opens the review, comments on an indicator and returns it with a reason;
+Bappeda reads the reason and the comment, answers, fixes the indicator, recompiles and submits
+again; the verifier sees what changed (the diff page), scores a tatanan on the page (the rest
+through the service), approves; the berita acara exists and names the version's SHA-256; the
+public verification page confirms the PDF; the Jawa Barat verifier sees none of it (404).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from accounts.models import User
+from conftest import browser_login, browser_logout
+from demo.round import demo_pdf
+from dossiers.models import BeritaAcara, ChapterRender, Dossier, DossierComment, DossierVersion
+from dossiers.workflow import ScoreChange, submission_checklist, verification_scores_update
+from evidence.models import Blob
+from evidence.selectors import Owner, requirement_years
+from evidence.uploads import attach_upload
+from forums.kelembagaan import kelembagaan_fill_assessment
+from forums.models import Body
+from forums.services import decree_add
+from indicators.models import Assessment, IndicatorEntry
+from tatanan.importer import instrument_import
+from tatanan.models import Cycle, EvidenceRequirement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "jalan-sehat-2025"
+WORKBOOK = Path(__file__).resolve().parents[2] / "tatanan" / "data" / "instrumen-kks-2025.xlsx"
+SERANG = "36.04"
+COMPILE_TIMEOUT = 300_000  # ms: the whole demo kabupaten on a shared 2-core machine
+
+
+def _complete_the_round(assessment: Assessment, bappeda: User) -> None:
+    """What the demo round leaves for Bappeda before submitting, through the services."""
+    import datetime
+
+    for requirement in EvidenceRequirement.objects.filter(
+        indicator__cycle=assessment.cycle
+    ) | EvidenceRequirement.objects.filter(kelembagaan_item__cycle=assessment.cycle):
+        for year in requirement_years(requirement, assessment):
+            for copy in range(requirement.count):
+                title = f"Bukti {requirement.pk} {year or ''} {copy}"
+                attach_upload(
+                    owner=Owner(requirement=requirement, assessment=assessment, data_year=year),
+                    upload=SimpleUploadedFile(f"bukti-{requirement.pk}-{year}-{copy}.pdf", demo_pdf(title)),
+                    kind="laporan",
+                    actor=bappeda,
+                )
+    team = Body.objects.get(region_id=SERANG, kind=Body.Kind.TIM_PEMBINA_KABKOTA)
+    if not team.decrees.exists():
+        decree_add(
+            body=team,
+            actor=bappeda,
+            number="100.3.3.2/Kep.41-Huk/2023",
+            date=datetime.date(2023, 1, 16),
+            signer="Bupati Serang",
+            valid_from=datetime.date(2023, 1, 16),
+        )
+    kelembagaan_fill_assessment(assessment=assessment, actor=bappeda)
+
+
+@pytest.fixture
+def demo_round(live_server, shipped_catalogue):
+    cycle = Cycle.objects.get(award_year=2025)
+    assert instrument_import(cycle=cycle, file=WORKBOOK).imported
+    call_command("seed_demo", password=PASSWORD, stdout=io.StringIO())
+    assessment = Assessment.objects.get(kabupaten_id=SERANG, cycle=cycle)
+    _complete_the_round(assessment, User.objects.get(username="bappeda.serang"))
+    failed = {check.code: check.missing for check in submission_checklist(assessment).failed}
+    assert failed == {"version": ["Belum ada versi dossier yang selesai disusun. Susun dossier dulu."]}
+    return assessment
+
+
+def _login(page, username):
+    browser_login(page, username, PASSWORD)
+
+
+def _click(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _compile(page, assessment, number: int) -> DossierVersion:
+    """Bappeda presses "Susun dossier" and watches the progress bar until the version is done."""
+    page.goto(f"/dossier/{assessment.pk}/")
+    _click(page, "#compile-button")
+    page.locator("#compile-progress").wait_for(state="visible")
+    page.locator("#compile-progress-label").filter(
+        has_text=re.compile(rf"Versi {number}: .+ \(\d+/\d+ bab\)")
+    ).wait_for(timeout=COMPILE_TIMEOUT)
+    widths = set()
+    deadline = time.monotonic() + COMPILE_TIMEOUT / 1000
+    row = page.locator(f"#version-list tr[data-version='{number}'][data-state='done']")
+    while time.monotonic() < deadline and not row.count():
+        bar = page.locator("#compile-progress-bar")
+        if bar.count():
+            widths.add(bar.get_attribute("style"))
+        page.wait_for_timeout(300)
+    row.wait_for(timeout=10_000)
+    assert len(widths) >= 2, f"the progress bar did not move: {widths}"
+    version = DossierVersion.objects.get(dossier__assessment=assessment, number=number)
+    assert version.state == DossierVersion.State.DONE, version.error
+    return version
+
+
+def _outline_titles(reader, items=None) -> list[str]:
+    titles = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            titles.extend(_outline_titles(reader, item))
+        else:
+            titles.append(item.title)
+    return titles
+
+
+def _check_pdf(page, assessment, version) -> bytes:
+    """The PDF as the browser downloads it: the sealed bytes, contents linked, bookmarks there."""
+    response = page.request.get(f"/dossier/{assessment.pk}/versi/{version.number}/unduh/")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    data = response.body()
+    assert hashlib.sha256(data).hexdigest() == version.sha256
+    reader = PdfReader(io.BytesIO(data))
+    titles = _outline_titles(reader)
+    assert titles[:3] == ["Sampul", "Daftar Isi", "Ringkasan Capaian"]
+    assert "5. Capaian per Tatanan" in titles
+    assert any(title.endswith("Tatanan Pencegahan dan Penanganan Bencana") for title in titles)
+    contents = reader.pages[reader.get_destination_page_number(reader.outline[1])]
+    pages = [p.indirect_reference for p in reader.pages]
+    targets = {pages.index(a.get_object()["/Dest"][0]) for a in contents["/Annots"] if "/Dest" in a.get_object()}
+    chapter_pages = {
+        reader.get_destination_page_number(item) for item in reader.outline[2:] if not isinstance(item, list)
+    }
+    assert chapter_pages <= targets, "every chapter is linked from the table of contents"
+    return data
+
+
+def _cleanup() -> None:
+    names = [v.pdf.name for v in DossierVersion.objects.all()]
+    names += list(ChapterRender.objects.values_list("file", flat=True))
+    names += list(BeritaAcara.objects.values_list("pdf", flat=True))
+    for blob in Blob.objects.all():
+        names += [blob.file.name, blob.preview.name, blob.thumbnail.name]
+    for name in names:
+        if name:
+            default_storage.delete(name)
+
+
+def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worker):
+    assessment = demo_round
+    page = desktop
+    dossier_url = f"/dossier/{assessment.pk}/"
+    review_url = f"/dossier/{assessment.pk}/verifikasi/"
+    try:
+        # --- Bappeda compiles, opens the PDF, submits --------------------------------------------
+        _login(page, "bappeda.serang")
+        page.goto(dossier_url)
+        assert page.locator("#submit-checklist").get_attribute("data-ok") == "0"
+        assert page.locator("#submit-button").is_disabled()
+        first = _compile(page, assessment, 1)
+        first_pdf = _check_pdf(page, assessment, first)
+        assert page.locator("#submit-checklist").get_attribute("data-ok") == "1"
+        page.fill("#id_submit_comment", "Dokumen penilaian Kabupaten Serang 2025, mohon diverifikasi.")
+        _click(page, "#submit-button")
+        assert page.locator("#workflow-status").inner_text() == "Diajukan ke provinsi"
+        first.refresh_from_db()
+        assert first.submitted
+        browser_logout(page)
+
+        # --- The Banten verifier returns it with a reason ---------------------------------------------
+        _login(page, "verifikator.banten")
+        page.goto("/dossier/antrean/")
+        _click(page, f"#queue-province tr[data-assessment='{assessment.pk}'] a")
+        _click(page, "#review-open-button")
+        assert page.locator("#review-status").get_attribute("data-status") == "province_review"
+        _click(page, "#tatanan-tabs a[data-tatanan='PSR']")
+        entry = assessment.indicator_entries.select_related("indicator").get(
+            indicator__tatanan__code="PSR", indicator__number="1", indicator__is_local=False
+        )
+        card = page.locator(f"#indikator-{entry.pk}")
+        card.locator(".new-thread-form textarea").fill("Penjelasan belum menyebut jumlah pasar yang dinilai.")
+        with page.expect_navigation():
+            card.locator(".new-thread-form button").click()
+        assert "Penjelasan belum menyebut jumlah pasar" in page.locator(f"#indikator-{entry.pk}").inner_text()
+        page.fill("#id_return-reason", "")
+        _click(page, "#return-button")  # no reason: refused, nothing lost
+        assert "Tuliskan alasannya" in page.content() or "Alasan wajib diisi." in page.content()
+        assert Dossier.objects.get(assessment=assessment).status == Dossier.Status.PROVINCE_REVIEW
+        page.fill("#id_return-reason", "Lengkapi penjelasan indikator PSR 1 (lihat komentar), lalu ajukan kembali.")
+        _click(page, "#return-button")
+        assert Dossier.objects.get(assessment=assessment).status == Dossier.Status.RETURNED
+        browser_logout(page)
+
+        # --- Bappeda reads it, answers, fixes, recompiles, resubmits ---------------------------------
+        _login(page, "bappeda.serang")
+        page.goto(dossier_url)
+        assert page.locator("#workflow-status").inner_text() == "Dikembalikan untuk perbaikan"
+        assert "Lengkapi penjelasan indikator PSR 1" in page.locator("#workflow-history").inner_text()
+        page.goto(f"{review_url}?tatanan=PSR")
+        thread = page.locator(f"#indikator-{entry.pk} .thread").first
+        thread.locator("textarea").fill("Sudah kami lengkapi: 12 pasar rakyat dinilai.")
+        with page.expect_navigation():
+            thread.locator("button").click()
+        page.goto(f"/penilaian/{assessment.pk}/isian/{entry.pk}/")
+        page.fill("textarea[name=explanation]", "12 pasar rakyat dinilai pada 2024; 9 memenuhi syarat kesehatan.")
+        _click(page, "#entry-form [type=submit]")
+        page.goto(dossier_url)
+        assert page.locator("#submit-checklist li[data-check='version']").get_attribute("data-ok") == "0"
+        second = _compile(page, assessment, 2)
+        assert second.chapters_reused > 0  # only what changed is rendered again
+        _click(page, "#submit-button")
+        assert page.locator("#workflow-status").inner_text() == "Diajukan ke provinsi"
+        browser_logout(page)
+
+        # --- The verifier sees the diff and approves ----------------------------------------------------------
+        _login(page, "verifikator.banten")
+        page.goto(review_url)
+        _click(page, "#review-open-button")
+        assert page.locator("#review-version").inner_text().count("2") >= 1
+        _click(page, "#review-diff")
+        assert "12 pasar rakyat dinilai pada 2024" in page.content()
+        page.goto(f"{review_url}?tatanan=PSR")
+        psr = list(
+            assessment.indicator_entries.filter(indicator__tatanan__code="PSR").select_related(
+                "self_score", "indicator"
+            )
+        )
+        for item in psr:
+            if item.self_score_id:
+                page.select_option(f"#id_score-{item.pk}", str(item.self_score_id))
+        page.fill(f"#id_note-{entry.pk}", "Penjelasan sudah lengkap.")
+        _click(page, "#scores-save")
+        scored = IndicatorEntry.objects.get(pk=entry.pk)
+        assert scored.provincial_score_id == scored.self_score_id
+        assert scored.provincial_note == "Penjelasan sudah lengkap."
+        # The other tatanan are scored through the same service the page calls.
+        vina = User.objects.get(username="verifikator.banten")
+        rest = assessment.indicator_entries.exclude(indicator__tatanan__code="PSR").select_related("self_score")
+        verification_scores_update(
+            dossier=Dossier.objects.get(assessment=assessment),
+            actor=vina,
+            changes=[ScoreChange(e.pk, e.self_score_id, "") for e in rest if e.self_score_id],
+        )
+        page.goto(review_url)
+        page.fill("#id_approve-comment", "Dokumen lengkap; diteruskan ke pusat.")
+        _click(page, "#approve-button")
+        assert page.locator("#workflow-status").inner_text() == "Disetujui provinsi"
+
+        # --- The berita acara exists and names the version ----------------------------------------------------
+        record = BeritaAcara.objects.get()
+        second.refresh_from_db()
+        assert record.version == second
+        link = page.locator("#berita-acara-list .berita-acara-link")
+        assert link.inner_text().strip() == record.number
+        response = page.request.get(link.get_attribute("href"))
+        assert response.status == 200
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+        flat = "".join(text.split())
+        assert "BERITAACARAVERIFIKASIPROVINSI" in flat
+        assert second.sha256 in flat
+        assert "KabupatenSerang" in flat
+        browser_logout(page)
+
+        # --- Anyone confirms the PDF on the public verification page -------------------------------------
+        page.goto("/dossier/verifikasi/")
+        with second.pdf.open("rb") as handle:
+            second_pdf = handle.read()
+        page.set_input_files(
+            "#verify-form input[name=file]",
+            files=[{"name": "dossier-serang.pdf", "mimeType": "application/pdf", "buffer": second_pdf}],
+        )
+        _click(page, "#verify-form [type=submit]")
+        assert page.locator("#verify-result").get_attribute("data-result") == "genuine"
+        assert page.locator("#verify-sha256").inner_text() == second.sha256
+        assert page.locator("#verify-version").inner_text().startswith("2")
+        assert hashlib.sha256(first_pdf).hexdigest() == first.sha256  # the first one stays genuine too
+
+        # --- The Jawa Barat verifier sees none of it --------------------------------------------------------
+        _login(page, "verifikator.jabar")
+        for url in (
+            dossier_url,
+            review_url,
+            f"/dossier/{assessment.pk}/beda/",
+            f"/dossier/{assessment.pk}/versi/2/unduh/",
+            f"/dossier/{assessment.pk}/berita-acara/{record.pk}/",
+        ):
+            assert page.request.get(url).status == 404, url
+        page.goto("/dossier/antrean/")
+        assert not page.locator(f"tr[data-assessment='{assessment.pk}']").count()
+        assert "Kabupaten Serang" not in page.locator("#content").inner_text()
+
+        # The verifier was told by e-mail (the worker's file backend) when Bappeda submitted.
+        mails = [path.read_text() for path in celery_worker["mail_dir"].iterdir()]
+        told = [m for m in mails if "To: verifikator.banten@kks-demo.example" in m]
+        assert any("Subject: [KKS] Dossier Kabupaten Serang diajukan untuk verifikasi provinsi" in m for m in told)
+        assert DossierComment.objects.filter(side="kabupaten").count() == 1
+    finally:
+        _cleanup()
