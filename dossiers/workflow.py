@@ -381,7 +381,7 @@ def _lock(assessment: Assessment) -> Dossier:
 
 def _status_changed(dossier: Dossier) -> ValidationError:
     return ValidationError(
-        _("Status dossier sudah berubah menjadi \u201c%(status)s\u201d. Muat ulang halaman.")
+        _("Status dossier sudah berubah menjadi “%(status)s”. Muat ulang halaman.")
         % {"status": dossier.get_status_display()},
         code="status",
     )
