@@ -24,7 +24,9 @@ class ActivityFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         code = value.strip()
         return (
-            queryset.filter(Q(body__region_id=code) | Q(body__region__code__startswith=code + ".")) if code else queryset
+            queryset.filter(Q(body__region_id=code) | Q(body__region__code__startswith=code + "."))
+            if code
+            else queryset
         )
 
     def filter_tatanan(self, queryset, name, value):
