@@ -42,13 +42,13 @@ from .renderer.chapters import (
     ChapterSpec,
     canonical_json,
     chapter_context,
+    chapter_pdf,
     chapter_plan,
     fingerprint,
     kabupaten_context,
     manifest_entry,
     summary_context,
 )
-from .renderer.html import template_to_pdf
 from .renderer.merge import Attachment, MergeChapter, dossier_merge
 from .selectors import can_compile_dossier
 
@@ -109,13 +109,24 @@ def dossier_compile(*, assessment: Assessment, actor: User | None, start: bool =
 
 
 def version_pipeline(version: DossierVersion):
-    """The Celery chord of a version: every chapter, then the merge."""
+    """The Celery chord of a version: every chapter, then the merge.
+
+    The chapters are sent longest first (by the time their last render took; chapters never
+    rendered first of all), so that the workers do not end on one long chapter while the other
+    waits. ``interval``: how often a result backend without native chords (the development
+    file backend) checks whether the chapters are done."""
     from celery import chord, group
 
     from . import tasks
 
-    header = group(tasks.render_chapter.si(version.pk, spec["key"]) for spec in version.plan)
-    return chord(header, tasks.merge_version.si(version.pk))
+    took = dict(
+        ChapterRender.objects.filter(assessment_id=version.dossier.assessment_id)
+        .order_by("key", "created_at")
+        .values_list("key", "render_seconds")
+    )
+    keys = sorted((spec["key"] for spec in version.plan), key=lambda key: -took.get(key, float("inf")))
+    header = group(tasks.render_chapter.si(version.pk, key) for key in keys)
+    return chord(header, tasks.merge_version.si(version.pk)).set(interval=0.25)
 
 
 def version_pipeline_start(version_id: int) -> None:
@@ -207,7 +218,7 @@ def chapter_render_ensure(*, assessment: Assessment, spec: ChapterSpec) -> tuple
             return cached, True
         cached.delete()
     started = time.monotonic()
-    pdf = template_to_pdf(data.template, data.context)
+    pdf = chapter_pdf(data)
     render = ChapterRender(
         assessment=assessment,
         key=spec.key,
@@ -361,6 +372,7 @@ def version_merge(*, version_id: int) -> DossierVersion:
             group_title=spec["group_title"],
             file_name=render.file.name,
             pages=render.pages,
+            part=spec.get("part", 1),
         )
         for spec, render in zip(version.plan, renders, strict=True)
     ]

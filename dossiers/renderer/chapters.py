@@ -3,14 +3,16 @@
 A chapter is rendered from a context of plain values (strings, numbers, dates, lists, dicts: no
 model instances), so that the SHA-256 of that context (its *fingerprint*, with the templates'
 own digest) says exactly whether the chapter would come out the same: an unchanged fingerprint
-means the cached render is reused. Photos enter the context as the storage name of their
-downscaled copy, so a new copy changes the fingerprint too.
+means the cached render is reused. Photos enter the context as the storage names of their
+downscaled copy and of its print copy (``photos``), so a new copy changes the fingerprint too.
 
 Chapters (keys in brackets):
-  1 Profil Umum [profil] · 2 Kelembagaan [kelembagaan] · 3 Pendanaan [pendanaan] ·
+  1 Profil Umum [profil] · 2 Kelembagaan, in parts: self-assessment and bodies [kelembagaan], work
+  plans [kelembagaan-rencana, -rencana-<n>], pembinaan [kelembagaan-pembinaan] · 3 Pendanaan [pendanaan] ·
   4 Stop BABS (ODF) [odf] · 5 Capaian per Tatanan, one chapter per tatanan [tatanan-<KODE>] ·
   6 Kegiatan, one chapter per kecamatan with activities and one for the kabupaten's own bodies
-  [kegiatan-<kode wilayah>] · 7 Titik Pantau [titik-pantau] · 8 Inovasi [inovasi] · 9 Lampiran [lampiran].
+  [kegiatan-<kode wilayah>], rendered in parts of 12 to 36 activities [kegiatan-<kode>-<n>
+  from the second part on] · 7 Titik Pantau [titik-pantau] · 8 Inovasi [inovasi] · 9 Lampiran [lampiran].
 Scores that sum the whole assessment (tatanan %, predicted tier) are not in any chapter but on the
 summary page built with the table of contents at merge time, so that changing one indicator
 entry re-renders only its tatanan chapter.
@@ -38,6 +40,9 @@ from indicators.selectors import odf_percent
 from indicators.services_fieldwork import odf_rows_by_kecamatan
 from regions.models import Region
 
+from .html import PortalURLFetcher, template_to_pdf
+from .photos import print_copies_ensure, print_copy_name
+
 # Bump when the renderer changes what it makes of the same data (templates are digested apart).
 RENDERER_VERSION = "1"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "dossiers" / "pdf"
@@ -52,6 +57,11 @@ class ChapterSpec:
     number: str
     group: str = ""  # "tatanan" or "kegiatan": chapters shown under one heading
     group_title: str = ""
+    # A long chapter is rendered in parts, each a task of its own and cached on its own; a part
+    # after the first continues the chapter: no heading, no line in the contents, no bookmark.
+    part: int = 1
+    # The rows a part shows (the ids of a kegiatan part's activities), fixed when the plan is made.
+    rows: tuple[int, ...] = ()
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -63,6 +73,9 @@ class ChapterData:
     context: dict
     evidence: list[dict] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
+    # The photos the chapter shows (items of ``evidence``): their print copies are made before it
+    # is rendered (see ``photos``).
+    photos: list[dict] = field(default_factory=list)
 
 
 GROUP_TITLES = {"tatanan": "Capaian per Tatanan", "kegiatan": "Kegiatan"}
@@ -110,11 +123,62 @@ def activity_region_code(body_region_code: str, kabupaten_code: str) -> str:
     return ".".join(body_region_code.split(".")[:3])
 
 
+# A kegiatan chapter (the activities of one kecamatan, in date order) is rendered in parts, so that
+# its parts render in parallel and a changed activity re-renders only its part; so are the work
+# plans of chapter 2. A part ends after a row whose id hashes to 0 modulo SPREAD once it holds MIN
+# rows, or at MAX: where parts end depends on the rows there, not on positions, so a new or
+# removed row changes the part it falls in (and seldom the next one), not every part after it.
+PART_MIN = 12
+PART_SPREAD = 12
+PART_MAX = 36
+PLAN_PART_MIN = 8
+PLAN_PART_SPREAD = 8
+PLAN_PART_MAX = 24
+
+
+def _ends_part(salt: str, pk: int, spread: int) -> bool:
+    digest = hashlib.sha256(f"{salt}:{pk}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % spread == 0
+
+
+def row_parts(ids: list[int], *, salt: str, least: int, spread: int, most: int) -> list[list[int]]:
+    """Split ids (in the order shown) into parts of ``least`` to ``most`` rows (see ``PART_MIN``)."""
+    parts: list[list[int]] = []
+    current: list[int] = []
+    for pk in ids:
+        current.append(pk)
+        if len(current) >= most or (len(current) >= least and _ends_part(salt, pk, spread)):
+            parts.append(current)
+            current = []
+    if current:
+        parts.append(current)
+    return parts or [[]]
+
+
+def activity_parts(ids: list[int]) -> list[list[int]]:
+    """The parts of a kegiatan chapter: activity ids in date order, split."""
+    return row_parts(ids, salt="kegiatan", least=PART_MIN, spread=PART_SPREAD, most=PART_MAX)
+
+
 def chapter_plan(assessment: Assessment) -> list[ChapterSpec]:
     """The chapters of ``assessment``'s dossier, in order."""
-    specs = [
-        ChapterSpec("profil", "Profil Umum", "1"),
-        ChapterSpec("kelembagaan", "Kelembagaan", "2"),
+    specs = [ChapterSpec("profil", "Profil Umum", "1")]
+    plan_parts = row_parts(
+        list(work_plans_of(assessment).values_list("pk", flat=True)),
+        salt="rencana",
+        least=PLAN_PART_MIN,
+        spread=PLAN_PART_SPREAD,
+        most=PLAN_PART_MAX,
+    )
+    kelembagaan = [("kelembagaan", ())]
+    kelembagaan += [
+        ("kelembagaan-rencana" if n == 1 else f"kelembagaan-rencana-{n}", tuple(rows))
+        for n, rows in enumerate(plan_parts, start=1)
+    ]
+    kelembagaan.append(("kelembagaan-pembinaan", ()))
+    for part, (key, rows) in enumerate(kelembagaan, start=1):
+        specs.append(ChapterSpec(key, "Kelembagaan", "2", part=part, rows=rows))
+    specs += [
         ChapterSpec("pendanaan", "Pendanaan", "3"),
         ChapterSpec("odf", "Stop Buang Air Besar Sembarangan (ODF)", "4"),
     ]
@@ -129,18 +193,27 @@ def chapter_plan(assessment: Assessment) -> list[ChapterSpec]:
             )
         )
     kabupaten = assessment.kabupaten
-    codes = sorted(
-        {
-            activity_region_code(code, kabupaten.code)
-            for code in activities_of(assessment).values_list("body__region_id", flat=True).distinct()
-        }
-    )
+    by_region: dict[str, list[int]] = {}
+    for pk, region_code in activities_of(assessment).order_by("date", "id").values_list("pk", "body__region_id"):
+        by_region.setdefault(activity_region_code(region_code, kabupaten.code), []).append(pk)
+    codes = sorted(by_region)
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     if not codes:
         specs.append(ChapterSpec(f"kegiatan-{kabupaten.code}", "Kegiatan", "6"))
     for index, code in enumerate(codes, start=1):
         title = names.get(code, code) if code == kabupaten.code else f"Kecamatan {names.get(code, code)}"
-        specs.append(ChapterSpec(f"kegiatan-{code}", title, f"6.{index}", "kegiatan", GROUP_TITLES["kegiatan"]))
+        for part, rows in enumerate(activity_parts(by_region[code]), start=1):
+            specs.append(
+                ChapterSpec(
+                    f"kegiatan-{code}" if part == 1 else f"kegiatan-{code}-{part}",
+                    title,
+                    f"6.{index}",
+                    "kegiatan",
+                    GROUP_TITLES["kegiatan"],
+                    part=part,
+                    rows=tuple(rows),
+                )
+            )
     specs.append(ChapterSpec("titik-pantau", "Titik Pantau", "7"))
     specs.append(ChapterSpec("inovasi", "Inovasi", "8"))
     specs.append(ChapterSpec("lampiran", "Lampiran Bukti Dukung", "9"))
@@ -211,8 +284,10 @@ def evidence_item(file: EvidenceFile, owner: str) -> dict:
         "size": blob.size,
         "file_type": blob.file_type,
         "is_image": is_image,
-        # Only the ≤ 1600 px copy is ever embedded; without it the photo is named, not shown.
         "preview": blob.preview.name if is_image and blob.preview else "",
+        # Only the print copy (made from the ≤ 1600 px preview, see ``photos``) is ever embedded;
+        # without a preview the photo is named, not shown.
+        "print": print_copy_name(blob.kabupaten_id, blob.sha256) if is_image and blob.preview else "",
         "taken_at": blob.taken_at,
         "flags": list(file.flag_labels),
     }
@@ -334,7 +409,17 @@ def _decree(body: Body) -> dict | None:
 
 
 def _kelembagaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
-    years = assessment.cycle.data_years
+    """Chapter 2 in parts: the kelembagaan self-assessment and the bodies [kelembagaan], the work
+    plans with what realised them [kelembagaan-rencana, -rencana-<n>] (an activity's title, date
+    or budget changes only these), the pembinaan visits [kelembagaan-pembinaan]."""
+    section = spec.key.removeprefix("kelembagaan").removeprefix("-").split("-")[0] or "lembaga"
+    build = {"lembaga": _kelembagaan_bodies, "rencana": _kelembagaan_plans, "pembinaan": _kelembagaan_visits}
+    data = build[section](assessment, spec)
+    data.context = {**kabupaten_context(assessment), **data.context, "section": section}
+    return data
+
+
+def _kelembagaan_bodies(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
     bodies = list(
         bodies_of(assessment)
         .select_related("region", "secretariat")
@@ -343,12 +428,62 @@ def _kelembagaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
         .order_by("region_id", "kind")
     )
     body_files = _files_by(current_files().filter(body__in=[b.pk for b in bodies]), "body_id")
-    plans = list(
-        WorkPlan.objects.filter(body__in=[b.pk for b in bodies], year__in=years)
-        .select_related("body__region")
-        # region and year order: a kabupaten's plans first, then kecamatan by code.
-        .order_by("body__region_id", "body__kind", "year")
+    evidence = []
+    body_rows = []
+    for body in bodies:
+        files = [evidence_item(f, f"lembaga:{body.pk}") for f in body_files.get(body.pk, [])]
+        evidence.extend(files)
+        secretariat = getattr(body, "secretariat", None)
+        body_rows.append(
+            {
+                "name": str(body),
+                "kind": str(body.get_kind_display()),
+                "region": body.region.name,
+                "decree": _decree(body),
+                "members": body.active_members,
+                "secretariat": (
+                    {"address": secretariat.address, "room": secretariat.room, "name_board": secretariat.has_name_board}
+                    if secretariat
+                    else None
+                ),
+                "files": files,
+            }
+        )
+    entries = [
+        {
+            "component": str(entry.item.get_component_display()),
+            "item": str(entry.item.get_item_display()),
+            "score": entry.self_score.value if entry.self_score else None,
+            "note": entry.note,
+        }
+        for entry in KelembagaanEntry.objects.filter(assessment=assessment).select_related("item", "self_score")
+    ]
+    requirement_files = [
+        evidence_item(f, f"syarat:{f.requirement_id}")
+        for f in current_files()
+        .filter(assessment=assessment, requirement__kelembagaan_item__isnull=False)
+        .order_by("requirement__kelembagaan_item__order", "data_year", "id")
+    ]
+    evidence.extend(requirement_files)
+    return ChapterData(
+        "dossiers/pdf/chapter_kelembagaan.html",
+        {"entries": entries, "bodies": body_rows, "requirement_files": requirement_files},
+        evidence=evidence,
     )
+
+
+def work_plans_of(assessment: Assessment) -> QuerySet[WorkPlan]:
+    """The work plans of the data years, a kabupaten's first, then kecamatan and desa by code."""
+    return WorkPlan.objects.filter(
+        _in_kabupaten(assessment.kabupaten_id, "body__region__code"), year__in=assessment.cycle.data_years
+    ).order_by("body__region_id", "body__kind", "year", "id")
+
+
+def _kelembagaan_plans(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
+    plans = work_plans_of(assessment).select_related("body__region")
+    if spec.rows:  # a part: the plans the chapter plan put in it
+        plans = plans.filter(pk__in=spec.rows)
+    plans = list(plans)
     items = list(
         WorkPlanItem.objects.filter(work_plan__in=[p.pk for p in plans])
         .select_related("tatanan", "indicator")
@@ -376,27 +511,6 @@ def _kelembagaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
                 "realised": realised.get(item.pk, []),
             }
         )
-    evidence = []
-    body_rows = []
-    for body in bodies:
-        files = [evidence_item(f, f"lembaga:{body.pk}") for f in body_files.get(body.pk, [])]
-        evidence.extend(files)
-        secretariat = getattr(body, "secretariat", None)
-        body_rows.append(
-            {
-                "name": str(body),
-                "kind": str(body.get_kind_display()),
-                "region": body.region.name,
-                "decree": _decree(body),
-                "members": body.active_members,
-                "secretariat": (
-                    {"address": secretariat.address, "room": secretariat.room, "name_board": secretariat.has_name_board}
-                    if secretariat
-                    else None
-                ),
-                "files": files,
-            }
-        )
     plan_rows = [
         {
             "body": str(plan.body),
@@ -407,25 +521,16 @@ def _kelembagaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
         }
         for plan in plans
     ]
-    entries = [
-        {
-            "component": str(entry.item.get_component_display()),
-            "item": str(entry.item.get_item_display()),
-            "score": entry.self_score.value if entry.self_score else None,
-            "note": entry.note,
-        }
-        for entry in KelembagaanEntry.objects.filter(assessment=assessment).select_related("item", "self_score")
-    ]
-    requirement_files = [
-        evidence_item(f, f"syarat:{f.requirement_id}")
-        for f in current_files()
-        .filter(assessment=assessment, requirement__kelembagaan_item__isnull=False)
-        .order_by("requirement__kelembagaan_item__order", "data_year", "id")
-    ]
-    evidence.extend(requirement_files)
+    return ChapterData(
+        "dossiers/pdf/chapter_kelembagaan.html",
+        {"plans": plan_rows, "first_of_section": spec.key == "kelembagaan-rencana"},
+    )
+
+
+def _kelembagaan_visits(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
     visits = list(visits_of(assessment).select_related("visiting_body", "target_region").order_by("date", "id"))
     visit_files = _files_by(current_files().filter(pembinaan_visit__in=[v.pk for v in visits]), "pembinaan_visit_id")
-    visit_rows = []
+    evidence, visit_rows = [], []
     for visit in visits:
         files = [evidence_item(f, f"pembinaan:{visit.pk}") for f in visit_files.get(visit.pk, [])]
         evidence.extend(files)
@@ -440,18 +545,7 @@ def _kelembagaan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
                 "files": files,
             }
         )
-    return ChapterData(
-        "dossiers/pdf/chapter_kelembagaan.html",
-        {
-            **kabupaten_context(assessment),
-            "entries": entries,
-            "bodies": body_rows,
-            "plans": plan_rows,
-            "requirement_files": requirement_files,
-            "visits": visit_rows,
-        },
-        evidence=evidence,
-    )
+    return ChapterData("dossiers/pdf/chapter_kelembagaan.html", {"visits": visit_rows}, evidence=evidence)
 
 
 LEVEL_LABELS = {2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Kelurahan"}
@@ -590,10 +684,12 @@ def _tatanan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
 
 
 def _kegiatan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
-    code = spec.key.removeprefix("kegiatan-")
+    code = spec.key.removeprefix("kegiatan-").split("-")[0]
     kabupaten_code = assessment.kabupaten_id
     activities = activities_of(assessment)
-    if code == kabupaten_code:
+    if spec.rows:  # a part: the activities the plan put in it
+        activities = activities.filter(pk__in=spec.rows)
+    elif code == kabupaten_code:
         activities = activities.filter(body__region_id=kabupaten_code)
     else:
         activities = activities.filter(_in_kabupaten(code, "body__region__code"))
@@ -630,6 +726,7 @@ def _kegiatan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
         "dossiers/pdf/chapter_kegiatan.html",
         {**kabupaten_context(assessment), "activities": rows},
         evidence=evidence,
+        photos=[photo for row in rows for photo in row["photos"]],
     )
 
 
@@ -663,6 +760,7 @@ def _titik_pantau(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
         "dossiers/pdf/chapter_titik_pantau.html",
         {**kabupaten_context(assessment), "points": rows},
         evidence=evidence,
+        photos=[photo for row in rows for photo in row["photos"]],
     )
 
 
@@ -717,6 +815,12 @@ def chapter_context(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
         data = builder(assessment, spec)
     data.context = {**data.context, "chapter": spec.as_dict()}
     return data
+
+
+def chapter_pdf(data: ChapterData, *, fetcher: PortalURLFetcher | None = None) -> bytes:
+    """The chapter's PDF: the print copies of its photos made where missing, then WeasyPrint."""
+    print_copies_ensure(data.photos)
+    return template_to_pdf(data.template, data.context, fetcher=fetcher)
 
 
 # --- Front matter -------------------------------------------------------------------------------------------

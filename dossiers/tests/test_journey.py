@@ -118,8 +118,9 @@ def _compile(page, assessment, number: int) -> DossierVersion:
             widths.add(bar.get_attribute("style"))
         page.wait_for_timeout(300)
     row.wait_for(timeout=10_000)
-    assert len(widths) >= 2, f"the progress bar did not move: {widths}"
     version = DossierVersion.objects.get(dossier__assessment=assessment, number=number)
+    # A compile that reuses its chapters may be done between two looks at the bar.
+    assert len(widths) >= 2 or version.chapters_reused, f"the progress bar did not move: {widths}"
     assert version.state == DossierVersion.State.DONE, version.error
     return version
 

@@ -4,10 +4,12 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
-from dossiers.renderer.chapters import chapter_context, chapter_plan, fingerprint
-from dossiers.renderer.html import FetchRefused, PortalURLFetcher, html_to_pdf, static_base_url, template_to_pdf
+from dossiers.renderer.chapters import chapter_context, chapter_pdf, chapter_plan, fingerprint
+from dossiers.renderer.html import FetchRefused, PortalURLFetcher, html_to_pdf, static_base_url
+from dossiers.renderer.photos import print_copy_name
 from evidence.models import EvidenceFile
 from indicators.models import IndicatorEntry
 
@@ -71,10 +73,16 @@ def test_a_chapter_renders_on_its_own_with_the_photo_copies(serang_2025):
     spec = next(spec for spec in chapter_plan(serang_2025) if spec.key == "kegiatan-36.04.17")
     data = chapter_context(serang_2025, spec)
     fetcher = PortalURLFetcher()
-    pdf = template_to_pdf(data.template, data.context, fetcher=fetcher)
+    pdf = chapter_pdf(data, fetcher=fetcher)
 
-    previews = {f.blob.preview.name for f in EvidenceFile.objects.filter(activity__isnull=False) if f.blob.preview}
-    assert {url.removeprefix("kks-media:") for url in fetcher.fetched if url.startswith("kks-media:")} == previews
+    # The print copies of the photos that have a downscaled copy, made for this render.
+    prints = {
+        print_copy_name(f.blob.kabupaten_id, f.blob.sha256)
+        for f in EvidenceFile.objects.filter(activity__isnull=False)
+        if f.blob.preview
+    }
+    assert {url.removeprefix("kks-media:") for url in fetcher.fetched if url.startswith("kks-media:")} == prints
+    assert all(default_storage.exists(name) for name in prints)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "Kerja bakti Pasar Carenang" in text
     assert "18 Maret 2023" in text
@@ -91,6 +99,8 @@ def test_the_fingerprint_follows_the_chapter_inputs(serang_2025):
     assert list(plan) == [
         "profil",
         "kelembagaan",
+        "kelembagaan-rencana",
+        "kelembagaan-pembinaan",
         "pendanaan",
         "odf",
         "tatanan-KSM",
