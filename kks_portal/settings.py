@@ -170,6 +170,9 @@ else:
         "processed_folder": str(_queue_dir / "processed"),
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
+        # Look for the next message every 0.1 s (kombu's 1 s made each task of a dossier compile
+        # wait up to a second for the worker to notice it). Redis needs no polling.
+        "polling_interval": 0.1,
     }
     (VAR_DIR / "celery-results").mkdir(parents=True, exist_ok=True)
     CELERY_RESULT_BACKEND = f"file://{VAR_DIR / 'celery-results'}"
