@@ -13,7 +13,10 @@ class VerifyForm(forms.Form):
         label=_("Berkas PDF dossier"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text=_("Berkas dihitung SHA-256-nya lalu dibuang; tidak disimpan."),
+        help_text=_(
+            "SHA-256 berkas dihitung di peramban Anda dan hanya kode itu yang dikirim; berkasnya tidak diunggah "
+            "dan tidak disimpan."
+        ),
     )
     sha256 = forms.CharField(
         label=_("atau SHA-256"),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Max, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Role, User
@@ -63,6 +64,14 @@ def version_by_code(code: str) -> DossierVersion | None:
         "dossier__assessment__kabupaten__parent", "dossier__assessment__cycle"
     )
     return versions.filter(sha256=code).first() or versions.filter(manifest_sha256=code).first()
+
+
+def verify_upload_limit() -> int:
+    """The largest file (bytes) the public verification page reads: no genuine dossier is larger
+    than the largest version the portal has finished, and never more than
+    ``DOSSIER_VERIFY_MAX_UPLOAD_MB``. Zero while no version exists (nothing could match)."""
+    largest = DossierVersion.objects.filter(state=DossierVersion.State.DONE).aggregate(size=Max("size"))["size"]
+    return min(largest or 0, settings.DOSSIER_VERIFY_MAX_UPLOAD_MB * 1024 * 1024)
 
 
 def version_status(version: DossierVersion | None) -> dict:

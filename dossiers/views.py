@@ -7,6 +7,7 @@ Reads go through the scoped selectors (out of scope: 404); compiling goes throug
 from __future__ import annotations
 
 import hashlib
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,17 +19,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.throttling import SimpleRateThrottle
 
 from .forms import VerifyForm
 from .selectors import (
     can_compile_dossier,
     dossier_assessment_for,
+    verify_upload_limit,
     version_by_code,
     version_for,
     version_status,
     versions_of,
 )
 from .services import dossier_compile
+
+MB = 1024 * 1024
 
 
 def _download_url(version) -> str | None:
@@ -117,26 +122,70 @@ def _verify_page(request, *, form, code=None, error="", status=200):
             "code": code,
             "version": version,
             "by_manifest": bool(version and version.sha256 != code),
-            "max_upload_mb": settings.DOSSIER_VERIFY_MAX_UPLOAD_MB,
+            "max_upload_mb": math.ceil(verify_upload_limit() / MB),
             "error": error,
         },
         status=status,
     )
 
 
+class VerifyUploadThrottle(SimpleRateThrottle):
+    """Uploads to the public verification page per client address and hour
+    (``DOSSIER_VERIFY_UPLOADS_PER_HOUR``): hashing 250 MB costs the server; a pasted hash does not."""
+
+    scope = "dossier_verify_upload"
+
+    def get_rate(self):
+        return f"{settings.DOSSIER_VERIFY_UPLOADS_PER_HOUR}/hour"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+# A form carrying only the hash (and the CSRF token) is well under this; more is a file.
+_HASH_ONLY_BODY = 16 * 1024
+
+
+def _refuse_upload(request) -> tuple[str, int] | None:
+    """Why an upload is not read (message, status), judged before Django reads the body."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= _HASH_ONLY_BODY:
+        return None
+    throttle = VerifyUploadThrottle()
+    if not throttle.allow_request(request, None):
+        minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+        message = _(
+            "Terlalu banyak berkas diunggah dari alamat Anda. Coba lagi dalam %(minutes)s menit, atau tempel "
+            "SHA-256 berkasnya (peramban dengan JavaScript menghitungnya tanpa mengunggah)."
+        ) % {"minutes": minutes}
+        return message, 429
+    limit = verify_upload_limit()
+    if length > limit + _HASH_ONLY_BODY:
+        if limit == 0:
+            return _("Portal belum pernah menyusun dossier, jadi berkas ini tidak mungkin asli."), 413
+        message = _(
+            "Berkas terlalu besar: dossier terbesar yang pernah disusun portal %(mb)s MB, jadi berkas ini tidak "
+            "mungkin asli. Tempel SHA-256-nya bila ingin memastikan."
+        ) % {"mb": math.ceil(limit / MB)}
+        return message, 413
+    return None
+
+
 def verify(request):
-    """Anyone uploads a PDF or pastes a SHA-256 and learns whether it is a genuine version."""
+    """Anyone checks whether a PDF is a genuine version: the page hashes the file in the browser
+    and posts the SHA-256 (static/js/verify-hash.js); without JavaScript the file is uploaded,
+    throttled per address and no larger than the largest dossier the portal has produced."""
     if request.method == "POST":
-        limit = settings.DOSSIER_VERIFY_MAX_UPLOAD_MB * 1024 * 1024
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit:  # refused before Django reads the body
-            error = _("Berkas terlalu besar: paling besar %(mb)s MB. Tempel SHA-256-nya saja.") % {
-                "mb": settings.DOSSIER_VERIFY_MAX_UPLOAD_MB
-            }
-            return _verify_page(request, form=VerifyForm(), error=error, status=413)
+        refusal = _refuse_upload(request)
+        if refusal:
+            error, status = refusal
+            response = _verify_page(request, form=VerifyForm(), error=error, status=status)
+            if status == 429:
+                response["Retry-After"] = "3600"
+            return response
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

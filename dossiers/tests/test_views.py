@@ -163,10 +163,44 @@ def test_the_cover_qr_code_leads_to_the_version(compiled, client):
     assert compiled.sha256 in page  # to compare with the file in hand
 
 
-def test_an_upload_too_large_is_refused_before_it_is_read(db, client, settings):
+def test_an_upload_too_large_is_refused_before_it_is_read(compiled, client, settings):
     settings.DOSSIER_VERIFY_MAX_UPLOAD_MB = 1
     response = client.post(
         reverse("dossiers:verify"), {"file": SimpleUploadedFile("besar.pdf", b"0" * (1024 * 1024 + 10))}
     )
     assert response.status_code == 413
     assert "Berkas terlalu besar" in response.content.decode()
+
+
+def test_an_upload_larger_than_any_dossier_is_refused_unread(compiled, client):
+    """No genuine dossier is larger than the largest version the portal finished."""
+    _reader, data = read_pdf(compiled)
+    bigger = data + b"\0" * (64 * 1024)
+    response = client.post(reverse("dossiers:verify"), {"file": SimpleUploadedFile("d.pdf", bigger)})
+    assert response.status_code == 413
+    assert "dossier terbesar yang pernah disusun portal" in response.content.decode()
+
+
+def test_without_any_dossier_no_upload_is_read(db, client):
+    response = client.post(reverse("dossiers:verify"), {"file": SimpleUploadedFile("d.pdf", b"%PDF" * 10_000)})
+    assert response.status_code == 413
+    assert "belum pernah menyusun dossier" in response.content.decode()
+
+
+def test_uploads_are_throttled_per_address_but_pasted_hashes_are_not(compiled, client, settings):
+    settings.DOSSIER_VERIFY_UPLOADS_PER_HOUR = 2
+    _reader, data = read_pdf(compiled)
+    address = {"REMOTE_ADDR": "203.0.113.77"}
+    for _ in range(2):
+        response = client.post(reverse("dossiers:verify"), {"file": SimpleUploadedFile("d.pdf", data)}, **address)
+        assert 'data-result="genuine"' in response.content.decode()
+    refused = client.post(reverse("dossiers:verify"), {"file": SimpleUploadedFile("d.pdf", data)}, **address)
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "3600"
+    assert "Terlalu banyak berkas diunggah dari alamat Anda" in refused.content.decode()
+    pasted = client.post(reverse("dossiers:verify"), {"sha256": compiled.sha256}, **address)
+    assert 'data-result="genuine"' in pasted.content.decode()
+    elsewhere = client.post(
+        reverse("dossiers:verify"), {"file": SimpleUploadedFile("d.pdf", data)}, REMOTE_ADDR="203.0.113.78"
+    )
+    assert 'data-result="genuine"' in elsewhere.content.decode()

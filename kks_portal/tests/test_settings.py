@@ -118,6 +118,9 @@ def test_complete_production_environment_starts(tmp_path):
         pytest.param({"DOSSIER_ATTACHMENTS_MAX_MB": "-1"}, "DOSSIER_ATTACHMENTS_MAX_MB", id="attachments-negative"),
         pytest.param({"DOSSIER_COMPILE_STALE_MINUTES": "x"}, "DOSSIER_COMPILE_STALE_MINUTES", id="stale-compile-x"),
         pytest.param({"DOSSIER_VERIFY_MAX_UPLOAD_MB": "0"}, "DOSSIER_VERIFY_MAX_UPLOAD_MB", id="verify-upload-zero"),
+        pytest.param(
+            {"DOSSIER_VERIFY_UPLOADS_PER_HOUR": "0"}, "DOSSIER_VERIFY_UPLOADS_PER_HOUR", id="verify-uploads-zero"
+        ),
         pytest.param({"DOSSIER_PROVINCE_REMINDER_DAYS": "-1"}, "DOSSIER_PROVINCE_REMINDER_DAYS", id="reminder-days"),
         pytest.param(
             {"DOSSIER_CORRECTION_REMINDER_HOURS": "0"}, "DOSSIER_CORRECTION_REMINDER_HOURS", id="reminder-hours"
