@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from kks_portal.lib.url_ids import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("users", api.UserViewSet, basename="user")
 router.register("opds", api.OpdViewSet, basename="opd")
 urlpatterns = router.urls

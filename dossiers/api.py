@@ -22,6 +22,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from kks_portal.lib.url_ids import ID_REGEX
+
 from .diff import diff_pair, version_diff
 from .models import Dossier
 from .selectors import can_compile_dossier, dossier_assessments_visible_to, versions_of
@@ -107,7 +109,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         responses={200: DossierVersionSerializer, 404: NOT_FOUND},
         tags=["dossiers"],
     )
-    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]+)", url_name="version")
+    @action(detail=True, methods=["get"], url_path=rf"versions/(?P<number>{ID_REGEX})", url_name="version")
     def version(self, request, pk=None, number=None):
         return Response(DossierVersionSerializer(self._version(self.get_object(), number)).data)
 
@@ -117,7 +119,7 @@ class DossierViewSet(viewsets.GenericViewSet):
         responses={(200, "application/pdf"): OpenApiTypes.BINARY, 404: NOT_FOUND},
         tags=["dossiers"],
     )
-    @action(detail=True, methods=["get"], url_path=r"versions/(?P<number>[0-9]+)/pdf", url_name="version-pdf")
+    @action(detail=True, methods=["get"], url_path=rf"versions/(?P<number>{ID_REGEX})/pdf", url_name="version-pdf")
     def version_pdf(self, request, pk=None, number=None):
         assessment = self.get_object()
         version = self._version(assessment, number)

@@ -1,7 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from kks_portal.lib.url_ids import Router
 
 from . import api, api_workflow
 
-router = SimpleRouter()
+router = Router()
 router.register("dossiers", api.DossierViewSet, basename="dossier")
 urlpatterns = router.urls + api_workflow.urlpatterns

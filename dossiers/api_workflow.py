@@ -28,6 +28,8 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
+
 from .models import DossierComment
 from .selectors_workflow import berita_acara_of, dossier_of, events_of, workflow_assessment_for
 from .workflow import (
@@ -393,8 +395,8 @@ class ScoresView(APIView):
 
 
 urlpatterns = [
-    path("dossiers/<int:pk>/workflow/", WorkflowView.as_view(), name="dossier-workflow"),
-    *(path(f"dossiers/<int:pk>/workflow/{step}/", step_view(step), name=f"dossier-workflow-{step}") for step in STEPS),
-    path("dossiers/<int:pk>/comments/", CommentsView.as_view(), name="dossier-comments"),
-    path("dossiers/<int:pk>/scores/", ScoresView.as_view(), name="dossier-scores"),
+    path("dossiers/<id:pk>/workflow/", WorkflowView.as_view(), name="dossier-workflow"),
+    *(path(f"dossiers/<id:pk>/workflow/{step}/", step_view(step), name=f"dossier-workflow-{step}") for step in STEPS),
+    path("dossiers/<id:pk>/comments/", CommentsView.as_view(), name="dossier-comments"),
+    path("dossiers/<id:pk>/scores/", ScoresView.as_view(), name="dossier-scores"),
 ]

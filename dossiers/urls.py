@@ -1,5 +1,7 @@
 from django.urls import include, path, register_converter
 
+from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
+
 from . import views, views_diff, views_export
 
 
@@ -20,13 +22,13 @@ app_name = "dossiers"
 urlpatterns = [
     path("verifikasi/", views.verify, name="verify"),
     path("verifikasi/<sha256:code>/", views.verify_code, name="verify_code"),
-    path("<int:pk>/", views.dossier_detail, name="detail"),
-    path("<int:pk>/susun/", views.dossier_compile_view, name="compile"),
-    path("<int:pk>/status/", views.dossier_status, name="status"),
-    path("<int:pk>/versi/<int:number>/unduh/", views.version_download, name="download"),
-    path("<int:pk>/beda/", views_diff.dossier_diff, name="diff"),
-    path("<int:pk>/sipantas.json", views_export.sipantas_json_download, name="sipantas_json"),
-    path("<int:pk>/sipantas.xlsx", views_export.sipantas_xlsx_download, name="sipantas_xlsx"),
+    path("<id:pk>/", views.dossier_detail, name="detail"),
+    path("<id:pk>/susun/", views.dossier_compile_view, name="compile"),
+    path("<id:pk>/status/", views.dossier_status, name="status"),
+    path("<id:pk>/versi/<id:number>/unduh/", views.version_download, name="download"),
+    path("<id:pk>/beda/", views_diff.dossier_diff, name="diff"),
+    path("<id:pk>/sipantas.json", views_export.sipantas_json_download, name="sipantas_json"),
+    path("<id:pk>/sipantas.xlsx", views_export.sipantas_xlsx_download, name="sipantas_xlsx"),
     # The verification workflow.
     path("", include("dossiers.urls_workflow")),
 ]

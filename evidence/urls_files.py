@@ -2,10 +2,12 @@
 
 from django.urls import path
 
+from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
+
 from . import views_files
 
 urlpatterns = [
-    path("<int:pk>/unduh/", views_files.file_download, name="file_download"),
-    path("<int:pk>/kecil/", views_files.file_thumbnail, name="file_thumbnail"),
-    path("<int:pk>/pratinjau/", views_files.file_preview, name="file_preview"),
+    path("<id:pk>/unduh/", views_files.file_download, name="file_download"),
+    path("<id:pk>/kecil/", views_files.file_thumbnail, name="file_thumbnail"),
+    path("<id:pk>/pratinjau/", views_files.file_preview, name="file_preview"),
 ]

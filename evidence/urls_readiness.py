@@ -2,11 +2,13 @@
 
 from django.urls import path
 
+from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
+
 from . import views_readiness as views
 
 urlpatterns = [
-    path("kesiapan/<int:pk>/", views.readiness, name="readiness"),
-    path("kesiapan/<int:pk>/kecamatan/<str:code>/", views.readiness_kecamatan, name="readiness_kecamatan"),
-    path("penilaian/<int:pk>/", views.assessment_evidence, name="assessment_evidence"),
-    path("penilaian/<int:pk>/indikator/<int:entry_pk>/", views.indicator_evidence, name="indicator_evidence"),
+    path("kesiapan/<id:pk>/", views.readiness, name="readiness"),
+    path("kesiapan/<id:pk>/kecamatan/<str:code>/", views.readiness_kecamatan, name="readiness_kecamatan"),
+    path("penilaian/<id:pk>/", views.assessment_evidence, name="assessment_evidence"),
+    path("penilaian/<id:pk>/indikator/<id:entry_pk>/", views.indicator_evidence, name="indicator_evidence"),
 ]

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from kks_portal.lib.url_ids import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("bodies", api.BodyViewSet, basename="body")
 router.register("members", api.MemberViewSet, basename="member")
 router.register("work-plans", api.WorkPlanViewSet, basename="work-plan")

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.selectors import admin_scope_of, opds_visible_to, scope_filter
+from kks_portal.lib.url_ids import ID_REGEX
 from regions.selectors import region_list
 from tatanan.models import Cycle, ScaleOption, Tatanan
 from tatanan.selectors import cycles_visible_to
@@ -576,7 +577,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(
         detail=True,
         methods=["get", "patch", "delete"],
-        url_path=r"local-indicators/(?P<indicator_pk>[0-9]+)",
+        url_path=rf"local-indicators/(?P<indicator_pk>{ID_REGEX})",
         url_name="local-indicator",
         filter_backends=[],
         pagination_class=None,

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from kks_portal.lib.url_ids import Router
 
 from . import api, api_innovations
 
-router = SimpleRouter()
+router = Router()
 router.register("assessments", api.AssessmentViewSet, basename="assessment")
 router.register("entries", api.EntryViewSet, basename="entry")
 router.register("titik-pantau", api.TitikPantauViewSet, basename="titik-pantau")

@@ -1,7 +1,7 @@
-from rest_framework.routers import SimpleRouter
+from kks_portal.lib.url_ids import Router
 
 from .api import RegionViewSet
 
-router = SimpleRouter()
+router = Router()
 router.register("regions", RegionViewSet, basename="region")
 urlpatterns = router.urls

@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from kks_portal.lib.url_ids import Router
 
 from . import api
 
-router = SimpleRouter()
+router = Router()
 router.register("cycles", api.CycleViewSet, basename="cycle")
 router.register("tatanan", api.TatananViewSet, basename="tatanan")
 router.register("indicators", api.IndicatorViewSet, basename="indicator")

@@ -1,10 +1,12 @@
 # Local indicators of a kabupaten/kota; included by tatanan/urls.py (namespace "tatanan").
 from django.urls import path
 
+from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
+
 from . import views_local
 
 urlpatterns = [
-    path("<int:award_year>/", views_local.local_list, name="local_list"),
-    path("<int:award_year>/<int:pk>/", views_local.local_edit, name="local_edit"),
-    path("<int:award_year>/<int:pk>/hapus/", views_local.local_delete, name="local_delete"),
+    path("<year:award_year>/", views_local.local_list, name="local_list"),
+    path("<year:award_year>/<id:pk>/", views_local.local_edit, name="local_edit"),
+    path("<year:award_year>/<id:pk>/hapus/", views_local.local_delete, name="local_delete"),
 ]

@@ -1,0 +1,60 @@
+"""Ids and years in URLs: what a malformed one answers (404, never a 500).
+
+One rule for the whole portal, pages and API alike:
+
+1. An id is 1 to 18 decimal digits. Anything else ("abc", "1.5", "-1", "") does not match the
+   route, so the URL resolver answers 404 before a view runs (under ``/api/`` in the one error
+   shape, ``api_errors.json_not_found``).
+2. Why 18: the largest id a database can hold is 2**63 - 1 (19 digits). A longer number would
+   reach the database and fail there (``OverflowError`` on SQLite, ``DataError`` on PostgreSQL),
+   which is a 500; 18 digits always fit, and such a row simply does not exist: 404.
+3. A year in a URL (``<year:award_year>``) is 1 to 4 digits, so date arithmetic and lookups see
+   0–9999 at most; the view decides whether such a year exists.
+
+Pages use the ``<id:…>`` and ``<year:…>`` path converters registered here; API viewsets are
+registered on ``Router``, which gives every viewset that does not set its own
+``lookup_value_regex`` the same id pattern (``@action`` routes with their own parameters use
+``ID_REGEX`` in their ``url_path``). Region codes are strings and keep their own patterns.
+
+A URL module that uses the converters imports this module, so they are registered before its
+patterns are built, whichever module is imported first.
+"""
+
+from __future__ import annotations
+
+from django.urls import register_converter
+from rest_framework.routers import SimpleRouter
+
+MAX_ID_DIGITS = 18
+ID_REGEX = rf"[0-9]{{1,{MAX_ID_DIGITS}}}"
+YEAR_REGEX = r"[0-9]{1,4}"
+
+
+class IdConverter:
+    regex = ID_REGEX
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+class YearConverter(IdConverter):
+    regex = YEAR_REGEX
+
+
+register_converter(IdConverter, "id")
+register_converter(YearConverter, "year")
+
+
+class Router(SimpleRouter):
+    """DRF's router with integer lookups: ``/api/activities/abc/`` is 404, not a 500 from
+    ``int("abc")`` or the ORM. A viewset with another lookup (a region code, an award year)
+    sets its own ``lookup_value_regex``."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        if getattr(viewset, "lookup_value_regex", None) is None:
+            lookup = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+            return f"(?P<{lookup_prefix}{lookup}>{ID_REGEX})"
+        return super().get_lookup_regex(viewset, lookup_prefix)
