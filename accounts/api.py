@@ -9,8 +9,9 @@ from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from kks_portal.lib.throttling import ScopedRateThrottle
 
 from .selectors import can_manage_users, opds_visible_to, role_assignments_of, scope_of, user_search
 from .serializers import (
@@ -30,7 +31,9 @@ class InvalidCredentials(exceptions.APIException):
 
 
 class TokenRateThrottle(ScopedRateThrottle):
-    """A brake on password guessing at the one anonymous door of the API, per client address.
+    """A brake on password guessing at the one anonymous door of the API, per client address
+    (``kks_portal.lib.client_ip``). Failed passwords also count towards the login lockout
+    (``accounts.lockout``), per account and per address.
 
     The rate comes from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["token"]``, read at each
     request (so tests can change it) and defaulting to 20 a minute when settings name none.
@@ -55,15 +58,23 @@ class TokenView(APIView):
         responses={
             200: TokenResponseSerializer,
             400: OpenApiResponse(description="Missing fields, or wrong username/password (code invalid_credentials)."),
-            429: OpenApiResponse(description="Too many attempts from this address; try again later."),
+            429: OpenApiResponse(
+                description=(
+                    "Too many attempts from this address (code throttled), or the account or address is locked "
+                    "after repeated wrong passwords (code locked_out); Retry-After gives the seconds to wait."
+                )
+            ),
         },
         tags=["auth"],
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The Django request, not DRF's wrapper: django-axes marks a refused login on it, and its
+        # middleware, which only sees the Django request, turns that into the 429 locked_out answer
+        # (accounts.lockout.lockout_response) instead of the 400 below.
         user = authenticate(
-            request,
+            request._request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Akun dan peran")
+
+    def ready(self):
+        # Connects the log line of refused (locked-out) logins to django-axes' signal.
+        from . import lockout  # noqa: F401

@@ -8,6 +8,9 @@ finds no page at all (404 too: the pages do not exist for them). Writes go throu
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
 from functools import wraps
 
 from django.contrib import messages
@@ -22,6 +25,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from kks_portal.lib.client_ip import client_ip
+from kks_portal.lib.throttling import SimpleRateThrottle
 
 from . import services
 from .forms import (
@@ -42,9 +48,31 @@ from .selectors import (
     users_manageable_by,
 )
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 25
 # Service error keys that have another name on the forms.
 ROLE_FIELDS = {"region": "region_code"}
+
+
+class PasswordResetAddressThrottle(SimpleRateThrottle):
+    """Reset requests per client address (``password_reset_address`` rate)."""
+
+    scope = "password_reset_address"
+
+
+class PasswordResetEmailThrottle(SimpleRateThrottle):
+    """Reset requests per e-mail address typed (``password_reset_email`` rate): one address cannot
+    flood somebody's inbox from many clients. Counted whether or not an account has the e-mail,
+    so being refused tells nothing about the account."""
+
+    scope = "password_reset_email"
+
+    def get_cache_key(self, request, view):
+        email = request.POST.get("email", "").strip().casefold()
+        if not email:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(email.encode()).hexdigest()}
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -53,6 +81,23 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self):
         return {"valid_days": services.password_link_days()}
+
+    def post(self, request, *args, **kwargs):
+        # The address first: a client already refused does not use up the e-mail's allowance.
+        for throttle in (PasswordResetAddressThrottle(), PasswordResetEmailThrottle()):
+            if not throttle.allow_request(request, None):
+                log.warning(
+                    "Password reset refused, too many requests (%s): address=%s", throttle.scope, client_ip(request)
+                )
+                minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+                form = self.get_form()
+                form.add_error(
+                    None,
+                    _("Terlalu banyak permintaan tautan reset kata sandi. Coba lagi dalam %(minutes)s menit.")
+                    % {"minutes": minutes},
+                )
+                return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 def manager_required(view):

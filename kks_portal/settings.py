@@ -14,10 +14,12 @@ Every variable is listed in README.md. Bad values stop the process at start.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
     # Our apps, in the direction dependencies point (see STYLE.md).
     "regions",
     "accounts",
@@ -76,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that django-axes refused into the lockout page or API error.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kks_portal.urls"
@@ -216,6 +223,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out login before ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login lockout (django-axes) ------------------------------------------------------------
+# How many proxies stand in front of the portal, each adding its peer to X-Forwarded-For; 0 means
+# gunicorn is reached directly and the header is ignored. kks_portal/lib/client_ip.py reads it.
+KKS_TRUSTED_PROXIES = env_int("KKS_TRUSTED_PROXIES", 0, minimum=0)
+# After this many failed logins within the cooldown, an account (by username, from any address)
+# and an address (for any username) are each locked for the cooldown, counted from the failure
+# that reached the limit. Tries while locked are refused without being counted, so they do not
+# prolong the lock. Web login, admin login and the API token all count.
+KKS_LOGIN_FAILURE_LIMIT = env_int("KKS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+KKS_LOGIN_COOLDOWN_MINUTES = env_int("KKS_LOGIN_COOLDOWN_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = KKS_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=KKS_LOGIN_COOLDOWN_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "kks_portal.lib.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# axes masks usernames and addresses in its log lines by default; an admin reading the log of a
+# lockout needs both (passwords stay masked).
+AXES_SENSITIVE_PARAMETERS: list[str] = []
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -294,8 +326,11 @@ DOSSIER_ATTACHMENTS_MAX_MB = env_int("DOSSIER_ATTACHMENTS_MAX_MB", 150, minimum=
 # A compile that has made no progress for this long is taken as dead: the periodic task sends it
 # again (up to 3 times in all), and a new compile asked for meanwhile replaces it.
 DOSSIER_COMPILE_STALE_MINUTES = env_int("DOSSIER_COMPILE_STALE_MINUTES", 10, minimum=1)
-# The public verification page accepts uploaded PDFs up to this size (MB).
+# The public verification page hashes a PDF in the visitor's browser and receives only its SHA-256.
+# Browsers without JavaScript upload the file: accepted up to the largest finished dossier version,
+# never above this size (MB), and at most this many uploads per client address an hour.
 DOSSIER_VERIFY_MAX_UPLOAD_MB = env_int("DOSSIER_VERIFY_MAX_UPLOAD_MB", 400, minimum=1)
+DOSSIER_VERIFY_UPLOADS_PER_HOUR = env_int("DOSSIER_VERIFY_UPLOADS_PER_HOUR", 10, minimum=1)
 # Province verifiers are reminded daily of dossiers awaiting them from this many days before the
 # cycle's province deadline; Bappeda is reminded once when its correction window closes within
 # this many hours.
@@ -331,6 +366,33 @@ if PRODUCTION:
     # gunicorn sits behind a TLS-terminating proxy that sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Content-Security-Policy ----------------------------------------------------------------
+# Every HTML page gets this policy (django-csp's middleware). Scripts come only from our own
+# static files: no inline <script> blocks, no on*="..." handlers (static/js/portal.js wires
+# data-autosubmit and friends), no eval. Page data travels in data-* attributes or json_script,
+# which is data, not script. Styles are as strict: no style="..." attributes either (widths that
+# depend on data are set by static/js/portal.js through the CSSOM, which CSP does not govern).
+# A template that truly needs an inline script can take {{ request.csp_nonce }}: the nonce is
+# added to script-src only on responses that used it.
+# Responses that already carry a Content-Security-Policy keep theirs: file downloads set a
+# stricter one (evidence/views_files.py). DRF's browsable API pages add inline style
+# attributes, and only those (kks_portal/lib/api_renderers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        # data: for Bootstrap's SVG icons in its CSS, blob: for the upload widgets' previews.
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 # --- Forms and API --------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -343,13 +405,29 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The browsable API's pages need inline style attributes under the CSP (see the module).
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "kks_portal.lib.api_renderers.BrowsableAPIRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Documents every error an operation can answer, in the one error shape.
+    "DEFAULT_SCHEMA_CLASS": "kks_portal.lib.api_schema.ApiAutoSchema",
+    # Decimals (scores, percentages, coordinates, budgets) are JSON numbers, as the schema says.
+    "COERCE_DECIMAL_TO_STRING": False,
     "EXCEPTION_HANDLER": "kks_portal.lib.api_errors.exception_handler",
     # Only views that name a throttle scope are throttled; the token endpoint is the one
     # anonymous door, so it is the one that needs a brake on password guessing.
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_THROTTLE", "20/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_TOKEN_THROTTLE", "20/min"),
+        # The password reset page (accounts/views.py), per client address and per e-mail address.
+        "password_reset_address": "10/hour",
+        "password_reset_email": "3/hour",
+    },
+    # Project throttles call kks_portal.lib.client_ip (kks_portal/lib/throttling.py); this makes
+    # DRF's own get_ident, should a throttle bypass those, read the same header the same way.
+    "NUM_PROXIES": KKS_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KKS Portal API",
