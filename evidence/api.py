@@ -345,18 +345,25 @@ class ActivityViewSet(
         return Response(ActivitySerializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs):
-        serializer = ActivityWriteSerializer(data=request.data)
+        # The body is the parent the activity is written into: one the caller does not edit (or
+        # that does not exist) answers 404, as a URL would, before the other fields are judged.
+        body = None
+        named = request.data.get("body") if hasattr(request.data, "get") else None
+        if named not in (None, ""):
+            body = bodies_visible_to(request.user).filter(pk=str(named)).first() if str(named).isdigit() else None
+            if body is None or not can_edit_body(request.user, body):
+                raise Http404
+        serializer = ActivityWriteSerializer(data=request.data, context={**self.get_serializer_context(), "body": body})
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        body = bodies_visible_to(request.user).filter(pk=fields.pop("body").pk).first()
-        if body is None or not can_edit_body(request.user, body):
-            raise Http404
+        body = fields.pop("body")
         activity = activity_create(body=body, actor=request.user, **fields)
         return self._answer(activity, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         activity = self._editable(self.get_object())
-        serializer = ActivityWriteSerializer(data=request.data, partial=True)
+        context = {**self.get_serializer_context(), "body": activity.body}
+        serializer = ActivityWriteSerializer(data=request.data, partial=True, context=context)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
         body = fields.pop("body", None)

@@ -12,10 +12,14 @@ from django.urls import NoReverseMatch, reverse
 from rest_framework import serializers
 
 from forums.models import Body, WorkPlanItem
-from tatanan.models import Indicator, Tatanan
+from forums.selectors import bodies_visible_to
+from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
+from tatanan.models import Indicator
+from tatanan.selectors import indicators_in_scope_of
 
 from .completeness import activity_missing_kinds
 from .models import Activity, EvidenceFile
+from .services import activity_indicator_choices, activity_tatanan_choices, activity_work_plan_item_choices
 
 # --- Activities -----------------------------------------------------------------------------------
 
@@ -72,19 +76,40 @@ class ActivitySerializer(serializers.ModelSerializer):
         return not activity_missing_kinds(activity)
 
 
-class ActivityWriteSerializer(serializers.Serializer):
-    """Fields of an activity; on PATCH only those sent change."""
+def _activity_body(serializer) -> Body | None:
+    """The body the activity is written into: the view finds it (404 outside the caller's
+    reach) and passes it in the context before the other fields are judged against it."""
+    return serializer.context.get("body")
 
-    body = serializers.PrimaryKeyRelatedField(
-        queryset=Body.objects.all(), help_text="Id of the body (on create only; its editors record)."
+
+def _body_indicators(user, serializer):
+    body = _activity_body(serializer)
+    if body is None:
+        return Indicator.objects.none()
+    return activity_indicator_choices(body).filter(pk__in=indicators_in_scope_of(user).values("pk"))
+
+
+def _body_work_plan_items(user, serializer):
+    body = _activity_body(serializer)
+    return activity_work_plan_item_choices(body) if body is not None else WorkPlanItem.objects.none()
+
+
+class ActivityWriteSerializer(serializers.Serializer):
+    """Fields of an activity; on PATCH only those sent change. The view passes the activity's
+    body in the context (``body``): indicators and work-plan items are those of that body."""
+
+    body = ScopedPrimaryKeyRelatedField(
+        model=Body,
+        scope=lambda user, serializer: bodies_visible_to(user),
+        help_text="Id of the body (on create only; its editors record).",
     )
     title = serializers.CharField(max_length=300)
     date = serializers.DateField()
     place = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    tatanan = serializers.PrimaryKeyRelatedField(queryset=Tatanan.objects.all(), many=True, required=False)
-    indicators = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all(), many=True, required=False)
-    work_plan_item = serializers.PrimaryKeyRelatedField(
-        queryset=WorkPlanItem.objects.all(), required=False, allow_null=True
+    tatanan = serializers.PrimaryKeyRelatedField(queryset=activity_tatanan_choices(), many=True, required=False)
+    indicators = ScopedPrimaryKeyRelatedField(model=Indicator, scope=_body_indicators, many=True, required=False)
+    work_plan_item = ScopedPrimaryKeyRelatedField(
+        model=WorkPlanItem, scope=_body_work_plan_items, required=False, allow_null=True
     )
     participants = serializers.CharField(required=False, allow_blank=True)
     participant_count = serializers.IntegerField(required=False, allow_null=True)

@@ -18,8 +18,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.selectors import scope_filter
-from regions.models import Region
 
+from .filters import BodyFilter, WorkPlanFilter
 from .kelembagaan import body_status, current_cycle, data_years_of, missing_texts
 from .models import Body, Member, Secretariat, WorkPlan, WorkPlanItem
 from .selectors import body_list, can_edit_body, decree_history
@@ -88,15 +88,10 @@ def _editable(user, body: Body) -> Body:
 class BodyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = BodySerializer
     parser_classes = PARSERS
+    filterset_class = BodyFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        kind = params.get("kind", "")
-        return body_list(
-            self.request.user,
-            kind=kind if kind in Body.Kind.values else "",
-            kecamatan=params.get("region", "").strip(),
-        )
+        return body_list(self.request.user)
 
     def retrieve(self, request, *args, **kwargs):
         body = self.get_object()
@@ -256,16 +251,10 @@ def _plan_detail(plan: WorkPlan, user) -> dict:
 )
 class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = WorkPlanSerializer
+    filterset_class = WorkPlanFilter
 
     def get_queryset(self):
-        plans = work_plans_visible_to(self.request.user).order_by("body__region_id", "body__kind", "-year", "pk")
-        params = self.request.query_params
-        for key, lookup in (("body", "body_id"), ("year", "year")):
-            if params.get(key, "").isdigit():
-                plans = plans.filter(**{lookup: int(params[key])})
-        if params.get("status") in WorkPlan.Status.values:
-            plans = plans.filter(status=params["status"])
-        return plans
+        return work_plans_visible_to(self.request.user).order_by("body__region_id", "body__kind", "-year", "pk")
 
     def retrieve(self, request, *args, **kwargs):
         return Response(_plan_detail(self.get_object(), request.user))
@@ -293,7 +282,9 @@ class WorkPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def items(self, request, pk=None):
         plan = self.get_object()
         _editable(request.user, plan.body)
-        serializer = WorkPlanItemSerializer(data=request.data)
+        serializer = WorkPlanItemSerializer(
+            data=request.data, context={**self.get_serializer_context(), "work_plan": plan}
+        )
         serializer.is_valid(raise_exception=True)
         item = work_plan_item_add(work_plan=plan, actor=request.user, **serializer.validated_data)
         return Response(WorkPlanItemSerializer(item).data, status=status.HTTP_201_CREATED)
@@ -366,7 +357,9 @@ class WorkPlanItemViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, vie
     def partial_update(self, request, *args, **kwargs):
         item = self.get_object()
         _editable(request.user, item.work_plan.body)
-        serializer = WorkPlanItemSerializer(item, data=request.data, partial=True)
+        serializer = WorkPlanItemSerializer(
+            item, data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         item = work_plan_item_update(item=item, actor=request.user, **serializer.validated_data)
         return Response(WorkPlanItemSerializer(item).data)
@@ -405,12 +398,20 @@ class PembinaanViewSet(
         return pembinaan_visits_visible_to(self.request.user).select_related("visiting_body__region")
 
     def create(self, request, *args, **kwargs):
-        serializer = PembinaanCreateSerializer(data=request.data)
+        # The team is the parent the visit is written into: one the caller does not record for
+        # answers 404 (as a URL would), before the other fields are judged against it.
+        team_region = None
+        named = request.data.get("team_region") if hasattr(request.data, "get") else None
+        if named not in (None, ""):
+            teams = {region.pk: region for region in pembinaan_team_regions_of(request.user)}
+            team_region = teams.get(str(named))
+            if team_region is None:
+                raise Http404
+        context = {**self.get_serializer_context(), "team_region": team_region}
+        serializer = PembinaanCreateSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        team_region: Region = fields.pop("team_region")
-        if team_region.pk not in {region.pk for region in pembinaan_team_regions_of(request.user)}:
-            raise Http404  # not a team the caller records for
+        team_region = fields.pop("team_region")
         visit = pembinaan_visit_create(team_region=team_region, actor=request.user, **fields)
         return Response(PembinaanVisitSerializer(visit).data, status=status.HTTP_201_CREATED)
 
@@ -418,7 +419,9 @@ class PembinaanViewSet(
         visit = self.get_object()
         if not can_edit_pembinaan_visit(request.user, visit):
             raise Http404
-        serializer = PembinaanVisitSerializer(visit, data=request.data, partial=True)
+        serializer = PembinaanVisitSerializer(
+            visit, data=request.data, partial=True, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         visit = pembinaan_visit_update(visit=visit, actor=request.user, **serializer.validated_data)
         return Response(PembinaanVisitSerializer(visit).data)

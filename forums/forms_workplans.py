@@ -9,11 +9,11 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kks_portal.lib.scoped_fields import ScopedModelChoiceField
 from regions.models import Region
-from tatanan.models import Indicator
 
-from .models import WorkPlanItem
-from .selectors_workplans import pembinaan_target_regions, tatanan_for_work_plans
+from .models import WorkPlan, WorkPlanItem
+from .selectors_workplans import pembinaan_target_regions, tatanan_for_work_plans, work_plan_indicators_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -34,22 +34,22 @@ class WorkPlanCreateForm(forms.Form):
         self.helper = _helper("work-plan-create", _("Buat rencana kerja"))
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.get_kind_display()} {obj.name}"
 
 
-class IndicatorChoiceField(forms.ModelChoiceField):
+class IndicatorChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         name = obj.name if len(obj.name) <= 90 else obj.name[:88] + "…"
-        return f"{obj.tatanan.code} {obj.number}. {name}"
+        local = f" ({_('Lokal')})" if obj.is_local else ""
+        return f"{obj.tatanan.code} {obj.number}. {name}{local}"
 
 
 class WorkPlanItemForm(forms.Form):
     tatanan = forms.ModelChoiceField(label=_("Tatanan"), queryset=tatanan_for_work_plans())
     indicator = IndicatorChoiceField(
         label=_("Indikator"),
-        queryset=Indicator.objects.none(),
         required=False,
         help_text=_("Opsional; harus indikator dari tatanan yang dipilih."),
     )
@@ -67,14 +67,12 @@ class WorkPlanItemForm(forms.Form):
     funding_source = forms.ChoiceField(label=_("Sumber dana"), choices=WorkPlanItem.FundingSource.choices)
     person_in_charge = forms.CharField(label=_("Penanggung jawab"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, work_plan: WorkPlan, **kwargs):
+        """``user`` and ``work_plan`` scope the indicators: the catalogue's, and the local ones of
+        the plan's own kabupaten/kota (the service's rule, ``work_plan_indicator_choices``)."""
         super().__init__(*args, **kwargs)
         self.fields["tatanan"].queryset = tatanan_for_work_plans()
-        self.fields["indicator"].queryset = (
-            Indicator.objects.filter(tatanan__tatanan_set__code="2023", is_local=False)
-            .select_related("tatanan")
-            .order_by("tatanan__number", "order", "id")
-        )
+        self.fields["indicator"].queryset = work_plan_indicators_for(user, work_plan=work_plan)
         self.helper = _helper("work-plan-item")
 
 

@@ -19,7 +19,8 @@ from django.http import Http404
 from accounts.models import User
 from accounts.selectors import admin_scope_of, get_in_scope_or_404, scope_filter
 from regions.models import Region
-from tatanan.models import Tatanan
+from tatanan.models import Indicator, Tatanan
+from tatanan.selectors import indicators_in_scope_of
 
 from .models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from .selectors import can_edit_body, secretary_regions_of
@@ -35,6 +36,25 @@ def rupiah(value) -> str:
 def tatanan_for_work_plans() -> QuerySet[Tatanan]:
     """The tatanan an item may be tied to: those of the 2023-onward set."""
     return Tatanan.objects.filter(tatanan_set__code="2023").order_by("number")
+
+
+def work_plan_indicator_choices(*, work_plan: WorkPlan) -> QuerySet[Indicator]:
+    """The indicators an item of ``work_plan`` may be tied to: the catalogue's indicators of the
+    2023-onward tatanan and the local indicators of the plan's own kabupaten/kota, never those
+    another kabupaten added (they are not its business, and naming one would reveal it exists)."""
+    kabupaten = ".".join(work_plan.body.region_id.split(".")[:2])
+    return (
+        Indicator.objects.filter(tatanan__tatanan_set__code="2023")
+        .filter(Q(is_local=False) | Q(is_local=True, owner_kabupaten_id=kabupaten))
+        .select_related("tatanan")
+        .order_by("tatanan__number", "is_local", "order", "id")
+    )
+
+
+def work_plan_indicators_for(user: User, *, work_plan: WorkPlan) -> QuerySet[Indicator]:
+    """The indicators ``user`` may name on an item of ``work_plan``: the plan's choices, within
+    what the user sees of the catalogue (for the API's and the page's indicator field)."""
+    return work_plan_indicator_choices(work_plan=work_plan).filter(pk__in=indicators_in_scope_of(user).values("pk"))
 
 
 # --- Work plans ---------------------------------------------------------------------------------

@@ -6,11 +6,19 @@ services' (``forums.services``, ``forums.services_workplans``).
 
 from rest_framework import serializers
 
+from accounts.selectors import scope_filter
 from accounts.serializers import RegionRefSerializer
+from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
 from regions.models import Region
 from tatanan.models import Indicator, Tatanan
 
 from .models import Body, Decree, Member, PembinaanVisit, Secretariat, WorkPlan, WorkPlanItem
+from .selectors_workplans import (
+    pembinaan_target_regions,
+    pembinaan_team_regions_of,
+    tatanan_for_work_plans,
+    work_plan_indicators_for,
+)
 
 # --- Bodies -----------------------------------------------------------------------------------
 
@@ -129,9 +137,25 @@ class MemberSerializer(serializers.ModelSerializer):
 # --- Work plans -------------------------------------------------------------------------------
 
 
+def _item_work_plan(serializer) -> WorkPlan:
+    """The plan an item belongs to: the context's on a create, the item's own on an update."""
+    if serializer.instance is not None:
+        return serializer.instance.work_plan
+    return serializer.context["work_plan"]
+
+
 class WorkPlanItemSerializer(serializers.ModelSerializer):
-    tatanan = serializers.PrimaryKeyRelatedField(queryset=Tatanan.objects.all())
-    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.all(), required=False, allow_null=True)
+    """An item of a plan. The view passes the plan in the context (``work_plan``) on a create:
+    an item's indicator is a catalogue indicator or a local one of the plan's own kabupaten."""
+
+    tatanan = serializers.PrimaryKeyRelatedField(queryset=tatanan_for_work_plans())
+    indicator = ScopedPrimaryKeyRelatedField(
+        model=Indicator,
+        scope=lambda user, serializer: work_plan_indicators_for(user, work_plan=_item_work_plan(serializer)),
+        required=False,
+        allow_null=True,
+        help_text="Id of a catalogue indicator of the tatanan, or of a local indicator of the plan's kabupaten/kota.",
+    )
 
     class Meta:
         model = WorkPlanItem
@@ -183,9 +207,30 @@ class ReturnSerializer(serializers.Serializer):
 # --- Pembinaan --------------------------------------------------------------------------------
 
 
+def _visit_targets(user, serializer):
+    """Where the visit may go: below its team's region (the visit's own team on an update, the
+    team named on a create, else any team the caller records for), within the caller's scope."""
+    if serializer.instance is not None:
+        teams = [serializer.instance.visiting_body.region]
+    elif serializer.context.get("team_region") is not None:
+        teams = [serializer.context["team_region"]]
+    else:
+        teams = pembinaan_team_regions_of(user)
+    targets = Region.objects.none()
+    for team in teams:
+        targets = targets | pembinaan_target_regions(team)
+    return scope_filter(targets, user=user, field="code")
+
+
+def _visit_teams(user, serializer):
+    return Region.objects.filter(pk__in=[region.pk for region in pembinaan_team_regions_of(user)])
+
+
 class PembinaanVisitSerializer(serializers.ModelSerializer):
     visiting_body = BodyRefSerializer(read_only=True)
-    target_region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all())
+    target_region = ScopedPrimaryKeyRelatedField(
+        model=Region, scope=_visit_targets, help_text="Code of a kecamatan or desa/kelurahan below the team's region."
+    )
 
     class Meta:
         model = PembinaanVisit
@@ -205,8 +250,11 @@ class PembinaanVisitSerializer(serializers.ModelSerializer):
 
 
 class PembinaanCreateSerializer(PembinaanVisitSerializer):
-    team_region = serializers.PrimaryKeyRelatedField(
-        queryset=Region.objects.all(), write_only=True, help_text="The kabupaten or kecamatan whose Tim Pembina visits."
+    team_region = ScopedPrimaryKeyRelatedField(
+        model=Region,
+        scope=_visit_teams,
+        write_only=True,
+        help_text="The kabupaten or kecamatan whose Tim Pembina visits.",
     )
 
     class Meta(PembinaanVisitSerializer.Meta):

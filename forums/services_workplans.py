@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kks_portal.lib.scoped_fields import OUT_OF_SCOPE
 from regions.models import Region
 
 from .models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
@@ -28,6 +29,7 @@ from .selectors_workplans import (
     pembinaan_target_regions,
     pembinaan_team_regions_of,
     tatanan_for_work_plans,
+    work_plan_indicator_choices,
 )
 
 logger = logging.getLogger(__name__)
@@ -91,6 +93,11 @@ def work_plan_create(*, body: Body, year: int, actor: User) -> WorkPlan:
 def _clean_item(item: WorkPlanItem) -> None:
     if item.tatanan_id and not tatanan_for_work_plans().filter(pk=item.tatanan_id).exists():
         raise ValidationError({"tatanan": _("Pilih tatanan dari daftar tatanan 2023 dan seterusnya.")})
+    if (
+        item.indicator_id
+        and not work_plan_indicator_choices(work_plan=item.work_plan).filter(pk=item.indicator_id).exists()
+    ):
+        raise ValidationError({"indicator": OUT_OF_SCOPE})
     if item.indicator_id and item.indicator.tatanan_id != item.tatanan_id:
         raise ValidationError({"indicator": _("Indikator harus milik tatanan yang dipilih.")})
     if item.budget is not None and item.budget < 0:

@@ -141,7 +141,7 @@ def work_plan_item_form(request, pk, item_pk=None):
         messages.error(request, _("Rencana kerja ini tidak dapat diubah lagi."))
         return redirect("forums:work_plan_detail", pk=plan.pk)
     initial = {key: getattr(item, key) for key in ITEM_FIELDS if key != "order"} if item else None
-    form = WorkPlanItemForm(request.POST or None, initial=initial)
+    form = WorkPlanItemForm(request.POST or None, initial=initial, user=request.user, work_plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             if item is None:

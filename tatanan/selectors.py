@@ -57,6 +57,14 @@ def tatanan_of_cycle(user, *, cycle: Cycle) -> QuerySet[Tatanan]:
     )
 
 
+def indicators_in_scope_of(user) -> QuerySet[Indicator]:
+    """Every indicator ``user`` may name, of any cycle: the national catalogue and the local
+    indicators of the kabupaten/kota in their scope (for fields that take an indicator's id)."""
+    if not getattr(user, "is_authenticated", False):
+        return Indicator.objects.none()
+    return Indicator.objects.filter(_visible_indicator_q(user))
+
+
 def indicators_visible_to(user, *, cycle: Cycle, tatanan: Tatanan | None = None) -> QuerySet[Indicator]:
     indicators = Indicator.objects.filter(cycle=cycle).filter(_visible_indicator_q(user))
     if tatanan is not None:
