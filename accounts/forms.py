@@ -140,6 +140,8 @@ class RegionSuggestInput(forms.TextInput):
             # Without a regions API the field still takes a typed code.
             with contextlib.suppress(NoReverseMatch):
                 context["widget"]["search_url"] = reverse("region-list")
+                # static/js/region-suggest.js reads it (the CSP runs no inline script).
+                context["widget"]["attrs"]["data-suggest-url"] = context["widget"]["search_url"]
         return context
 
 

@@ -36,7 +36,7 @@ class TestDetail:
         response = client_for(rina).get(detail_url(assessment))
         assert response.status_code == 200
         html = response.content.decode()
-        assert 'style="width: 87.50%"' in html
+        assert 'data-width-percent="87.50"' in html
         assert "81,25 %" in html
         assert "90,00 %" in html
         assert "Padapa" in html

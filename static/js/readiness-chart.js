@@ -13,6 +13,12 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  // 40 px a tatanan (the box's CSS keeps at least 160 px); set here, as the CSP allows no style="".
+  var box = canvas.parentNode;
+  var rows = parseInt(box.getAttribute("data-rows"), 10);
+  if (rows > 0) {
+    box.style.height = rows * 40 + "px";
+  }
   var lowest = data.thresholds.length ? data.thresholds[0].value : null;
 
   function colour(value) {

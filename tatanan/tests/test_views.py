@@ -155,7 +155,7 @@ class TestCatalogue:
         assert response.status_code == 200
         assert html.count('class="card mb-2 shadow-sm indicator"') == 29
         assert "Jumlah Kematian Ibu" in html
-        assert 'class="badge text-bg-success align-self-start scale-value" style="min-width:2.6rem">75<' in html
+        assert 'class="badge text-bg-success align-self-start scale-value">75<' in html
         assert "Aplikasi MPDN tahun 2023 dan 2024" in html
 
     def test_kelembagaan_page(self, client_for, vina, catalogue_2025):
