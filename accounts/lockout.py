@@ -88,9 +88,10 @@ def user_locked_until(*, username: str) -> datetime | None:
     return end if end is not None and end > now else None
 
 
-def user_unlock(*, username: str) -> int:
+def lockout_reset(*, username: str) -> int:
     """Forget the failed logins of ``username`` (from every address); returns the rows removed.
-    Addresses locked by other usernames' failures stay locked."""
+    Addresses locked by other usernames' failures stay locked. Checks nobody's rights: that is
+    ``accounts.services.user_unlock``'s job."""
     count = AxesProxyHandler.reset_attempts(username=username)
     log.warning("Login lock lifted: username=%s (%d attempt rows removed)", username, count)
     return count

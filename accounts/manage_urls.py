@@ -14,6 +14,7 @@ urlpatterns = [
     path("pengguna/<id:pk>/ubah/", views.user_edit, name="user_edit"),
     path("pengguna/<id:pk>/nonaktifkan/", views.user_deactivate, name="user_deactivate"),
     path("pengguna/<id:pk>/aktifkan/", views.user_activate, name="user_activate"),
+    path("pengguna/<id:pk>/buka-kunci/", views.user_unlock, name="user_unlock"),
     path("pengguna/<id:pk>/kirim-email-kata-sandi/", views.user_password_email, name="user_password_email"),
     path("pengguna/<id:pk>/peran/tambah/", views.role_add, name="role_add"),
     path("pengguna/<id:pk>/peran/<id:role_pk>/hapus/", views.role_remove, name="role_remove"),

@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 
 from regions.models import Region
 
+from . import lockout
 from .models import ROLE_REGION_LEVELS, Opd, Role, RoleAssignment, User
 from .selectors import admin_scope_of
 from .tasks import send_email
@@ -167,6 +168,13 @@ def user_update(*, user: User, actor: User | None = None, **fields) -> User:
     if fields.get("is_active") is False:
         Token.objects.filter(user=user).delete()
     return user
+
+
+def user_unlock(*, user: User, actor: User | None = None) -> int:
+    """Lift the login lockout of ``user`` before its cooldown ends (their failed logins from every
+    address are forgotten). Returns the number of attempt rows removed (0: nothing was locked)."""
+    _check_may_manage_user(actor=actor, user=user)
+    return lockout.lockout_reset(username=user.username)
 
 
 def password_link_days() -> int:

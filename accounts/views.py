@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from kks_portal.lib.client_ip import client_ip
 from kks_portal.lib.throttling import SimpleRateThrottle
 
-from . import services
+from . import lockout, services
 from .forms import (
     OpdForm,
     QueuedPasswordResetForm,
@@ -186,7 +186,12 @@ def user_detail(request, pk):
     return render(
         request,
         "accounts/user_detail.html",
-        {"person": person, "roles": roles, "roles_elsewhere": roles_elsewhere},
+        {
+            "person": person,
+            "roles": roles,
+            "roles_elsewhere": roles_elsewhere,
+            "locked_until": lockout.user_locked_until(username=person.username),
+        },
     )
 
 
@@ -236,6 +241,21 @@ def user_deactivate(request, pk):
 @require_POST
 def user_activate(request, pk):
     return _set_active(request, pk, True)
+
+
+@manager_required
+@require_POST
+def user_unlock(request, pk):
+    person = _managed_user_or_404(request, pk)
+    try:
+        services.user_unlock(user=person, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request, _("Kunci masuk akun %(name)s dibuka: ia dapat masuk lagi.") % {"name": person.get_full_name()}
+        )
+    return redirect("accounts:user_detail", pk=person.pk)
 
 
 @manager_required

@@ -30,6 +30,7 @@ import itertools
 from functools import partial
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 
 from accounts.models import Opd, Role, RoleAssignment
@@ -173,6 +174,23 @@ def managed_user(world, place, *, active=True) -> Built:
 
 
 inactive_user = partial(managed_user, active=False)
+
+
+def locked_user(world, place) -> Built:
+    """A managed user locked out after wrong passwords: unlocking removes the attempt row."""
+    built = managed_user(world, place)
+    user = built.rows[0]
+    attempt = AccessAttempt.objects.create(
+        username=user.username,
+        ip_address="203.0.113.50",
+        user_agent="uji",
+        http_accept="*/*",
+        path_info="/akun/masuk/",
+        get_data="",
+        post_data="",
+        failures_since_start=50,
+    )
+    return Built(built.kwargs, rows=[*built.rows, attempt], marker=built.marker, region=built.region)
 
 
 def opd_at(world, place) -> Built:
@@ -477,6 +495,7 @@ ROUTES: dict[str, Rule] = {
     "accounts:user_edit": scoped_object(KABUPATEN_ADMINS, managed_user, writes=[post(edited_user_data)]),
     "accounts:user_deactivate": scoped_object(KABUPATEN_ADMINS, managed_user, get_ok=None, writes=[post()]),
     "accounts:user_activate": scoped_object(KABUPATEN_ADMINS, inactive_user, get_ok=None, writes=[post()]),
+    "accounts:user_unlock": scoped_object(KABUPATEN_ADMINS, locked_user, get_ok=None, writes=[post()]),
     "accounts:user_password_email": scoped_object(KABUPATEN_ADMINS, managed_user, get_ok=None, writes=[post()]),
     "accounts:role_add": scoped_object(KABUPATEN_ADMINS, managed_user, writes=[post(added_role_data)]),
     "accounts:role_remove": scoped_object(KABUPATEN_ADMINS, managed_user, writes=[post()]),
