@@ -142,9 +142,14 @@ class EvidenceFileSerializer(serializers.ModelSerializer):
     size = serializers.IntegerField(source="blob.size", read_only=True)
     sha256 = serializers.CharField(source="blob.sha256", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
-    taken_at = serializers.DateTimeField(source="blob.taken_at", read_only=True)
-    latitude = serializers.DecimalField(source="blob.latitude", max_digits=9, decimal_places=6, read_only=True)
-    longitude = serializers.DecimalField(source="blob.longitude", max_digits=9, decimal_places=6, read_only=True)
+    # From the photo's EXIF: null for documents and for photos without a date or position.
+    taken_at = serializers.DateTimeField(source="blob.taken_at", read_only=True, allow_null=True)
+    latitude = serializers.DecimalField(
+        source="blob.latitude", max_digits=9, decimal_places=6, read_only=True, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        source="blob.longitude", max_digits=9, decimal_places=6, read_only=True, allow_null=True
+    )
     uploaded_by = serializers.SerializerMethodField()
     is_current = serializers.BooleanField(read_only=True)
     download_url = serializers.SerializerMethodField(help_text="The scoped download (evidence:file_download).")

@@ -69,6 +69,8 @@ class DecreeWriteSerializer(serializers.Serializer):
 class SecretariatSerializer(serializers.ModelSerializer):
     has_name_board_photo = serializers.SerializerMethodField()
     has_org_chart_photo = serializers.SerializerMethodField()
+    # A body without a secretariat yet is shown one that was never saved.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Null until first saved.")
 
     class Meta:
         model = Secretariat

@@ -176,7 +176,7 @@ def test_dewi_submits_sari_approves_a_second_approval_is_refused(client_for, dew
     response = post(client, f"/api/work-plans/{plan}/items/", {"tatanan": ksm.pk, "activity": "Kerja bakti"})
     assert response.status_code == 201, response.content
     item = response.json()["id"]
-    assert patch(client, f"/api/work-plan-items/{item}/", {"budget": "500000"}).json()["budget"] == "500000"
+    assert patch(client, f"/api/work-plan-items/{item}/", {"budget": "500000"}).json()["budget"] == 500000
     error_of(post(client, f"/api/work-plans/{plan}/approve/"), 404, "not_found")  # not her own to decide
     response = post(client, f"/api/work-plans/{plan}/submit/")
     assert response.status_code == 200, response.content
