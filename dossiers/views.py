@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.throttling import SimpleRateThrottle
+
+from kks_portal.lib.throttling import SimpleRateThrottle
 
 from .forms import VerifyForm
 from .selectors import (
@@ -137,9 +138,6 @@ class VerifyUploadThrottle(SimpleRateThrottle):
 
     def get_rate(self):
         return f"{settings.DOSSIER_VERIFY_UPLOADS_PER_HOUR}/hour"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 # A form carrying only the hash (and the CSRF token) is well under this; more is a file.

@@ -204,3 +204,25 @@ def test_uploads_are_throttled_per_address_but_pasted_hashes_are_not(compiled, c
         reverse("dossiers:verify"), {"file": SimpleUploadedFile("d.pdf", data)}, REMOTE_ADDR="203.0.113.78"
     )
     assert 'data-result="genuine"' in elsewhere.content.decode()
+
+
+def test_the_upload_throttle_knows_the_client_by_the_trusted_proxy_address(compiled, client, settings):
+    """Behind one trusted proxy a client is its X-Forwarded-For address: a made-up header value
+    further left does not make a new client."""
+    settings.DOSSIER_VERIFY_UPLOADS_PER_HOUR = 1
+    settings.KKS_TRUSTED_PROXIES = 1
+    _reader, data = read_pdf(compiled)
+    first = client.post(
+        reverse("dossiers:verify"),
+        {"file": SimpleUploadedFile("d.pdf", data)},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert 'data-result="genuine"' in first.content.decode()
+    second = client.post(
+        reverse("dossiers:verify"),
+        {"file": SimpleUploadedFile("d.pdf", data)},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9",
+    )
+    assert second.status_code == 429
