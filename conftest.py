@@ -40,6 +40,17 @@ def _celery_eager(settings):
     app.conf.task_eager_propagates = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, request):
+    """Each test starts with an empty cache, as it does with an empty database: the throttles'
+    counts (password reset, API token) must not carry over from one test to the next. A memory
+    cache of its own rather than clearing the configured one: under Redis that one shares its
+    database with Celery's queue."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+
+
 @pytest.fixture
 def wilayah(db):
     """The regions the personas live in, with their real codes and names."""
@@ -276,23 +287,67 @@ def browser(django_db_setup):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+# Every page of a browser context reports what the Content-Security-Policy blocked: the browser
+# fires "securitypolicyviolation" on the document (the init script runs before the page's own).
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__kksCspViolation({
+    page: document.location.pathname + document.location.search,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile ? event.sourceFile + ":" + event.lineNumber : "",
+    sample: event.sample,
+  });
+});
+"""
+
+
+def watch_csp(context):
+    """Record the CSP violations of every page ``context`` opens; returns the (growing) list."""
+    violations = []
+    context.expose_function("__kksCspViolation", lambda violation: violations.append(violation))
+    context.add_init_script(_CSP_LISTENER)
+    # The console also tells of violations no document hears (workers, blocked frames).
+    context.on("console", lambda message: _csp_console(message, violations))
+    return violations
+
+
+def _csp_console(message, violations):
+    if "Content Security Policy" in message.text:
+        page = message.page.url if message.page else "?"
+        violations.append({"page": page, "directive": "console", "blocked": "", "source": "", "sample": message.text})
+
+
+def fail_on_csp_violations(violations):
+    if violations:
+        lines = "\n".join(
+            f"{v['page']}: {v['directive']} blocked {v['blocked'] or '?'} {v['source']} {v['sample']}".rstrip()
+            for v in violations
+        )
+        pytest.fail(f"{len(violations)} Content-Security-Policy violation(s):\n{lines}")
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A fresh phone-sized browser page; ``phone.goto("/path/")`` is relative to the live server."""
     context = browser.new_context(base_url=live_server.url, locale="id-ID", **PHONE)
     context.set_default_timeout(15000)
+    violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
+    fail_on_csp_violations(violations)
 
 
 @pytest.fixture
 def desktop(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15000)
+    violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
+    fail_on_csp_violations(violations)
 
 
 def browser_login(page, username, password=PASSWORD):

@@ -375,8 +375,8 @@ if PRODUCTION:
 # A template that truly needs an inline script can take {{ request.csp_nonce }}: the nonce is
 # added to script-src only on responses that used it.
 # Responses that already carry a Content-Security-Policy keep theirs: file downloads set a
-# stricter one (evidence/views_files.py). DRF's browsable API pages add inline style
-# attributes, and only those (kks_portal/lib/api_renderers.py).
+# stricter one (evidence/views_files.py). DRF's browsable API pages, and only those, allow
+# inline styles (kks_portal/lib/api_renderers.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -405,7 +405,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # The browsable API's pages need inline style attributes under the CSP (see the module).
+    # The browsable API's pages need inline styles under the CSP (see the module).
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "kks_portal.lib.api_renderers.BrowsableAPIRenderer",

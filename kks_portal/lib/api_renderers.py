@@ -1,17 +1,17 @@
 """DRF's browsable API under the portal's Content-Security-Policy.
 
 DRF's own templates (rest_framework/base.html) put a few ``style="float: right …"`` attributes
-on the page. Rather than copy and keep up with those templates, the pages this renderer makes
-(and only those) let the browser apply inline style *attributes*: ``style-src-attr
-'unsafe-inline'`` admits no ``<style>`` element and changes nothing for scripts, which stay
-``'self'`` only. JSON responses carry no policy that matters.
+on the page and a ``<style>`` block with Pygments' colours. Rather than copy and keep up with
+those templates, the pages this renderer makes (and only those) let the browser apply inline
+styles: ``style-src 'self' 'unsafe-inline'``. Scripts stay ``'self'`` only. JSON responses carry
+no policy that matters.
 """
 
 from rest_framework import renderers
 
 # django-csp's middleware adds this to the policy of a response that carries it (what its
 # ``csp_update`` decorator does for a view).
-BROWSABLE_API_CSP = {"style-src-attr": ["'unsafe-inline'"]}
+BROWSABLE_API_CSP = {"style-src": ["'unsafe-inline'"]}
 
 
 class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
