@@ -45,14 +45,15 @@
       .then(function (buffer) { return subtle.digest("SHA-256", buffer); })
       .then(function (digest) {
         hashInput.value = hex(digest);
-        // The file input is emptied so the form carries the hash alone; form.submit() fires no
-        // submit event, so this handler does not run again.
+        // The file input is emptied so the form carries the hash alone. The prototype's submit()
+        // (the form's own `submit` is its button, named so by the form) fires no submit event, so
+        // this handler does not run again; the button's name and value are not sent with it.
         fileInput.value = "";
-        box.setAttribute("data-sent", "hash");
         say(box.getAttribute("data-sending"), "info");
-        form.submit();
+        HTMLFormElement.prototype.submit.call(form);
       })
-      .catch(function () {
+      .catch(function (error) {
+        if (window.console) console.warn("verify-hash:", error);
         // Too large for this device's memory, or the read failed: say so; the next click sends
         // the file to the server instead (or the visitor pastes the hash).
         busy = false;
