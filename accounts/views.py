@@ -100,6 +100,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever followed the e-mailed link owns the account: a lockout from their own wrong
+        # passwords ends with the new password.
+        lockout.lockout_reset(username=form.user.get_username())
+        return response
+
+
 def manager_required(view):
     """Login required, then 404 for anyone who manages no users."""
 

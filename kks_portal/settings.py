@@ -243,6 +243,9 @@ AXES_FAILURE_LIMIT = KKS_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=KKS_LOGIN_COOLDOWN_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login does not clear the count (axes' default, stated): else a guesser with an
+# account of their own would log into it now and then to clear their address's count.
+AXES_RESET_ON_SUCCESS = False
 AXES_CLIENT_IP_CALLABLE = "kks_portal.lib.client_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # axes masks usernames and addresses in its log lines by default; an admin reading the log of a

@@ -279,3 +279,22 @@ def test_password_reset_throttle_tells_nothing_about_the_account(client, setting
         answers[email] = (response.status_code, [" ".join(e.split()) for e in errors])
     assert answers["sari@example.org"] == answers["tidak-ada@example.org"]
     assert answers["sari@example.org"][0] == 429
+
+
+def test_the_admin_login_counts_and_locks_too(client, root_user, password):
+    for n in range(5):
+        response = client.post("/admin/login/", {"username": "root", "password": f"tebakan-{n}"})
+    assert_locked_page(response)
+    assert_locked_page(login_post(client, "root", password))
+
+
+def test_a_completed_password_reset_ends_the_lockout(client, sari, mailoutbox):
+    for n in range(5):
+        login_post(client, "sari", f"tebakan-{n}")
+    client.post(reverse("password_reset"), {"email": "sari@example.org"})
+    link = re.search(r"http://testserver(/akun/kata-sandi/reset/\S+/\S+/)", mailoutbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "Baru-sekali-2025", "new_password2": "Baru-sekali-2025"})
+    assert response.url == reverse("password_reset_complete")
+
+    assert login_post(client, "sari", "Baru-sekali-2025").status_code == 302

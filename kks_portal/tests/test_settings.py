@@ -91,6 +91,20 @@ def test_development_starts_with_no_environment_at_all(tmp_path):
     ]
 
 
+def test_login_lockout_variables_reach_django_axes(tmp_path):
+    code = SETUP + (
+        "; from django.conf import settings as s; import json; print(json.dumps("
+        "[s.KKS_TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_FAILURE_LIMIT,"
+        " s.AXES_COOLOFF_TIME.total_seconds(), s.AUTHENTICATION_BACKENDS[0]]))"
+    )
+    env = {"KKS_TRUSTED_PROXIES": "1", "KKS_LOGIN_FAILURE_LIMIT": "7", "KKS_LOGIN_COOLDOWN_MINUTES": "30"}
+    result = run_python(["-c", code], env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == [1, 1, 7, 1800.0, "axes.backends.AxesStandaloneBackend"]
+
+
 def test_complete_production_environment_starts(tmp_path):
     result = run_python(["-c", SETUP], production_env(), tmp_path)
 
@@ -125,6 +139,12 @@ def test_complete_production_environment_starts(tmp_path):
         pytest.param(
             {"DOSSIER_CORRECTION_REMINDER_HOURS": "0"}, "DOSSIER_CORRECTION_REMINDER_HOURS", id="reminder-hours"
         ),
+        pytest.param({"KKS_TRUSTED_PROXIES": "-1"}, "KKS_TRUSTED_PROXIES", id="trusted-proxies-negative"),
+        pytest.param({"KKS_TRUSTED_PROXIES": "nginx"}, "KKS_TRUSTED_PROXIES", id="trusted-proxies-word"),
+        pytest.param({"KKS_LOGIN_FAILURE_LIMIT": "0"}, "KKS_LOGIN_FAILURE_LIMIT", id="failure-limit-zero"),
+        pytest.param({"KKS_LOGIN_FAILURE_LIMIT": "lima"}, "KKS_LOGIN_FAILURE_LIMIT", id="failure-limit-word"),
+        pytest.param({"KKS_LOGIN_COOLDOWN_MINUTES": "0"}, "KKS_LOGIN_COOLDOWN_MINUTES", id="cooldown-zero"),
+        pytest.param({"KKS_LOGIN_COOLDOWN_MINUTES": "15m"}, "KKS_LOGIN_COOLDOWN_MINUTES", id="cooldown-unit"),
     ],
 )
 def test_bad_value_stops_development_start(tmp_path, env, variable):
