@@ -54,6 +54,7 @@ from forums.selectors_workplans import pembinaan_team_regions_of
 from forums.services_workplans import work_plan_item_add
 from indicators import forms as indicators_forms
 from indicators import forms_fieldwork, forms_requests
+from indicators.models import TitikPantau
 from indicators.services import assessment_open
 from kks_portal.lib.scoped_fields import OUT_OF_SCOPE
 from kks_portal.tests.authz import db_state
@@ -257,6 +258,18 @@ class FormProbe:
         return [str(message) for message in bound.errors.get(name, [])]
 
 
+@dataclass(frozen=True)
+class ApiProbe:
+    """Sends ``data(world, value)`` to ``url(world)`` as each writer: a foreign value answers 400 in
+    the one error shape naming the field, and nothing is written."""
+
+    method: str
+    url: Callable[[World], str]
+    data: Callable[[World, Any], dict]
+    foreign: Value
+    writers: tuple[str, ...] = ("rina", "root")
+
+
 def _flat(errors) -> Iterator[str]:
     if isinstance(errors, dict):
         for value in errors.values():
@@ -272,7 +285,7 @@ def _flat(errors) -> Iterator[str]:
 class Field:
     policy: str
     note: str = ""
-    probe: SerializerProbe | FormProbe | None = None
+    probe: SerializerProbe | FormProbe | ApiProbe | None = None
 
 
 SCOPED, PARENT, IN_PARENT, GLOBAL, TEXT = "SCOPED", "PARENT", "IN_PARENT", "GLOBAL", "TEXT"
@@ -365,6 +378,24 @@ def serang_body(world):
     return {"body": world.forum["serang"]}
 
 
+def _serang_entry_url(world):
+    return f"/api/entries/{world.entry('serang').pk}/"
+
+
+def _serang_kelembagaan_url(world):
+    return f"/api/assessments/{world.assessment['serang'].pk}/kelembagaan/"
+
+
+def _data_request(world, **fields):
+    data = {
+        "assessment": world.assessment["serang"].pk,
+        "opd": world.opd["serang"].pk,
+        "entries": [world.entry("serang").pk],
+        "deadline": (datetime.date.today() + datetime.timedelta(days=7)).isoformat(),
+    }
+    return {**data, **fields}
+
+
 FIELDS: dict[str, Field] = {
     # --- accounts ---------------------------------------------------------------------------------
     "accounts.forms.OpdForm.kabupaten": scoped(
@@ -449,23 +480,82 @@ FIELDS: dict[str, Field] = {
     "indicators.serializers.AssessmentOpenSerializer.tatanan": Field(GLOBAL, "tatanan codes of the cycle's set"),
     "indicators.serializers.DataRequestAssignSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
     "indicators.serializers.DataRequestAssignSerializer.opd": Field(
-        IN_PARENT, "opds_visible_to(user), then the service: the assessment's kabupaten (400)"
+        IN_PARENT,
+        "opds_visible_to(user), then the service: the assessment's kabupaten (400)",
+        ApiProbe("POST", lambda w: "/api/data-requests/", lambda w, v: _data_request(w, opd=v), opd),
     ),
-    "indicators.serializers.DataRequestAssignSerializer.entries": Field(IN_PARENT, "the assessment's entries (400)"),
-    "indicators.serializers.EntryUpdateSerializer.self_score": Field(IN_PARENT, "the entry's indicator's options"),
+    "indicators.serializers.DataRequestAssignSerializer.entries": Field(
+        IN_PARENT,
+        "the assessment's entries (400)",
+        ApiProbe(
+            "POST",
+            lambda w: "/api/data-requests/",
+            lambda w, v: _data_request(w, entries=[v]),
+            lambda w, p: w.entry(p).pk,
+        ),
+    ),
+    "indicators.serializers.EntryUpdateSerializer.self_score": Field(
+        IN_PARENT,
+        "the entry's indicator's options",
+        ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"self_score": v}, lambda w, p: w.option_of(p).pk),
+    ),
     "indicators.serializers.EntryUpdateSerializer.assigned_opd": Field(
-        IN_PARENT, "opds_visible_to(user), then the service: the entry's kabupaten (400)"
+        IN_PARENT,
+        "opds_visible_to(user), then the service: the entry's kabupaten (400)",
+        ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"assigned_opd": v}, opd),
     ),
     "indicators.serializers.InnovationWriteSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
     "indicators.serializers.InnovationWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
-    "indicators.serializers.KelembagaanChangeSerializer.id": Field(IN_PARENT, "the assessment's kelembagaan entries"),
-    "indicators.serializers.KelembagaanChangeSerializer.self_score": Field(IN_PARENT, "the item's options"),
+    "indicators.serializers.KelembagaanChangeSerializer.id": Field(
+        IN_PARENT,
+        "the assessment's kelembagaan entries",
+        ApiProbe(
+            "PATCH",
+            _serang_kelembagaan_url,
+            lambda w, v: {"entries": [{"id": v, "note": "Catatan"}]},
+            lambda w, p: w.kelembagaan_entry(p).pk,
+        ),
+    ),
+    "indicators.serializers.KelembagaanChangeSerializer.self_score": Field(
+        IN_PARENT,
+        "the item's options",
+        ApiProbe(
+            "PATCH",
+            _serang_kelembagaan_url,
+            lambda w, v: {"entries": [{"id": w.kelembagaan_entry("serang").pk, "self_score": v}]},
+            lambda w, p: w.option_of(p).pk,
+        ),
+    ),
     "indicators.serializers.LocalIndicatorWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
-    "indicators.serializers.OdfWriteSerializer.odf_desa": Field(IN_PARENT, "desa codes of the URL's kecamatan"),
+    "indicators.serializers.OdfWriteSerializer.odf_desa": Field(
+        IN_PARENT,
+        "desa codes of the URL's kecamatan",
+        ApiProbe(
+            "PUT",
+            lambda w: f"/api/assessments/{w.assessment['serang'].pk}/odf/{w.kecamatan['serang'].code}/",
+            lambda w, v: {"odf_desa": [v]},
+            lambda w, p: w.desa[p].code,
+        ),
+    ),
     "indicators.serializers.TatananChoiceSerializer.tatanan": Field(GLOBAL, "tatanan codes of the cycle's set"),
     "indicators.serializers.TitikPantauWriteSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
     "indicators.serializers.TitikPantauWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
-    "indicators.serializers.TitikPantauWriteSerializer.desa": Field(IN_PARENT, "a desa of the assessment's kabupaten"),
+    "indicators.serializers.TitikPantauWriteSerializer.desa": Field(
+        IN_PARENT,
+        "a desa of the assessment's kabupaten",
+        ApiProbe(
+            "POST",
+            lambda w: "/api/titik-pantau/",
+            lambda w, v: {
+                "assessment": w.assessment["serang"].pk,
+                "tatanan": w.tatanan.code,
+                "name": "Pasar Baru",
+                "kind": TitikPantau.Kind.values[0],
+                "desa": v,
+            },
+            lambda w, p: w.desa[p].code,
+        ),
+    ),
     # --- tatanan ----------------------------------------------------------------------------------
     "tatanan.forms.InstrumentUploadForm.cycle": Field(GLOBAL, "cycles (superuser only)"),
     "tatanan.forms_local.LocalIndicatorForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
@@ -696,6 +786,30 @@ def test_a_scoped_field_refuses_another_kabupatens_object(key, world):
     if own:
         failures.append(f"{probe.writer}: own object refused: {own}")
     assert db_state(None) == before, "validating wrote something"
+    assert not failures, "\n".join(failures)
+
+
+API_PROBED = sorted(key for key, entry in FIELDS.items() if isinstance(entry.probe, ApiProbe))
+
+
+@pytest.mark.parametrize("key", API_PROBED)
+def test_an_id_looked_up_in_the_parent_refuses_another_kabupatens_object(key, world, client):
+    """The ids the indicators API resolves itself, inside the assessment or entry the URL names:
+    the Bappeda admin and the superuser (who sees everything, so only the parent can refuse) get
+    400 for an object of Pandeglang and of Bogor (the services name the field or, for a list,
+    the offending value), and nothing changes."""
+    probe = FIELDS[key].probe
+    failures = []
+    for persona in probe.writers:
+        client.force_login(world.users[persona])
+        for place in FOREIGN:
+            before = db_state(None)
+            response = _api(client, probe.method, probe.url(world), probe.data(world, probe.foreign(world, place)))
+            code = response.json().get("error", {}).get("code") if response.status_code == 400 else None
+            if code != "invalid":
+                failures.append(f"{persona}: {place} → {response.status_code} {response.content[:300]!r}")
+            if db_state(None) != before:
+                failures.append(f"{persona}: {place} → a change in the database")
     assert not failures, "\n".join(failures)
 
 
