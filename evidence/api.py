@@ -43,6 +43,7 @@ from forums.selectors_workplans import pembinaan_visit_for
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.api_errors import error_body
+from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Cycle, Indicator, Tatanan
 
 from .completeness import (
@@ -70,8 +71,10 @@ from .serializers import (
     ActivitySerializer,
     ActivityWriteSerializer,
     AssessmentReadinessSerializer,
+    BodyReadinessQuerySerializer,
     BodyReadinessSerializer,
     EvidenceFileSerializer,
+    FilesQuerySerializer,
     KecamatanReadinessSerializer,
     UploadResponseSerializer,
     UploadSerializer,
@@ -142,12 +145,13 @@ def receive_uploads(request, owner: Owner) -> Response:
         errors["title"] = [_("Keterangan paling panjang 300 karakter.")]
     replaces = None
     if raw_replaces:
-        if not raw_replaces.isdigit():
+        replaces_pk = parse_id(raw_replaces)
+        if replaces_pk is None:
             errors["replaces"] = [_("Isi dengan id berkas yang diganti.")]
         elif len(uploads) > 1:
             errors["replaces"] = [_("Penggantian hanya untuk satu berkas sekaligus.")]
         else:
-            replaces = owner.files().filter(pk=int(raw_replaces)).first()
+            replaces = owner.files().filter(pk=replaces_pk).first()
             if replaces is None:
                 errors["replaces"] = [_("Berkas yang diganti bukan milik tempat ini.")]
             elif not replaces.is_current:
@@ -193,8 +197,10 @@ def receive_uploads(request, owner: Owner) -> Response:
 
 
 def list_owner_files(request, owner: Owner) -> Response:
+    params = FilesQuerySerializer(data=request.query_params)
+    params.is_valid(raise_exception=True)
     files = owner.files().filter(blob__state=Blob.State.READY).select_related("blob", "uploaded_by")
-    if request.query_params.get("all", "").lower() not in ("1", "true", "yes"):
+    if not params.validated_data["all"]:
         files = live(files)
     return Response(EvidenceFileSerializer(files.order_by("kind", "-uploaded_at", "-id"), many=True).data)
 
@@ -475,9 +481,11 @@ class BodyReadinessView(APIView):
     )
     def get(self, request, pk):
         body = body_for(request.user, pk)
-        raw = request.query_params.get("cycle", "").strip()
-        if raw:
-            cycle = Cycle.objects.filter(award_year=int(raw)).first() if raw.isdigit() else None
+        params = BodyReadinessQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        award_year = params.validated_data.get("cycle")
+        if award_year is not None:
+            cycle = Cycle.objects.filter(award_year=award_year).first()
             if cycle is None:
                 raise ValidationError({"cycle": [_("Siklus dengan tahun penghargaan itu tidak ada.")]})
         else:

@@ -3,17 +3,19 @@
 import django_filters
 from django.db.models import Q
 
+from kks_portal.lib.query_filters import IdFilter, StrictBooleanFilter, YearFilter
+
 from .models import Activity, EvidenceFile
 
 
 class ActivityFilter(django_filters.FilterSet):
-    body = django_filters.NumberFilter(field_name="body_id", help_text="Id of one body.")
+    body = IdFilter(field_name="body_id", help_text="Id of one body.")
     region = django_filters.CharFilter(method="filter_region", help_text="A region code: that region and below it.")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", help_text="On or after (YYYY-MM-DD).")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", help_text="On or before (YYYY-MM-DD).")
-    year = django_filters.NumberFilter(field_name="date__year", help_text="Activities of one (data) year.")
+    year = YearFilter(field_name="date__year", help_text="Activities of one (data) year.")
     tatanan = django_filters.CharFilter(method="filter_tatanan", help_text="Stable tatanan code, e.g. PSR.")
-    complete = django_filters.BooleanFilter(
+    complete = StrictBooleanFilter(
         field_name="is_complete", help_text="true: with undangan, daftar hadir, notulen and foto; false: lacking one."
     )
 
@@ -36,19 +38,19 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 class EvidenceFileFilter(django_filters.FilterSet):
-    activity = django_filters.NumberFilter(field_name="activity_id")
-    body = django_filters.NumberFilter(field_name="body_id", help_text="Files of the body itself (SK, secretariat).")
-    requirement = django_filters.NumberFilter(field_name="requirement_id")
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
-    data_year = django_filters.NumberFilter(field_name="data_year")
-    titik_pantau = django_filters.NumberFilter(field_name="titik_pantau_id")
-    pembinaan_visit = django_filters.NumberFilter(field_name="pembinaan_visit_id")
+    activity = IdFilter(field_name="activity_id")
+    body = IdFilter(field_name="body_id", help_text="Files of the body itself (SK, secretariat).")
+    requirement = IdFilter(field_name="requirement_id")
+    assessment = IdFilter(field_name="assessment_id")
+    data_year = YearFilter(field_name="data_year")
+    titik_pantau = IdFilter(field_name="titik_pantau_id")
+    pembinaan_visit = IdFilter(field_name="pembinaan_visit_id")
     kind = django_filters.CharFilter(field_name="kind", help_text="One of: " + ", ".join(EvidenceFile.Kind.values))
     region = django_filters.CharFilter(method="filter_region", help_text="A region code: that region and below it.")
-    deleted = django_filters.BooleanFilter(
+    deleted = StrictBooleanFilter(
         field_name="deleted_at", lookup_expr="isnull", exclude=True, help_text="true: only removed files; false: none."
     )
-    current = django_filters.BooleanFilter(
+    current = StrictBooleanFilter(
         method="filter_current", help_text="true: only live files (not removed, not replaced); false: only history."
     )
 

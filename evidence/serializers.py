@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from forums.models import Body, WorkPlanItem
 from forums.selectors import bodies_visible_to
+from kks_portal.lib.query_filters import MAX_YEAR, MIN_YEAR
 from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
 from tatanan.models import Indicator
 from tatanan.selectors import indicators_in_scope_of
@@ -402,3 +403,17 @@ def assessment_readiness_data(assessment, bodies, evidence, *, opd_only: bool) -
         "per_opd": [{"key": g.key, "label": str(g.label), "indicators": tally_data(g.tally)} for g in evidence.per_opd],
         "incomplete_indicators": [indicator_data(item) for item in evidence.indicators if not item.complete],
     }
+
+
+class FilesQuerySerializer(serializers.Serializer):
+    """Query parameters of the file lists of one owner (``GET …/files/``)."""
+
+    all = serializers.BooleanField(required=False, default=False, help_text="true: removed and replaced files too.")
+
+
+class BodyReadinessQuerySerializer(serializers.Serializer):
+    """Query parameters of ``GET /api/bodies/{id}/readiness/``."""
+
+    cycle = serializers.IntegerField(
+        required=False, min_value=MIN_YEAR, max_value=MAX_YEAR, help_text="Award year; default the newest cycle."
+    )

@@ -33,6 +33,7 @@ from forums.selectors import body_for, body_to_edit, can_edit_body
 from forums.selectors_workplans import pembinaan_visit_for, rupiah
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
+from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Tatanan
 
 from .completeness import activity_missing_kinds, kinds_text, with_completeness
@@ -462,7 +463,8 @@ def _receive(request, *, owner: Owner):
         problem = _("Pilih minimal satu berkas untuk diunggah.")
     elif request.POST.get("replaces"):
         raw = request.POST["replaces"]
-        replaces = owner.files().filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+        replaces_pk = parse_id(raw)
+        replaces = owner.files().filter(pk=replaces_pk).first() if replaces_pk is not None else None
         if replaces is None:
             problem = _("Berkas yang akan diganti tidak ditemukan di sini.")
         elif not replaces.is_current:

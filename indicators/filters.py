@@ -1,10 +1,12 @@
 import django_filters
 
+from kks_portal.lib.query_filters import IdFilter, StrictBooleanFilter, YearFilter
+
 from .models import Assessment, DataRequest, IndicatorEntry, Innovation, TitikPantau
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__award_year", help_text="Award year of the cycle.")
+    cycle = YearFilter(field_name="cycle__award_year", help_text="Award year of the cycle.")
     kabupaten = django_filters.CharFilter(field_name="kabupaten_id", help_text="Code of the kabupaten/kota.")
 
     class Meta:
@@ -13,13 +15,13 @@ class AssessmentFilter(django_filters.FilterSet):
 
 
 class EntryFilter(django_filters.FilterSet):
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    assessment = IdFilter(field_name="assessment_id")
     tatanan = django_filters.CharFilter(
         field_name="indicator__tatanan__code", lookup_expr="iexact", help_text="Stable tatanan code, e.g. PSR."
     )
     status = django_filters.ChoiceFilter(choices=IndicatorEntry.Status.choices)
-    assigned_opd = django_filters.NumberFilter(field_name="assigned_opd_id", help_text="Id of the OPD.")
-    unassigned = django_filters.BooleanFilter(
+    assigned_opd = IdFilter(field_name="assigned_opd_id", help_text="Id of the OPD.")
+    unassigned = StrictBooleanFilter(
         field_name="assigned_opd", lookup_expr="isnull", help_text="true: only entries assigned to no OPD."
     )
 
@@ -29,7 +31,7 @@ class EntryFilter(django_filters.FilterSet):
 
 
 class TitikPantauFilter(django_filters.FilterSet):
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    assessment = IdFilter(field_name="assessment_id")
     tatanan = django_filters.CharFilter(field_name="tatanan__code", lookup_expr="iexact")
     kind = django_filters.ChoiceFilter(choices=TitikPantau.Kind.choices)
 
@@ -39,8 +41,8 @@ class TitikPantauFilter(django_filters.FilterSet):
 
 
 class DataRequestFilter(django_filters.FilterSet):
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
-    opd = django_filters.NumberFilter(field_name="opd_id", help_text="Id of the OPD.")
+    assessment = IdFilter(field_name="assessment_id")
+    opd = IdFilter(field_name="opd_id", help_text="Id of the OPD.")
 
     class Meta:
         model = DataRequest
@@ -48,9 +50,9 @@ class DataRequestFilter(django_filters.FilterSet):
 
 
 class InnovationFilter(django_filters.FilterSet):
-    assessment = django_filters.NumberFilter(field_name="assessment_id")
+    assessment = IdFilter(field_name="assessment_id")
     tatanan = django_filters.CharFilter(field_name="tatanan__code", lookup_expr="iexact")
-    year = django_filters.NumberFilter(field_name="year")
+    year = YearFilter(field_name="year")
 
     class Meta:
         model = Innovation

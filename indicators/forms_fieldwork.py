@@ -5,6 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kks_portal.lib.url_ids import parse_id
 from regions.models import Region
 from tatanan.models import ScaleOption, Tatanan
 
@@ -99,7 +100,7 @@ class KelembagaanEntryForm(forms.Form):
     def __init__(self, *args, entries: dict, **kwargs):
         super().__init__(*args, **kwargs)
         entry_pk = self.initial.get("entry") or self.data.get(self.add_prefix("entry"))
-        entry = entries.get(int(entry_pk)) if str(entry_pk or "").isdigit() else None
+        entry = entries.get(parse_id(entry_pk))
         self.kelembagaan_entry = entry
         self.fields["self_score"].queryset = entry.item.scale_options.all() if entry else ScaleOption.objects.none()
 

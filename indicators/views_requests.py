@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kks_portal.lib.url_ids import parse_id
+
 from .forms_requests import DataRequestAssignForm
 from .models import IndicatorEntry
 from .scoring import assessment_score
@@ -55,10 +57,10 @@ def request_assign(request, pk):
     initial = {}
     requests = {r.opd_id: r for r in assessment.data_requests.all()}
     chosen_opd = request.GET.get("opd", "")
-    if chosen_opd.isdigit():
+    opd_id = parse_id(chosen_opd)
+    if opd_id is not None:
         # The per-OPD form: this OPD's entries ticked, its deadline filled, and what is
         # unticked on saving is taken away from it.
-        opd_id = int(chosen_opd)
         initial = {
             "opd": opd_id,
             "entries": list(assessment.indicator_entries.filter(assigned_opd_id=opd_id).values_list("pk", flat=True)),

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import Q
 
+from kks_portal.lib.query_filters import StrictBooleanFilter, YearFilter
+
 from .models import Indicator, KelembagaanItem, Tatanan
 
 SEARCH_MAX_LENGTH = 100
@@ -8,7 +10,7 @@ SEARCH_MAX_LENGTH = 100
 
 class TatananFilter(django_filters.FilterSet):
     set = django_filters.CharFilter(field_name="tatanan_set__code", help_text="Code of a tatanan set, e.g. 2023.")
-    cycle = django_filters.NumberFilter(
+    cycle = YearFilter(
         field_name="tatanan_set__cycles__award_year", help_text="Award year: the tatanan of that cycle's set."
     )
     code = django_filters.CharFilter(field_name="code", lookup_expr="iexact", help_text="Stable code, e.g. KSM.")
@@ -19,11 +21,11 @@ class TatananFilter(django_filters.FilterSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__award_year", help_text="Award year of the cycle.")
+    cycle = YearFilter(field_name="cycle__award_year", help_text="Award year of the cycle.")
     tatanan = django_filters.CharFilter(
         field_name="tatanan__code", lookup_expr="iexact", help_text="Stable tatanan code, e.g. PSR."
     )
-    is_local = django_filters.BooleanFilter(help_text="Only local (true) or only national (false) indicators.")
+    is_local = StrictBooleanFilter(help_text="Only local (true) or only national (false) indicators.")
     search = django_filters.CharFilter(
         method="filter_search",
         min_length=2,
@@ -42,7 +44,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
 
 class KelembagaanItemFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(field_name="cycle__award_year", help_text="Award year of the cycle.")
+    cycle = YearFilter(field_name="cycle__award_year", help_text="Award year of the cycle.")
     component = django_filters.ChoiceFilter(choices=KelembagaanItem.Component.choices)
 
     class Meta:

@@ -16,11 +16,19 @@ registered on ``Router``, which gives every viewset that does not set its own
 ``lookup_value_regex`` the same id pattern (``@action`` routes with their own parameters use
 ``ID_REGEX`` in their ``url_path``). Region codes are strings and keep their own patterns.
 
+Query strings follow one rule per side. The API answers a malformed or out-of-range value with
+400 in the one error shape (typed filters in ``query_filters``, bounded query serializers). Pages
+ignore such a value and show their default (the first page of a list, no filter), as Django's
+``Paginator.get_page`` does with ``?page=-1``: a person who edits the address gets a page, not an
+error. Ids typed into forms go through ``parse_id``.
+
 A URL module that uses the converters imports this module, so they are registered before its
 patterns are built, whichever module is imported first.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.urls import register_converter
 from rest_framework.routers import SimpleRouter
@@ -28,6 +36,7 @@ from rest_framework.routers import SimpleRouter
 MAX_ID_DIGITS = 18
 ID_REGEX = rf"[0-9]{{1,{MAX_ID_DIGITS}}}"
 YEAR_REGEX = r"[0-9]{1,4}"
+_ID = re.compile(ID_REGEX, re.ASCII)
 
 
 class IdConverter:
@@ -42,6 +51,15 @@ class IdConverter:
 
 class YearConverter(IdConverter):
     regex = YEAR_REGEX
+
+
+def parse_id(value) -> int | None:
+    """The id in ``value`` (a form field, a query parameter) by the same rule as a URL, or None.
+
+    ``str.isdigit`` is no test: "²" is a digit to it and no number to ``int``, and it lets through
+    numbers too big for the database."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if _ID.fullmatch(text) else None
 
 
 register_converter(IdConverter, "id")
