@@ -209,3 +209,34 @@ def test_the_watch_reports_what_the_policy_blocks(browser, live_server):
     context.close()
     directives = {violation["directive"] for violation in violations}
     assert {"script-src-attr", "style-src-attr"} <= directives, violations
+
+
+# --- What replaced inline code still works ---------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_user_form_scripts_work_from_their_files(desktop, root_user, wilayah):
+    """static/js/user-form.js shows the password fields on demand; static/js/region-suggest.js
+    fills the region list from the API as the superuser types (both were inline scripts)."""
+    browser_login(desktop, "root")
+    desktop.goto(reverse("accounts:user_create"))
+    fields = desktop.locator("#password-fields")
+    assert fields.is_hidden()
+    desktop.check("input[name=password_mode][value=set]")
+    assert fields.is_visible()
+    desktop.fill("#id_region_code", "Carenang")
+    options = desktop.locator("#id_region_code-options option")
+    options.first.wait_for(state="attached")
+    assert "36.04.17" in [options.nth(i).get_attribute("value") for i in range(options.count())]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_progress_bars_take_their_width_from_data(desktop, root_user):
+    """Bars say their width in data-width-percent (no style attribute); portal.js sets it."""
+    browser_login(desktop, "root")
+    desktop.evaluate("""() => document.body.insertAdjacentHTML("beforeend",
+        '<div class="progress"><div class="progress-bar" id="bar" data-width-percent="42.5"></div></div>')""")
+    desktop.add_script_tag(url="/static/js/portal.js")
+    assert desktop.evaluate("() => document.getElementById('bar').style.width") == "42.5%"
