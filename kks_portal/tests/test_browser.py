@@ -25,6 +25,16 @@ def test_wrong_password_shows_an_indonesian_message(phone, sari):
     assert "benar" in phone.locator("#login-form").inner_text().lower()  # "… nama pengguna dan sandi yang benar"
 
 
+def test_repeated_wrong_passwords_lock_the_login_with_a_time_to_try_again(phone, sari):
+    for n in range(5):
+        browser_login(phone, "sari", f"salah-{n}")
+    lockout = phone.locator("#lockout-message")
+    assert lockout.is_visible()
+    assert "Coba lagi pukul" in lockout.inner_text()
+    # The form is there again, with the username kept, for the try after the cooldown.
+    assert phone.locator("input[name=username]").input_value() == "sari"
+
+
 def test_language_switch_to_english_and_back(phone, sari):
     browser_login(phone, "sari")
     assert phone.locator("html").get_attribute("lang") == "id"
