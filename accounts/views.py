@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kks_portal.lib.client_ip import client_ip
+from kks_portal.lib.query_filters import query_text
 from kks_portal.lib.throttling import SimpleRateThrottle
 
 from . import lockout, services
@@ -326,7 +327,7 @@ def role_remove(request, pk, role_pk):
 
 @manager_required
 def opd_list(request):
-    query = request.GET.get("q", "").strip()
+    query = query_text(request.GET, "q")
     opds = opds_manageable_by(request.user).annotate(
         operators=Count("roleassignment", filter=Q(roleassignment__role=Role.OPD_OPERATOR))
     )

@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kks_portal.lib.query_filters import query_text
 from tatanan.forms_local import LocalIndicatorForm
 from tatanan.models import Cycle, Indicator, Tatanan
 from tatanan.services import local_indicator_update
@@ -93,7 +94,7 @@ def _warn_if_far(request, point):
 def titik_pantau_create_view(request, pk):
     assessment = _admin_assessment(request, pk)
     initial = {}
-    code = request.GET.get("tatanan")
+    code = query_text(request.GET, "tatanan")
     if code:
         initial["tatanan"] = assessment.tatanan.filter(code=code.upper()).first()
     form = TitikPantauForm(_posted(request), initial=initial, assessment=assessment)

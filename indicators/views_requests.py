@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kks_portal.lib.query_filters import query_text
 from kks_portal.lib.url_ids import parse_id
 
 from .forms_requests import DataRequestAssignForm
@@ -69,13 +70,11 @@ def request_assign(request, pk):
         if opd_id in requests:
             initial["deadline"] = requests[opd_id].deadline
             initial["message"] = requests[opd_id].message
-    elif request.GET.get("tatanan"):
+    elif tatanan := query_text(request.GET, "tatanan"):
         # "Pilih semua" of a tatanan, without JavaScript: the page again with its entries ticked.
         initial = {
             "entries": list(
-                assessment.indicator_entries.filter(indicator__tatanan__code=request.GET["tatanan"]).values_list(
-                    "pk", flat=True
-                )
+                assessment.indicator_entries.filter(indicator__tatanan__code=tatanan).values_list("pk", flat=True)
             )
         }
     form = DataRequestAssignForm(request.POST or None, initial=initial, assessment=assessment)

@@ -73,3 +73,11 @@ class StrictBooleanField(forms.Field):
 
 class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
+
+
+def query_text(params, name: str, *, max_length: int = 200) -> str:
+    """The free text of a page's query parameter ``name``, stripped, or "" when it is missing or
+    malformed: pages ignore what they cannot use (``url_ids``). Malformed is longer than
+    ``max_length`` or holding a NUL character, which PostgreSQL refuses in text (a 500 there)."""
+    value = str(params.get(name, "") or "").strip()
+    return "" if "\x00" in value or len(value) > max_length else value
