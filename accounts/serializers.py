@@ -45,7 +45,8 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
+    # As long as a username can be: the login lockout records what was tried, in a column that long.
+    username = serializers.CharField(max_length=User._meta.get_field("username").max_length)
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
 
 
@@ -71,7 +72,9 @@ class UserSerializer(serializers.ModelSerializer):
 class UserQuerySerializer(serializers.Serializer):
     """Query parameters of ``GET /api/users/``."""
 
-    search = serializers.CharField(required=False, help_text="Part of the username, full name or e-mail.")
+    search = serializers.CharField(
+        required=False, max_length=100, help_text="Part of the username, full name or e-mail."
+    )
     role = serializers.ChoiceField(choices=Role.choices, required=False, help_text="Only users with this role.")
     is_active = serializers.BooleanField(required=False, allow_null=True, default=None)
 

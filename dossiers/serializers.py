@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import RegionRefSerializer
+from kks_portal.lib.query_filters import MAX_ID
 
 from .models import DossierVersion
 
@@ -88,10 +89,18 @@ class DossierSerializer(serializers.Serializer):
 
 
 class DiffQuerySerializer(serializers.Serializer):
-    dari = serializers.CharField(
-        required=False, help_text="Version to compare from; default: the last one submitted before `ke`."
+    dari = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Version to compare from; default: the last one submitted before `ke`.",
     )
-    ke = serializers.CharField(required=False, help_text="Version to compare to; default: the latest finished one.")
+    ke = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Version to compare to; default: the latest finished one.",
+    )
 
 
 class FieldChangeSerializer(serializers.Serializer):
