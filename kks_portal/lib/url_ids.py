@@ -18,9 +18,11 @@ registered on ``Router``, which gives every viewset that does not set its own
 
 Query strings follow one rule per side. The API answers a malformed or out-of-range value with
 400 in the one error shape (typed filters in ``query_filters``, bounded query serializers). Pages
-ignore such a value and show their default (the first page of a list, no filter), as Django's
-``Paginator.get_page`` does with ``?page=-1``: a person who edits the address gets a page, not an
-error. Ids typed into forms go through ``parse_id``.
+ignore such a value and show their default (no filter; Django's ``Paginator.get_page`` shows the
+first page for ``?page=abc``, the last for a number past the end): a person who edits the address
+gets a page, not an error. Values typed into a page's own form (the region search, the dossier
+comparison's versions) come back on the page with the form's message. Ids typed into forms go
+through ``parse_id``, free text read from a query string by hand through ``query_text``.
 
 A URL module that uses the converters imports this module, so they are registered before its
 patterns are built, whichever module is imported first.
