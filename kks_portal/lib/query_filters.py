@@ -13,7 +13,8 @@ refuses makes ``DjangoFilterBackend`` raise ``ValidationError``, which ``api_err
 So an id in a query string is ``IdFilter`` (1 to ``MAX_ID``, the ids ``url_ids`` lets into a
 URL), a year ``YearFilter`` (``MIN_YEAR``–``MAX_YEAR``: every award and data year the
 programme has or will have, and nothing date arithmetic chokes on), a yes/no ``StrictBooleanFilter``.
-Query serializers use the same bounds (``IdField``-style ``IntegerField(min_value=1, max_value=MAX_ID)``).
+Query serializers use the same bounds: ``IntegerField(min_value=1, max_value=MAX_ID)`` for an id,
+``MIN_YEAR``/``MAX_YEAR`` for a year.
 """
 
 from __future__ import annotations
