@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from evidence.views_files import CSP_PDF_INLINE
 from kks_portal.lib.throttling import SimpleRateThrottle
 
 from .forms import VerifyForm
@@ -100,6 +101,8 @@ def version_download(request, pk, number):
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    # The policy of an evidence PDF shown inline, not the pages' (which the middleware would add).
+    response["Content-Security-Policy"] = CSP_PDF_INLINE
     return response
 
 

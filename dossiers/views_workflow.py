@@ -20,6 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from evidence.views_files import CSP_PDF_INLINE
+
 from .forms_workflow import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
 from .models import Dossier, DossierComment
 from .selectors_workflow import (
@@ -409,4 +411,5 @@ def berita_acara_download(request, pk, ba_pk):
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = CSP_PDF_INLINE  # a PDF's policy, not the pages'
     return response

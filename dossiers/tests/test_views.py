@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from dossiers.models import DossierVersion
 from dossiers.tests.conftest import read_pdf
+from evidence.views_files import CSP_PDF_INLINE
 
 
 def detail_url(assessment):
@@ -94,6 +95,7 @@ def test_download_is_inline_and_scoped(compiled, client_for, rina, vina, nadia, 
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith("inline;")
         assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == CSP_PDF_INLINE
         assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == compiled.sha256
     for person in (wawan, oscar):
         assert client_for(person).get(download_url(compiled)).status_code == 404

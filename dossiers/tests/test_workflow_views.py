@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from dossiers.models import BeritaAcara, Dossier, DossierComment
 from dossiers.tests.workflow_fixtures import finished_version, in_review, ready, score_all, submitted  # noqa: F401
+from evidence.views_files import CSP_PDF_INLINE
 from indicators.models import IndicatorEntry
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,7 @@ def test_approve_makes_the_berita_acara_downloadable_by_scope(in_review, vina, r
         response = client_for(user).get(download)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Security-Policy"] == CSP_PDF_INLINE
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert client_for(wawan).get(download).status_code == 404
 
