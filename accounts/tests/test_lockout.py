@@ -298,3 +298,10 @@ def test_a_completed_password_reset_ends_the_lockout(client, sari, mailoutbox):
     assert response.url == reverse("password_reset_complete")
 
     assert login_post(client, "sari", "Baru-sekali-2025").status_code == 302
+
+
+def test_an_overlong_username_is_refused_before_it_is_counted(client):
+    response = ask_token(client, "x" * 300, "tebakan")
+    assert response.status_code == 400
+    assert "username" in response.json()["error"]["fields"]
+    assert not AccessAttempt.objects.exists()
