@@ -385,8 +385,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        # data: for Bootstrap's SVG icons in its CSS, blob: for the upload widgets' previews.
-        "img-src": [SELF, "data:", "blob:"],
+        # data: for the SVG icons in Bootstrap's and Swagger UI's CSS. No blob: — the upload
+        # widgets show no local previews (static/js/evidence-upload.js); add it if one ever does.
+        "img-src": [SELF, "data:"],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],
