@@ -356,7 +356,8 @@ class ActivityViewSet(
         body = None
         named = request.data.get("body") if hasattr(request.data, "get") else None
         if named not in (None, ""):
-            body = bodies_visible_to(request.user).filter(pk=str(named)).first() if str(named).isdigit() else None
+            body_pk = parse_id(named)
+            body = bodies_visible_to(request.user).filter(pk=body_pk).first() if body_pk is not None else None
             if body is None or not can_edit_body(request.user, body):
                 raise Http404
         serializer = ActivityWriteSerializer(data=request.data, context={**self.get_serializer_context(), "body": body})

@@ -11,19 +11,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import Body
+from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 
 from .services import activity_indicator_choices, activity_tatanan_choices, activity_work_plan_item_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class IndicatorChoices(forms.ModelMultipleChoiceField):
+class IndicatorChoices(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj):
         name = obj.name if len(obj.name) <= 90 else obj.name[:88] + "…"
         return f"{obj.tatanan.code} {obj.number}. {name}"
 
 
-class TatananChoices(forms.ModelMultipleChoiceField):
+class TatananChoices(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} · {obj.name}"
 

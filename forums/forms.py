@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 from tatanan.models import Tatanan
 
 from .models import Body, Member
@@ -61,7 +62,7 @@ class MemberForm(forms.Form):
     name = forms.CharField(label=_("Nama"), max_length=200)
     position = forms.ChoiceField(label=_("Jabatan"), choices=Member.Position.choices)
     origin = forms.ChoiceField(label=_("Unsur"), choices=Member.Origin.choices)
-    tatanan = forms.ModelMultipleChoiceField(
+    tatanan = ModelMultipleIdChoiceField(
         label=_("Tatanan yang dikoordinasi"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     phone = forms.CharField(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import kabupaten_managed_by
+from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 from tatanan.models import Cycle, ScaleOption, Tatanan
 
 from .models import IndicatorEntry
@@ -19,7 +20,7 @@ class AssessmentOpenForm(forms.Form):
     cycle = forms.ModelChoiceField(
         label=_("Siklus penilaian"), queryset=Cycle.objects.order_by("-award_year"), empty_label=None
     )
-    tatanan = forms.ModelMultipleChoiceField(
+    tatanan = ModelMultipleIdChoiceField(
         label=_("Tatanan yang dipilih"),
         queryset=Tatanan.objects.select_related("tatanan_set"),
         required=False,

@@ -5,7 +5,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kks_portal.lib.url_ids import parse_id
+from kks_portal.lib.url_ids import ModelMultipleIdChoiceField, parse_id
 from regions.models import Region
 from tatanan.models import ScaleOption, Tatanan
 
@@ -114,7 +114,7 @@ KelembagaanFormSet = forms.formset_factory(KelembagaanEntryForm, extra=0)
 
 
 class TatananChoiceForm(forms.Form):
-    tatanan = forms.ModelMultipleChoiceField(
+    tatanan = ModelMultipleIdChoiceField(
         label=_("Tatanan yang dinilai"), queryset=Tatanan.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
+
 from .models import Assessment
 from .selectors_requests import opds_of
 
@@ -17,7 +19,7 @@ class DataRequestAssignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Ikut dikirim dalam e-mail pengingat."),
     )
-    entries = forms.ModelMultipleChoiceField(
+    entries = ModelMultipleIdChoiceField(
         label=_("Indikator"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

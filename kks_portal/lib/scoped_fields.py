@@ -24,6 +24,8 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
+
 OUT_OF_SCOPE = _("Tidak ditemukan atau di luar wilayah Anda.")
 
 # (user, serializer) → the rows the field accepts. The serializer is the root one: its
@@ -65,7 +67,7 @@ class ScopedModelChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=queryset, **kwargs)
 
 
-class ScopedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ScopedModelMultipleChoiceField(ModelMultipleIdChoiceField):
     """A form's choice of several objects, scoped as :class:`ScopedModelChoiceField`."""
 
     default_error_messages = {"invalid_choice": OUT_OF_SCOPE, "invalid_pk_value": OUT_OF_SCOPE}

@@ -7,10 +7,13 @@
    anonymous, rina (Bappeda admin of Serang) and the superuser. Any answer below 500 will do
    (404, 400, 405, 302 to the login page, 401). What a malformed id answers is the rule of
    ``kks_portal.lib.url_ids``.
-2. Every filter of every API list (the viewsets' ``filterset_class``, found by walking the
-   routes) and the query parameters read by hand or by a query serializer get out-of-range and
-   malformed values: 400 in the one error shape, never 5xx.
-3. The routes named in issue 10, item 4, explicitly.
+2. The writes of the authorization registry, with each field of their data malformed in turn.
+3. Every filter of every API list (the viewsets' ``filterset_class`` or ``filterset_fields``,
+   found by walking the routes) gets out-of-range and malformed values: 400 in the one error
+   shape naming the parameter, never 5xx.
+4. Every page and endpoint with a query string of junk in the parameters pages and endpoints
+   read by hand: pages ignore what they cannot use (``url_ids``), the API may answer 400.
+5. The routes named in issue 10, item 4, explicitly.
 """
 
 from __future__ import annotations
@@ -151,6 +154,33 @@ def test_malformed_url_parameters_never_answer_5xx(world, clients):
                         shown = f"{route.key} {param}={value[:24]!r} as {persona}: {method} {url[:120]}"
                         failures.append(f"{shown} → {response.status_code}")
     assert not failures, f"{len(failures)} problem(s):\n" + "\n".join(failures[:200])
+
+
+# What each field of a write is replaced by in turn: the same, and a digit ``int`` cannot read.
+MALFORMED_FIELDS = ("abc", "1.5", "-1", HUGE, "\u00b2", "")
+
+
+@pytest.mark.django_db
+def test_malformed_write_data_never_answers_5xx(world, clients):
+    """The writes of the authorization registry, as the superuser (who reaches every form), with
+    each field of their data replaced by malformed values: a form or serializer error, never 5xx."""
+    failures = []
+    for route in url_routes():
+        rule = ROUTES.get(route.key)
+        if rule is None or route.namespace == "admin":
+            continue
+        for write in rule.writes:
+            built = write.build(world, PLACE) if write.build else None
+            if rule.build:
+                built = built or rule.build(world, PLACE)
+            url = route.url(valid_kwargs(world, route) if not rule.build else built.kwargs)
+            data = write.data(world, built) if callable(write.data) else dict(write.data)
+            for field in data:
+                for value in MALFORMED_FIELDS:
+                    response = send(clients["root"], write.method, url, {**data, field: value})
+                    if response.status_code >= 500:
+                        failures.append(f"{route.key}: {write.method} {url} {field}={value!r} → {response.status_code}")
+    assert not failures, f"{len(failures)} problem(s):\n" + "\n".join(failures)
 
 
 # --- API filters ------------------------------------------------------------------------------------
