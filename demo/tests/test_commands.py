@@ -5,9 +5,16 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.models import User
 from demo.services import DEFAULT_PASSWORD, DEMO_USERS, LOGIN_URL
+
+
+def sign_in(username, password):
+    """``authenticate()`` as the login page calls it: django-axes, the first backend, needs the request."""
+    return authenticate(RequestFactory().post("/akun/masuk/"), username=username, password=password)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +55,8 @@ def test_password_option_sets_and_prints_it(wilayah):
     output = seed_demo("--password", "Sandi-Demo-2025")
 
     assert _table_line(output, "dinkes.serang").split()[1] == "Sandi-Demo-2025"
-    assert authenticate(username="dinkes.serang", password="Sandi-Demo-2025") is not None
-    assert authenticate(username="dinkes.serang", password=DEFAULT_PASSWORD) is None
+    assert sign_in("dinkes.serang", "Sandi-Demo-2025") is not None
+    assert sign_in("dinkes.serang", DEFAULT_PASSWORD) is None
 
 
 def test_second_run_reports_nothing_new(wilayah):
