@@ -120,6 +120,21 @@ def test_every_html_page_carries_a_strict_policy(env):
     assert_strict("404 page", Client().get("/tidak-ada-halaman-ini/"))
 
 
+def test_the_server_error_page_is_styled_from_a_file(client_for, rina, monkeypatch):
+    def broken(user):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("kks_portal.dashboard.cards_for", broken)
+    client = client_for(rina)
+    client.raise_request_exception = False
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 500
+    assert_strict("500 page", response)
+    html = response.content.decode()
+    assert "style=" not in html
+    assert "css/portal.css" in html
+
+
 def test_the_page_policy_forbids_inline_code_and_styles(client):
     policy = client.get(reverse("login"))["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
