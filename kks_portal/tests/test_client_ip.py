@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import RequestFactory
+from django.urls import get_resolver
+from rest_framework.throttling import BaseThrottle
 
 from kks_portal.lib.client_ip import client_ip
-from kks_portal.lib.throttling import SimpleRateThrottle
+from kks_portal.lib.throttling import ClientIpMixin, SimpleRateThrottle
 
 PEER = "10.0.0.2"  # the proxy (or, without one, the client) gunicorn sees
 
@@ -90,3 +92,17 @@ def test_the_token_throttle_knows_clients_by_the_same_address(client, settings):
     statuses = [ask("6.6.6.6, 198.51.100.7").status_code for _ in range(4)]
     assert statuses == [400, 400, 400, 429]
     assert ask("198.51.100.8").status_code == 400
+
+
+def test_every_throttle_of_the_project_knows_clients_by_client_ip():
+    get_resolver().url_patterns  # noqa: B018 - imports every view module, and so every throttle
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    project = {"kks_portal", "regions", "accounts", "tatanan", "indicators", "forums", "evidence", "dossiers"}
+    throttles = {cls for cls in subclasses(BaseThrottle) if cls.__module__.split(".")[0] in project}
+    assert {"TokenRateThrottle", "PasswordResetAddressThrottle"} <= {cls.__name__ for cls in throttles}
+    assert [cls for cls in throttles if not issubclass(cls, ClientIpMixin)] == []
