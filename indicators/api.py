@@ -633,7 +633,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     def partial_update(self, request, *args, **kwargs):
         entry = self.get_object()
-        params = EntryUpdateSerializer(data=request.data)
+        params = EntryUpdateSerializer(data=request.data, context={**self.get_serializer_context(), "entry": entry})
         params.is_valid(raise_exception=True)
         fields = dict(params.validated_data)
         if "self_score_value" in fields:
@@ -642,18 +642,6 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             if value is not None and option is None:
                 raise ValidationError({"self_score_value": [_("Nilai harus salah satu opsi skala indikator ini.")]})
             fields["self_score"] = option
-        elif fields.get("self_score") is not None:
-            # Resolved here so that an unknown id is an error, not a cleared score; whether the
-            # option belongs to this indicator is the service's check.
-            option = ScaleOption.objects.filter(pk=fields["self_score"]).first()
-            if option is None:
-                raise ValidationError({"self_score": [_("Nilai harus salah satu opsi skala indikator ini.")]})
-            fields["self_score"] = option
-        if fields.get("assigned_opd") is not None:
-            opd = opds_visible_to(request.user).filter(pk=fields["assigned_opd"]).first()
-            if opd is None:
-                raise ValidationError({"assigned_opd": [_("OPD tidak dikenal.")]})
-            fields["assigned_opd"] = opd
         indicator_entry_update(entry=entry, actor=request.user, **fields)
         entry = self.get_queryset().filter(pk=entry.pk).first() or entry
         return Response(self.get_serializer(entry).data)

@@ -4,7 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import Opd
+from accounts.selectors import opds_visible_to
 from accounts.serializers import OpdRefSerializer, RegionRefSerializer
+from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
 from tatanan.models import ScaleOption
 from tatanan.serializers import TatananRefSerializer
 
@@ -269,6 +272,8 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
     not among them. Any other key is refused (400) rather
     than silently dropped. ``self_score`` names the option by id, ``self_score_value`` by its
     value (one of the two); ``assigned_opd`` is for the Bappeda admin only (the service says so).
+    The view passes the entry in the context (``entry``): the options are its indicator's, the
+    OPDs those of its kabupaten the caller sees.
     """
 
     value_year1 = serializers.CharField(max_length=500, allow_blank=True, required=False)
@@ -282,8 +287,13 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
         validators=[URLValidator(schemes=["http", "https"])],
         help_text="An http(s) link to the evidence outside the portal (as in the instrument's column).",
     )
-    self_score = serializers.IntegerField(
-        allow_null=True, required=False, help_text="Id of one of the indicator's scale options; null clears it."
+    self_score = ScopedPrimaryKeyRelatedField(
+        model=ScaleOption,
+        scope=lambda user, serializer: serializer.context["entry"].indicator.scale_options.all(),
+        allow_null=True,
+        required=False,
+        error_messages={"does_not_exist": _("Nilai harus salah satu opsi skala indikator ini.")},
+        help_text="Id of one of the indicator's scale options; null clears it.",
     )
     self_score_value = serializers.IntegerField(
         allow_null=True,
@@ -293,8 +303,14 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
         help_text="The value of one of the indicator's scale options (e.g. 75), instead of its id; null clears it.",
     )
     status = serializers.ChoiceField(choices=IndicatorEntry.Status.choices, required=False)
-    assigned_opd = serializers.IntegerField(
-        allow_null=True, required=False, help_text="Id of an OPD of the kabupaten/kota; null unassigns. Bappeda only."
+    assigned_opd = ScopedPrimaryKeyRelatedField(
+        model=Opd,
+        scope=lambda user, serializer: opds_visible_to(user).filter(
+            kabupaten_id=serializer.context["entry"].assessment.kabupaten_id
+        ),
+        allow_null=True,
+        required=False,
+        help_text="Id of an OPD of the kabupaten/kota; null unassigns. Bappeda only.",
     )
 
     def get_fields(self):

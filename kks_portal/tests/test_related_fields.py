@@ -228,6 +228,7 @@ class SerializerProbe:
     instance: Callable[[World], Any] | None = None
     many: bool = False
     accepts: Mapping[str, frozenset[str]] = field(default_factory=dict)  # place → personas who may
+    message: Any = OUT_OF_SCOPE
 
     def errors(self, cls, name, world, user, value) -> list[str]:
         request = SimpleNamespace(user=user)
@@ -286,13 +287,18 @@ class Field:
     policy: str
     note: str = ""
     probe: SerializerProbe | FormProbe | ApiProbe | None = None
+    http: ApiProbe | None = None  # a SCOPED field's request, tried end to end as well
+
+
+def _http_probe(entry: Field) -> ApiProbe | None:
+    return entry.probe if isinstance(entry.probe, ApiProbe) else entry.http
 
 
 SCOPED, PARENT, IN_PARENT, GLOBAL, TEXT = "SCOPED", "PARENT", "IN_PARENT", "GLOBAL", "TEXT"
 
 
-def scoped(probe, note="") -> Field:
-    return Field(SCOPED, note, probe)
+def scoped(probe, note="", http=None) -> Field:
+    return Field(SCOPED, note, probe, http)
 
 
 # Values sent by the probes.
@@ -372,6 +378,10 @@ def role_add_form(world, user, data):
 
 def serang_plan(world):
     return {"work_plan": world.plan["serang"]}
+
+
+def serang_entry(world):
+    return {"entry": world.entry("serang")}
 
 
 def serang_body(world):
@@ -494,15 +504,20 @@ FIELDS: dict[str, Field] = {
             lambda w, p: w.entry(p).pk,
         ),
     ),
-    "indicators.serializers.EntryUpdateSerializer.self_score": Field(
-        IN_PARENT,
-        "the entry's indicator's options",
-        ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"self_score": v}, lambda w, p: w.option_of(p).pk),
+    "indicators.serializers.EntryUpdateSerializer.self_score": scoped(
+        SerializerProbe(
+            lambda w, p: w.option_of(p).pk,
+            lambda w, p: w.catalogue.scale_options.get().pk,
+            context=serang_entry,
+            message="Nilai harus salah satu opsi skala indikator ini.",
+        ),
+        "the entry's indicator's options (context entry)",
+        http=ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"self_score": v}, lambda w, p: w.option_of(p).pk),
     ),
-    "indicators.serializers.EntryUpdateSerializer.assigned_opd": Field(
-        IN_PARENT,
-        "opds_visible_to(user), then the service: the entry's kabupaten (400)",
-        ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"assigned_opd": v}, opd),
+    "indicators.serializers.EntryUpdateSerializer.assigned_opd": scoped(
+        SerializerProbe(opd, opd, context=serang_entry),
+        "opds_visible_to(user) of the entry's kabupaten (context entry)",
+        http=ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"assigned_opd": v}, opd),
     ),
     "indicators.serializers.InnovationWriteSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
     "indicators.serializers.InnovationWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
@@ -789,7 +804,7 @@ def test_a_scoped_field_refuses_another_kabupatens_object(key, world):
     assert not failures, "\n".join(failures)
 
 
-API_PROBED = sorted(key for key, entry in FIELDS.items() if isinstance(entry.probe, ApiProbe))
+API_PROBED = sorted(key for key, entry in FIELDS.items() if _http_probe(entry))
 
 
 @pytest.mark.parametrize("key", API_PROBED)
@@ -798,7 +813,7 @@ def test_an_id_looked_up_in_the_parent_refuses_another_kabupatens_object(key, wo
     the Bappeda admin and the superuser (who sees everything, so only the parent can refuse) get
     400 for an object of Pandeglang and of Bogor (the services name the field or, for a list,
     the offending value), and nothing changes."""
-    probe = FIELDS[key].probe
+    probe = _http_probe(FIELDS[key])
     failures = []
     for persona in probe.writers:
         client.force_login(world.users[persona])
