@@ -90,14 +90,16 @@ class PasswordResetView(auth_views.PasswordResetView):
                 log.warning(
                     "Password reset refused, too many requests (%s): address=%s", throttle.scope, client_ip(request)
                 )
-                minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+                wait = math.ceil(throttle.wait() or 60)
                 form = self.get_form()
                 form.add_error(
                     None,
                     _("Terlalu banyak permintaan tautan reset kata sandi. Coba lagi dalam %(minutes)s menit.")
-                    % {"minutes": minutes},
+                    % {"minutes": max(1, math.ceil(wait / 60))},
                 )
-                return self.render_to_response(self.get_context_data(form=form), status=429)
+                response = self.render_to_response(self.get_context_data(form=form), status=429)
+                response["Retry-After"] = str(wait)
+                return response
         return super().post(request, *args, **kwargs)
 
 

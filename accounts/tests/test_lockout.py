@@ -254,6 +254,7 @@ def test_password_reset_is_throttled_per_address(client, sari, mailoutbox):
     response = reset_post(client, "sari@example.org")
     assert response.status_code == 429
     assert "Terlalu banyak permintaan tautan reset kata sandi. Coba lagi dalam 60 menit." in text(response)
+    assert 59 * 60 < int(response["Retry-After"]) <= 60 * 60
     assert mailoutbox == []
 
 
