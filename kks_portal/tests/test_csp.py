@@ -58,7 +58,7 @@ def _opens(rule, persona) -> bool:
     return 200 in ok
 
 
-def html_pages(env, personas) -> list[tuple[str, str, str]]:
+def html_pages(env, personas) -> list[tuple[str, str, str, object]]:
     """(route, persona, URL, response) of every route that shows an HTML page to one of
     ``personas`` (the first of them it opens for), with its object built at PLACE."""
     pages = []
