@@ -520,7 +520,9 @@ FIELDS: dict[str, Field] = {
         http=ApiProbe("PATCH", _serang_entry_url, lambda w, v: {"assigned_opd": v}, opd),
     ),
     "indicators.serializers.InnovationWriteSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
-    "indicators.serializers.InnovationWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
+    "indicators.serializers.InnovationWriteSerializer.tatanan": Field(
+        GLOBAL, "a tatanan code (reference data); the service takes only the assessed ones"
+    ),
     "indicators.serializers.KelembagaanChangeSerializer.id": Field(
         IN_PARENT,
         "the assessment's kelembagaan entries",
@@ -541,7 +543,9 @@ FIELDS: dict[str, Field] = {
             lambda w, p: w.option_of(p).pk,
         ),
     ),
-    "indicators.serializers.LocalIndicatorWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
+    "indicators.serializers.LocalIndicatorWriteSerializer.tatanan": Field(
+        GLOBAL, "a tatanan code (reference data); the service takes only the assessed ones"
+    ),
     "indicators.serializers.OdfWriteSerializer.odf_desa": Field(
         IN_PARENT,
         "desa codes of the URL's kecamatan",
@@ -554,7 +558,9 @@ FIELDS: dict[str, Field] = {
     ),
     "indicators.serializers.TatananChoiceSerializer.tatanan": Field(GLOBAL, "tatanan codes of the cycle's set"),
     "indicators.serializers.TitikPantauWriteSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
-    "indicators.serializers.TitikPantauWriteSerializer.tatanan": Field(IN_PARENT, "a code of the assessed tatanan"),
+    "indicators.serializers.TitikPantauWriteSerializer.tatanan": Field(
+        GLOBAL, "a tatanan code (reference data); the service takes only the assessed ones"
+    ),
     "indicators.serializers.TitikPantauWriteSerializer.desa": Field(
         IN_PARENT,
         "a desa of the assessment's kabupaten",
