@@ -9,6 +9,7 @@ beside them describe its shape for the OpenAPI schema.
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from forums.models import Body, WorkPlanItem
@@ -107,7 +108,12 @@ class ActivityWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     date = serializers.DateField()
     place = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    tatanan = serializers.PrimaryKeyRelatedField(queryset=activity_tatanan_choices(), many=True, required=False)
+    tatanan = serializers.PrimaryKeyRelatedField(
+        queryset=activity_tatanan_choices(),
+        many=True,
+        required=False,
+        error_messages={"does_not_exist": _("Pilih tatanan dari daftar tatanan yang berlaku.")},
+    )
     indicators = ScopedPrimaryKeyRelatedField(model=Indicator, scope=_body_indicators, many=True, required=False)
     work_plan_item = ScopedPrimaryKeyRelatedField(
         model=WorkPlanItem, scope=_body_work_plan_items, required=False, allow_null=True

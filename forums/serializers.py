@@ -4,6 +4,7 @@ Write serializers only check the shape of the data; the rules (who, when, which 
 services' (``forums.services``, ``forums.services_workplans``).
 """
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.selectors import scope_filter
@@ -150,7 +151,10 @@ class WorkPlanItemSerializer(serializers.ModelSerializer):
     """An item of a plan. The view passes the plan in the context (``work_plan``) on a create:
     an item's indicator is a catalogue indicator or a local one of the plan's own kabupaten."""
 
-    tatanan = serializers.PrimaryKeyRelatedField(queryset=tatanan_for_work_plans())
+    tatanan = serializers.PrimaryKeyRelatedField(
+        queryset=tatanan_for_work_plans(),
+        error_messages={"does_not_exist": _("Pilih tatanan dari daftar tatanan 2023 dan seterusnya.")},
+    )
     indicator = ScopedPrimaryKeyRelatedField(
         model=Indicator,
         scope=lambda user, serializer: work_plan_indicators_for(user, work_plan=_item_work_plan(serializer)),
