@@ -1,14 +1,18 @@
 """Login lockout: what a locked-out person is told, when they may try again, and how an admin
 unlocks them earlier.
 
-django-axes (settings: ``AXES_*``, ``KKS_LOGIN_FAILURE_LIMIT``, ``KKS_LOGIN_COOLDOWN_MINUTES``)
-counts every failed ``authenticate()`` in its ``AccessAttempt`` table, one row per username,
-address and browser, and refuses a login once the failures of the last cooldown reach the limit,
-counted per username (one account tried from many addresses) and per address (one address trying
-many accounts), each on its own. Web login, admin login and ``POST /api/auth/token/`` all go
-through it; the client address is ``kks_portal.lib.client_ip``. Tries while locked are not
-counted (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False``): a guesser who keeps trying
-does not keep the real owner out beyond the cooldown.
+django-axes (settings: ``AXES_*``, ``KKS_LOGIN_FAILURE_LIMIT``, ``KKS_LOGIN_ADDRESS_FAILURE_LIMIT``,
+``KKS_LOGIN_COOLDOWN_MINUTES``) counts every failed ``authenticate()`` in its ``AccessAttempt``
+table, one row per username, address and browser, and refuses a login once the failures of the
+last cooldown reach a limit. Two limits, each on its own: per username (one account tried from
+many addresses), and a larger one per address (one address trying many accounts; a whole office
+behind one NAT shares an address, so its typos must not lock everyone at five). axes compares one
+limit with the largest count of the parameters it is given, so ``lockout_parameters`` gives it the
+address only once the address has reached its own limit (which is never below the account's).
+Web login, admin login and ``POST /api/auth/token/`` all go through it; the client address is
+``kks_portal.lib.client_ip``. Tries while locked are not counted
+(``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False``): a guesser who keeps trying does not
+keep the real owner out beyond the cooldown.
 
 When a login is refused, axes' middleware calls ``lockout_response`` (``AXES_LOCKOUT_CALLABLE``):
 the login page again with the lockout message (429), or for the API the one error shape with
@@ -22,8 +26,8 @@ import math
 from datetime import datetime, timedelta
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_client_parameters, get_client_user_agent, get_client_username, get_cool_off
-from axes.models import AccessAttempt
+from axes.helpers import get_client_username, get_cool_off
+from axes.models import AccessAttempt, AccessBase
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -60,19 +64,40 @@ def _lock_end(attempts, *, now: datetime, limit: int, cooldown: timedelta) -> da
     return None
 
 
-def lockout_until(*, username: str | None = None, ip_address: str | None = None, user_agent: str = "", request=None):
+def _address_of(request_or_attempt) -> str | None:
+    if isinstance(request_or_attempt, AccessBase):
+        return request_or_attempt.ip_address
+    return getattr(request_or_attempt, "axes_ip_address", None) or client_ip(request_or_attempt) or None
+
+
+def _address_lock_end(ip_address: str, *, now: datetime) -> datetime | None:
+    return _lock_end(
+        AccessAttempt.objects.filter(ip_address=ip_address),
+        now=now,
+        limit=settings.KKS_LOGIN_ADDRESS_FAILURE_LIMIT,
+        cooldown=_cooldown(),
+    )
+
+
+def lockout_parameters(request_or_attempt, credentials=None) -> list[str]:
+    """``AXES_LOCKOUT_PARAMETERS``: the username always; the address as well while it has reached
+    ``KKS_LOGIN_ADDRESS_FAILURE_LIMIT`` failures within the cooldown."""
+    address = _address_of(request_or_attempt)
+    now = timezone.now()
+    if address and (_address_lock_end(address, now=now) or now) > now:
+        return ["username", "ip_address"]
+    return ["username"]
+
+
+def lockout_until(*, username: str | None = None, ip_address: str | None = None):
     """The time the lock on this username and/or address ends, or ``None`` when not locked."""
     now = timezone.now()
-    cooldown = _cooldown()
-    limit = settings.AXES_FAILURE_LIMIT
     ends = []
-    for filters in get_client_parameters(username, ip_address, user_agent, request):
-        if any(value is None for value in filters.values()):
-            continue
-        end = _lock_end(AccessAttempt.objects.filter(**filters), now=now, limit=limit, cooldown=cooldown)
-        if end is not None and end > now:
-            ends.append(end)
-    return max(ends, default=None)
+    if username:
+        ends.append(user_locked_until(username=username))
+    if ip_address:
+        ends.append(_address_lock_end(ip_address, now=now))
+    return max((end for end in ends if end is not None and end > now), default=None)
 
 
 def user_locked_until(*, username: str) -> datetime | None:
@@ -113,12 +138,7 @@ def lockout_response(
     """The answer to a refused login: the API's error shape with ``Retry-After`` under /api/,
     otherwise the login page again, with the message above the form."""
     username = get_client_username(request, credentials) or ""
-    until = lockout_until(
-        username=username or None,
-        ip_address=getattr(request, "axes_ip_address", None) or client_ip(request),
-        user_agent=getattr(request, "axes_user_agent", None) or get_client_user_agent(request),
-        request=request,
-    ) or (timezone.now() + _cooldown())
+    until = lockout_until(username=username or None, ip_address=_address_of(request)) or (timezone.now() + _cooldown())
     retry_after = max(1, math.ceil((until - timezone.now()).total_seconds()))
     message = lockout_message(until)
     if request.path.startswith("/api/"):

@@ -234,14 +234,19 @@ AUTHENTICATION_BACKENDS = [
 # gunicorn is reached directly and the header is ignored. kks_portal/lib/client_ip.py reads it.
 KKS_TRUSTED_PROXIES = env_int("KKS_TRUSTED_PROXIES", 0, minimum=0)
 # After this many failed logins within the cooldown, an account (by username, from any address)
-# and an address (for any username) are each locked for the cooldown, counted from the failure
-# that reached the limit. Tries while locked are refused without being counted, so they do not
-# prolong the lock. Web login, admin login and the API token all count.
+# is locked for the cooldown, counted from the failure that reached the limit; an address (for
+# any username) after its own, larger number: a whole office behind one address shares it, and
+# five typos across the office must not lock everyone out. Tries while locked are refused without
+# being counted, so they do not prolong the lock. Web login, admin login and the API token count.
 KKS_LOGIN_FAILURE_LIMIT = env_int("KKS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+KKS_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("KKS_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+if KKS_LOGIN_ADDRESS_FAILURE_LIMIT < KKS_LOGIN_FAILURE_LIMIT:
+    raise ImproperlyConfigured("KKS_LOGIN_ADDRESS_FAILURE_LIMIT must not be below KKS_LOGIN_FAILURE_LIMIT.")
 KKS_LOGIN_COOLDOWN_MINUTES = env_int("KKS_LOGIN_COOLDOWN_MINUTES", 15, minimum=1)
 AXES_FAILURE_LIMIT = KKS_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=KKS_LOGIN_COOLDOWN_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per username always; per address too once the address reached its own limit (accounts/lockout.py).
+AXES_LOCKOUT_PARAMETERS = "accounts.lockout.lockout_parameters"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # A successful login does not clear the count (axes' default, stated): else a guesser with an
 # account of their own would log into it now and then to clear their address's count.

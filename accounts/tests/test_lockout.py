@@ -73,6 +73,7 @@ def _lockout_settings(settings):
     # The defaults of settings.py, stated so that the counts below read plainly; the token
     # throttle (per address) must not answer before the lockout does.
     settings.AXES_FAILURE_LIMIT = 5
+    settings.KKS_LOGIN_ADDRESS_FAILURE_LIMIT = 30
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
     settings.KKS_TRUSTED_PROXIES = 0
     rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "token": "1000/min"}
@@ -115,11 +116,21 @@ def test_one_account_tried_from_many_addresses_still_locks(client, settings, rin
 
 def test_one_address_trying_many_accounts_locks_the_address(client, settings, sari, password):
     settings.KKS_TRUSTED_PROXIES = 1
-    for n in range(5):
+    for n in range(30):
         login_post(client, f"orang{n}", "tebakan", "203.0.113.9")
 
     assert_locked_page(login_post(client, "sari", password, "203.0.113.9"))
     assert login_post(client, "sari", password, "203.0.113.10").status_code == 302  # sari herself is not locked
+
+
+def test_an_office_behind_one_address_is_not_locked_by_its_typos(client, settings, sari, password):
+    """Twenty-nine failures of ten people behind one NAT: nobody's account reached five, the
+    address has not reached its own limit, so a colleague still gets in."""
+    settings.KKS_TRUSTED_PROXIES = 1
+    for n in range(29):
+        response = login_post(client, f"pegawai{n % 10}", "salah-ketik", "203.0.113.50")
+        assert response.status_code == 200
+    assert login_post(client, "sari", password, "203.0.113.50").status_code == 302
 
 
 def test_the_right_password_works_again_after_the_cooldown(client, rina, password):
@@ -207,8 +218,9 @@ def test_the_reset_username_command_unlocks(client, rina, password):
 
 def test_the_reset_ip_command_unlocks_the_address(client, settings, sari, password):
     settings.KKS_TRUSTED_PROXIES = 1
-    for n in range(5):
+    for n in range(30):
         login_post(client, f"orang{n}", "tebakan", "203.0.113.9")
+    assert_locked_page(login_post(client, "sari", password, "203.0.113.9"))
     call_command("axes_reset_ip", "203.0.113.9")
     assert login_post(client, "sari", password, "203.0.113.9").status_code == 302
 

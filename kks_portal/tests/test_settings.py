@@ -95,14 +95,19 @@ def test_login_lockout_variables_reach_django_axes(tmp_path):
     code = SETUP + (
         "; from django.conf import settings as s; import json; print(json.dumps("
         "[s.KKS_TRUSTED_PROXIES, s.REST_FRAMEWORK['NUM_PROXIES'], s.AXES_FAILURE_LIMIT,"
-        " s.AXES_COOLOFF_TIME.total_seconds(), s.AUTHENTICATION_BACKENDS[0]]))"
+        " s.KKS_LOGIN_ADDRESS_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.AUTHENTICATION_BACKENDS[0]]))"
     )
-    env = {"KKS_TRUSTED_PROXIES": "1", "KKS_LOGIN_FAILURE_LIMIT": "7", "KKS_LOGIN_COOLDOWN_MINUTES": "30"}
+    env = {
+        "KKS_TRUSTED_PROXIES": "1",
+        "KKS_LOGIN_FAILURE_LIMIT": "7",
+        "KKS_LOGIN_ADDRESS_FAILURE_LIMIT": "40",
+        "KKS_LOGIN_COOLDOWN_MINUTES": "30",
+    }
     result = run_python(["-c", code], env, tmp_path)
 
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
-    assert values == [1, 1, 7, 1800.0, "axes.backends.AxesStandaloneBackend"]
+    assert values == [1, 1, 7, 40, 1800.0, "axes.backends.AxesStandaloneBackend"]
 
 
 def test_complete_production_environment_starts(tmp_path):
@@ -143,6 +148,11 @@ def test_complete_production_environment_starts(tmp_path):
         pytest.param({"KKS_TRUSTED_PROXIES": "nginx"}, "KKS_TRUSTED_PROXIES", id="trusted-proxies-word"),
         pytest.param({"KKS_LOGIN_FAILURE_LIMIT": "0"}, "KKS_LOGIN_FAILURE_LIMIT", id="failure-limit-zero"),
         pytest.param({"KKS_LOGIN_FAILURE_LIMIT": "lima"}, "KKS_LOGIN_FAILURE_LIMIT", id="failure-limit-word"),
+        pytest.param(
+            {"KKS_LOGIN_FAILURE_LIMIT": "10", "KKS_LOGIN_ADDRESS_FAILURE_LIMIT": "5"},
+            "KKS_LOGIN_ADDRESS_FAILURE_LIMIT",
+            id="address-limit-below-account-limit",
+        ),
         pytest.param({"KKS_LOGIN_COOLDOWN_MINUTES": "0"}, "KKS_LOGIN_COOLDOWN_MINUTES", id="cooldown-zero"),
         pytest.param({"KKS_LOGIN_COOLDOWN_MINUTES": "15m"}, "KKS_LOGIN_COOLDOWN_MINUTES", id="cooldown-unit"),
     ],
