@@ -28,7 +28,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
-from accounts.selectors import admin_scope_of, opds_visible_to, scope_filter
+from accounts.selectors import admin_scope_of, scope_filter
 from kks_portal.lib.url_ids import ID_REGEX
 from regions.selectors import region_list
 from tatanan.models import Cycle, ScaleOption, Tatanan
@@ -776,15 +776,20 @@ class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         tags=["assessments"],
     )
     def create(self, request, *args, **kwargs):
-        params = DataRequestAssignSerializer(data=request.data)
+        # The assessment is the parent the request is written into: one the caller does not read
+        # answers 404, as a URL would, before the OPD and entries are judged against it.
+        named = str(request.data.get("assessment", "") if hasattr(request.data, "get") else "")
+        assessment = None
+        if named.isdigit():
+            assessment = assessments_visible_to(request.user).filter(pk=int(named)).first()
+            if assessment is None:
+                raise Http404
+        context = {**self.get_serializer_context(), "assessment": assessment}
+        params = DataRequestAssignSerializer(data=request.data, context=context)
         params.is_valid(raise_exception=True)
         data = dict(params.validated_data)
-        assessment = assessments_visible_to(request.user).filter(pk=data.pop("assessment")).first()
-        if assessment is None:
-            raise Http404
-        opd = opds_visible_to(request.user).filter(pk=data.pop("opd")).first()
-        if opd is None:
-            raise ValidationError({"opd": [_("OPD tidak dikenal.")]})
+        data.pop("assessment")
+        opd = data.pop("opd")
         existed = self.get_queryset().filter(assessment=assessment, opd=opd).exists()
         data_request = data_request_assign(assessment=assessment, opd=opd, actor=request.user, **data)
         return Response(

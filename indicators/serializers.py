@@ -410,14 +410,36 @@ class TitikPantauWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
         return fields
 
 
+def _request_opds(user, serializer):
+    """The OPDs of the assessment's kabupaten (the view finds the assessment, 404 outside the
+    caller's reach, and passes it in the context) that the caller sees."""
+    assessment = serializer.context.get("assessment")
+    if assessment is None:
+        return Opd.objects.none()
+    return opds_visible_to(user).filter(kabupaten_id=assessment.kabupaten_id)
+
+
+def _request_entries(serializer):
+    assessment = serializer.context.get("assessment")
+    return assessment.indicator_entries.all() if assessment is not None else IndicatorEntry.objects.none()
+
+
 class DataRequestAssignSerializer(_RefusesOtherKeys, serializers.Serializer):
     """What ``POST /api/data-requests/`` takes: ask an OPD for the data of some entries by a deadline
     (the service ``data_request_assign``; again for the same OPD, it updates the request)."""
 
     assessment = serializers.IntegerField(help_text="Id of the assessment.")
-    opd = serializers.IntegerField(help_text="Id of an OPD of the kabupaten/kota.")
-    entries = serializers.ListField(
-        child=serializers.IntegerField(), allow_empty=False, help_text="Ids of the entries asked of the OPD."
+    opd = ScopedPrimaryKeyRelatedField(
+        model=Opd,
+        scope=lambda user, serializer: _request_opds(user, serializer),
+        help_text="Id of an OPD of the kabupaten/kota.",
+    )
+    entries = ScopedPrimaryKeyRelatedField(
+        model=IndicatorEntry,
+        scope=lambda user, serializer: _request_entries(serializer),
+        many=True,
+        allow_empty=False,
+        help_text="Ids of the entries asked of the OPD.",
     )
     deadline = serializers.DateField(help_text="Today or later.")
     message = serializers.CharField(allow_blank=True, required=False, help_text="Kept as it was when left out.")

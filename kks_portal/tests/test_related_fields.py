@@ -380,6 +380,10 @@ def serang_plan(world):
     return {"work_plan": world.plan["serang"]}
 
 
+def serang_assessment(world):
+    return {"assessment": world.assessment["serang"]}
+
+
 def serang_entry(world):
     return {"entry": world.entry("serang")}
 
@@ -489,15 +493,15 @@ FIELDS: dict[str, Field] = {
     "indicators.serializers.AssessmentOpenSerializer.cycle": Field(GLOBAL, "award year of a cycle"),
     "indicators.serializers.AssessmentOpenSerializer.tatanan": Field(GLOBAL, "tatanan codes of the cycle's set"),
     "indicators.serializers.DataRequestAssignSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
-    "indicators.serializers.DataRequestAssignSerializer.opd": Field(
-        IN_PARENT,
-        "opds_visible_to(user), then the service: the assessment's kabupaten (400)",
-        ApiProbe("POST", lambda w: "/api/data-requests/", lambda w, v: _data_request(w, opd=v), opd),
+    "indicators.serializers.DataRequestAssignSerializer.opd": scoped(
+        SerializerProbe(opd, opd, context=serang_assessment),
+        "opds_visible_to(user) of the assessment's kabupaten (context assessment)",
+        http=ApiProbe("POST", lambda w: "/api/data-requests/", lambda w, v: _data_request(w, opd=v), opd),
     ),
-    "indicators.serializers.DataRequestAssignSerializer.entries": Field(
-        IN_PARENT,
-        "the assessment's entries (400)",
-        ApiProbe(
+    "indicators.serializers.DataRequestAssignSerializer.entries": scoped(
+        SerializerProbe(lambda w, p: w.entry(p).pk, lambda w, p: w.entry(p).pk, context=serang_assessment, many=True),
+        "the assessment's entries (context assessment)",
+        http=ApiProbe(
             "POST",
             lambda w: "/api/data-requests/",
             lambda w, v: _data_request(w, entries=[v]),
