@@ -21,8 +21,10 @@ Query strings follow one rule per side. The API answers a malformed or out-of-ra
 ignore such a value and show their default (no filter; Django's ``Paginator.get_page`` shows the
 first page for ``?page=abc``, the last for a number past the end): a person who edits the address
 gets a page, not an error. Values typed into a page's own form (the region search, the dossier
-comparison's versions) come back on the page with the form's message. Ids typed into forms go
-through ``parse_id``, free text read from a query string by hand through ``query_text``.
+comparison's versions) come back on the page with the form's message. Ids read by hand from a
+form or query string go through ``parse_id``, a form's choice of several rows through
+``ModelMultipleIdChoiceField``, free text read from a query string by hand through
+``query_filters.query_text``.
 
 A URL module that uses the converters imports this module, so they are registered before its
 patterns are built, whichever module is imported first.
