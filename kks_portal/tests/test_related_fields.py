@@ -400,6 +400,11 @@ def _serang_kelembagaan_url(world):
     return f"/api/assessments/{world.assessment['serang'].pk}/kelembagaan/"
 
 
+def _activity(world, **fields):
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    return {"body": world.forum["serang"].pk, "title": "Rapat forum", "date": yesterday.isoformat(), **fields}
+
+
 def _data_request(world, **fields):
     data = {
         "assessment": world.assessment["serang"].pk,
@@ -614,14 +619,29 @@ FIELDS: dict[str, Field] = {
     "forums.serializers.WorkPlanItemSerializer.indicator": scoped(
         SerializerProbe(local_indicator, local_indicator, context=serang_plan),
         "work_plan_indicators_for(user, work_plan)",
+        http=ApiProbe(
+            "POST",
+            lambda w: f"/api/work-plans/{w.plan['serang'].pk}/items/",
+            lambda w, v: {"tatanan": w.tatanan.pk, "indicator": v, "activity": "Sosialisasi", "budget": "0"},
+            local_indicator,
+        ),
     ),
     "forums.serializers.WorkPlanCreateSerializer.body": Field(PARENT, "body_list(user), then can_edit_body: 404"),
     "forums.serializers.PembinaanVisitSerializer.target_region": scoped(
-        SerializerProbe(kecamatan, kecamatan, instance=lambda world: world.visit), "below the visit's team"
+        SerializerProbe(kecamatan, kecamatan, instance=lambda world: world.visit),
+        "below the visit's team",
+        http=ApiProbe("PATCH", lambda w: f"/api/pembinaan/{w.visit.pk}/", lambda w, v: {"target_region": v}, kecamatan),
     ),
     "forums.serializers.PembinaanCreateSerializer.target_region": scoped(
         SerializerProbe(kecamatan, kecamatan, context=lambda world: {"team_region": world.kabupaten["serang"]}),
         "below the team the view found",
+        http=ApiProbe(
+            "POST",
+            lambda w: "/api/pembinaan/",
+            lambda w, v: {"team_region": w.kabupaten["serang"].pk, "target_region": v, "date": "2040-04-01"},
+            kecamatan,
+            writers=("rina",),  # the superuser records for no team: 404 before any field
+        ),
     ),
     "forums.serializers.PembinaanCreateSerializer.team_region": scoped(
         SerializerProbe(kabupaten, kabupaten),
@@ -644,9 +664,12 @@ FIELDS: dict[str, Field] = {
     "evidence.serializers.ActivityWriteSerializer.indicators": scoped(
         SerializerProbe(local_indicator, local_indicator, context=serang_body, many=True),
         "activity_indicator_choices(body) within the caller's indicators",
+        http=ApiProbe("POST", lambda w: "/api/activities/", lambda w, v: _activity(w, indicators=[v]), local_indicator),
     ),
     "evidence.serializers.ActivityWriteSerializer.work_plan_item": scoped(
-        SerializerProbe(plan_item, plan_item, context=serang_body), "activity_work_plan_item_choices(body)"
+        SerializerProbe(plan_item, plan_item, context=serang_body),
+        "activity_work_plan_item_choices(body)",
+        http=ApiProbe("POST", lambda w: "/api/activities/", lambda w, v: _activity(w, work_plan_item=v), plan_item),
     ),
     "evidence.serializers.UploadSerializer.replaces": Field(
         IN_PARENT, "documents the upload form; the upload pipeline looks the file up among the owner's current files"
@@ -818,11 +841,11 @@ API_PROBED = sorted(key for key, entry in FIELDS.items() if _http_probe(entry))
 
 
 @pytest.mark.parametrize("key", API_PROBED)
-def test_an_id_looked_up_in_the_parent_refuses_another_kabupatens_object(key, world, client):
-    """The ids the indicators API resolves itself, inside the assessment or entry the URL names:
-    the Bappeda admin and the superuser (who sees everything, so only the parent can refuse) get
-    400 for an object of Pandeglang and of Bogor (the services name the field or, for a list,
-    the offending value), and nothing changes."""
+def test_a_foreign_id_sent_to_the_api_is_400_and_writes_nothing(key, world, client):
+    """End to end, for the scoped fields with a request and the ids the indicators API resolves
+    inside the assessment or entry the URL names: the Bappeda admin and the superuser (who sees
+    everything, so only the parent can refuse) get 400 in the one error shape for an object of
+    Pandeglang and of Bogor, and nothing changes in the database or the outbox."""
     probe = _http_probe(FIELDS[key])
     failures = []
     for persona in probe.writers:
