@@ -2,20 +2,24 @@
 
 A field that takes an id is a door into another table: its queryset decides which rows a caller
 may name. ``FIELDS`` classifies every such field of the project's serializers and forms, found by
-walking their classes (``id_fields``); a field added later fails ``test_every_id_field_is_classified``
-until it gets its line here, as a route does in ``test_authorization``.
+walking their classes (``serializer_id_fields``, ``form_id_fields``); a field added later fails
+``test_every_id_field_is_classified`` until it gets its line here, as a route does in
+``test_authorization``.
 
 Policies:
   SCOPED     the field's own queryset is scoped: by the caller (``accounts.selectors`` scope) and,
              where the rule depends on it, by the parent object (the plan of an item, the body of
              an activity, the entry of a score). Its probe names an object of another kabupaten of
              the same province (Kabupaten Pandeglang, Banten) and of another province (Kabupaten
-             Bogor, Jawa Barat) as every persona: refused with a field error, nothing written.
+             Bogor, Jawa Barat) as every persona: refused with the field's error (the API's one
+             message "Tidak ditemukan atau di luar wilayah Anda."), the caller's own accepted;
+             with a request (``http``), also end to end: 400 and nothing written.
   PARENT     names the object the write goes into (the body of a new activity, the assessment of a
              new titik pantau): the view looks it up through the scoped selector first and answers
              404 outside the caller's reach, as a URL would (``test_authorization`` tries it).
   IN_PARENT  a plain id or code the view or service looks up inside the parent object only (the
-             entries of *this* assessment, the desa of *its* kabupaten): 400 otherwise.
+             entries of *this* assessment, the desa of *its* kabupaten): 400 otherwise, tried end
+             to end where the probe is written.
   GLOBAL     reference data every signed-in user reads: tatanan, cycles, regions (README).
   TEXT       looks like an id by its name, is not one (a comment's body, an activity's name).
 Serializer classes in ``RESPONSES`` only describe what the API answers; no request reaches them.
