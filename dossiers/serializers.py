@@ -5,8 +5,6 @@ input is the comparison's query (``DiffQuerySerializer``)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import RegionRefSerializer
@@ -70,7 +68,6 @@ class DossierVersionSerializer(serializers.ModelSerializer):
     def get_status_url(self, version) -> str:
         return self._url("dossier-version", version)
 
-    @extend_schema_field(OpenApiTypes.STR)
     def get_download_url(self, version) -> str | None:
         return self._url("dossier-version-pdf", version) if version.is_done and version.pdf else None
 

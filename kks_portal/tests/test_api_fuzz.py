@@ -9,9 +9,11 @@ content type and body must be the ones the schema documents for that operation.
 The world is the one of ``test_authorization`` built in Kabupaten Serang (the personas' scope)
 and Kabupaten Bogor (out of everyone's scope but root's): assessments with entries, data
 requests and titik pantau, forums with members, decrees and a secretariat, activities with an
-evidence file, a work plan, a pembinaan visit, an innovation, a dossier version. Ids the fuzzer
-draws below 1000 are folded onto 1..ID_RANGE so that most requests name real objects, in scope
-and out of it; larger ids stay as they are and name nothing.
+evidence file, a work plan, a pembinaan visit, an innovation, a finished and a failed dossier
+version. The ids the fuzzer draws are folded onto the ids of real rows (an ``{id}`` onto the rows
+of the path's resource, other ids onto all of them) and one id that names nothing, so that most
+requests name real objects, in scope and out of it, also on PostgreSQL whose sequences go on
+counting across tests.
 
 Generation is derandomized (the same cases on every run) and small per operation, so the test
 stays within a few minutes on SQLite; run it alone with ``pytest -m fuzz``.
@@ -37,10 +39,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.models import Opd, User
+from dossiers.models import Dossier, DossierVersion
 from dossiers.tests.authz_rules import version_at
+from evidence.models import Activity, EvidenceFile
 from evidence.tests.authz_rules_api import file_at, requirement_at
+from forums.models import Body, Member, PembinaanVisit, WorkPlan, WorkPlanItem
 from forums.tests.authz_rules import decree_at, member_at, secretariat_at
 from forums.tests.authz_rules_workplans import item_at, visit_at
+from indicators.models import Assessment, DataRequest, IndicatorEntry, Innovation, TitikPantau
 from indicators.tests.authz_rules_innovations import innovation_at
 from kks_portal.tests.test_authorization import (
     World,
@@ -50,13 +57,33 @@ from kks_portal.tests.test_authorization import (
     odf_at,
     titik_pantau_at,
 )
+from tatanan.models import Indicator, KelembagaanItem, Tatanan
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 PERSONAS = ("anonymous", "rina", "oscar", "sari", "vina", "root")
-# Ids up to this reach the rows the world makes (a few dozen of each kind at most).
-ID_RANGE = 40
-FOLDED_BELOW = 1000
+NOTHING = 10**9  # an id no row has
+# The model an ``{id}`` names, by the first segment of the path after /api/.
+RESOURCES = {
+    "activities": Activity,
+    "assessments": Assessment,
+    "bodies": Body,
+    "data-requests": DataRequest,
+    "dossiers": Assessment,
+    "entries": IndicatorEntry,
+    "evidence-files": EvidenceFile,
+    "indicators": Indicator,
+    "innovations": Innovation,
+    "kelembagaan-items": KelembagaanItem,
+    "members": Member,
+    "opds": Opd,
+    "pembinaan": PembinaanVisit,
+    "tatanan": Tatanan,
+    "titik-pantau": TitikPantau,
+    "users": User,
+    "work-plan-items": WorkPlanItem,
+    "work-plans": WorkPlan,
+}
 MAX_EXAMPLES = 6
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -128,12 +155,22 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def world(wilayah, rina, oscar, sari, tono, dewi, vina, wawan, nadia, root_user):
+    """The rows to fuzz, with ``ids``: the ids of each resource's rows and of all of them."""
     users = {"rina": rina, "oscar": oscar, "sari": sari, "tono": tono, "dewi": dewi}
     users |= {"vina": vina, "wawan": wawan, "nadia": nadia, "root": root_user}
     built = World(wilayah=wilayah, users=users)
     for place in ("serang", "bogor"):
         for build in BUILDERS:
             build(built, place)
+        # A compile that failed: no PDF, no download link, an error.
+        dossier = Dossier.objects.get(assessment=built.assessment(place))
+        DossierVersion.objects.create(dossier=dossier, number=1, state=DossierVersion.State.FAILED, error="Gagal.")
+    built.ids = {
+        segment: [*model.objects.order_by("pk").values_list("pk", flat=True), NOTHING]
+        for segment, model in RESOURCES.items()
+    }
+    # Version numbers and the rest: any id of the world (the failed version's number is 1).
+    built.ids[None] = sorted({1, *(pk for segment in RESOURCES for pk in built.ids[segment])})
     return built
 
 
@@ -145,16 +182,16 @@ def persona(request, world):
     return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
 
 
-def _fold(value):
-    """An id below FOLDED_BELOW, as a number or as digits, folded onto 1..ID_RANGE."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < FOLDED_BELOW:
-        return value % ID_RANGE + 1
-    if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) < FOLDED_BELOW:
-        return str(int(value) % ID_RANGE + 1)
+def _fold(value, ids):
+    """An id, as a number or as digits, folded onto one of ``ids``; anything else as it is."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return ids[value % len(ids)]
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return str(ids[int(value) % len(ids)])
     return value
 
 
-def _fuzz(operation, mode, headers):
+def _fuzz(operation, mode, headers, world_ids):
     """Send MAX_EXAMPLES generated requests of ``mode`` to ``operation``; raise on the first failure."""
 
     @hypothesis.settings(
@@ -167,21 +204,23 @@ def _fuzz(operation, mode, headers):
     )
     @hypothesis.given(case=operation.as_strategy(mode))
     def run(case):
+        resource = operation.path.split("/")[2]
         for parameters in (case.path_parameters, case.query):
             for name, value in (parameters or {}).items():
-                parameters[name] = _fold(value)
+                ids = world_ids[resource] if parameters is case.path_parameters and name == "id" else world_ids[None]
+                parameters[name] = _fold(value, ids)
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
 
 
-def test_api_answers_as_its_schema_says(loaded_schema, persona):
+def test_api_answers_as_its_schema_says(loaded_schema, world, persona):
     failures = []
     for result in loaded_schema.get_all_operations():
         operation = result.ok()
         for mode in MODES:
             try:
-                _fuzz(operation, mode, persona)
+                _fuzz(operation, mode, persona, world.ids)
             except hypothesis.errors.Unsatisfiable:
                 # Nothing in the operation can be made invalid (no parameters, no body).
                 assert mode == GenerationMode.NEGATIVE, operation.label

@@ -48,6 +48,10 @@ def test_a_secretariat_never_saved_has_no_updated_at(schema):
     assert field(schema, "Secretariat", "updated_at")["nullable"] is True
 
 
+def test_a_dossier_version_without_pdf_has_no_download_url(schema):
+    assert field(schema, "DossierVersion", "download_url")["nullable"] is True
+
+
 def test_decimals_are_numbers(schema):
     assert field(schema, "EvidenceFile", "latitude")["type"] == "number"
     assert field(schema, "Tally", "percent")["type"] == "number"
