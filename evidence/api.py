@@ -76,6 +76,7 @@ from .serializers import (
     EvidenceFileSerializer,
     FilesQuerySerializer,
     KecamatanReadinessSerializer,
+    UploadRefusedSerializer,
     UploadResponseSerializer,
     UploadSerializer,
     assessment_readiness_data,
@@ -89,7 +90,8 @@ from .views_readiness import assessment_kecamatan_for, indicator_opd_limit
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope, or not theirs to change (code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
 ALL_REFUSED = OpenApiResponse(
-    description="Every file refused: the one error shape (code upload_refused) plus `results` per file."
+    UploadRefusedSerializer,
+    description="Invalid request (code invalid), or every file refused: code upload_refused plus `results` per file.",
 )
 FILES_PARAMS = [
     OpenApiParameter("all", OpenApiTypes.BOOL, description="true: removed and replaced files too (history)."),

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from forums.models import Body, WorkPlanItem
 from forums.selectors import bodies_visible_to
+from kks_portal.lib.api_schema import ApiErrorDetailSerializer
 from kks_portal.lib.query_filters import MAX_YEAR, MIN_YEAR
 from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
 from tatanan.models import Indicator
@@ -232,6 +233,17 @@ class UploadResponseSerializer(serializers.Serializer):
     duplicates = serializers.IntegerField()
     refused = serializers.IntegerField()
     results = UploadResultSerializer(many=True)
+
+
+class UploadRefusedSerializer(serializers.Serializer):
+    """An upload's 400: the one error shape; when every file was refused (code upload_refused), also
+    the counts and one result per file, as in a success."""
+
+    error = ApiErrorDetailSerializer()
+    stored = serializers.IntegerField(required=False)
+    duplicates = serializers.IntegerField(required=False)
+    refused = serializers.IntegerField(required=False)
+    results = UploadResultSerializer(many=True, required=False)
 
 
 # --- Readiness ----------------------------------------------------------------------------------
