@@ -16,7 +16,11 @@ requests name real objects, in scope and out of it, also on PostgreSQL whose seq
 counting across tests.
 
 Generation is derandomized (the same cases on every run) and small per operation, so the test
-stays within a few minutes on SQLite; run it alone with ``pytest -m fuzz``.
+stays within a few minutes on SQLite; run it alone with ``pytest -m fuzz``. It drives schemathesis
+through its Python API (``APIOperation.as_strategy`` under Hypothesis, ``Case.call_and_validate``):
+the lazy pytest integration (``schemathesis.pytest.from_fixture``) sets ``Function._nodeid``,
+which pytest 9.2 no longer has, and the eager one makes a test per operation, each building its
+own world.
 """
 
 from __future__ import annotations
