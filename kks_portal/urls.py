@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
 
 from kks_portal import views
 from kks_portal.lib import api_errors
@@ -23,6 +24,14 @@ urlpatterns = [
 
 admin.site.site_header = "KKS Portal"
 admin.site.site_title = "KKS Portal"
+
+
+def handler400(request, exception=None):
+    # Django answers a request it refuses before any view runs (a form body over
+    # DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields) with this page; the API's is JSON.
+    if request.path.startswith("/api/"):
+        return api_errors.json_bad_request(request)
+    return defaults.bad_request(request, exception)
 
 
 def handler404(request, exception=None):

@@ -3,7 +3,7 @@
     {"error": {"status": 400, "code": "invalid", "message": "…", "fields": {"name": ["…"]}}}
 
 DRF's own exceptions, Django's ``ValidationError``/``PermissionDenied``/``Http404`` raised by
-services, and the 404/500 pages of URLs under ``/api/`` all come out in this shape.
+services, and the 400/404/500 pages of URLs under ``/api/`` all come out in this shape.
 """
 
 from __future__ import annotations
@@ -68,6 +68,13 @@ def exception_handler(exc, context):
         )
     response.data = body
     return response
+
+
+def json_bad_request(request):
+    return JsonResponse(
+        error_body(status_code=400, code="bad_request", message=_("Permintaan tidak dapat diproses.")),
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def json_not_found(request):

@@ -75,3 +75,20 @@ def test_service_validation_errors_keep_the_shape():
     response = exception_handler(ValidationError({"region": ["Pilih wilayah."]}), {})
     assert response.status_code == 400
     assert response.data["error"]["fields"] == {"region": ["Pilih wilayah."]}
+
+
+def test_a_form_body_too_large_for_django_answers_400_in_the_error_shape(client, rina, settings):
+    # Django refuses it before any view runs, with its own handler400: the API's answers JSON.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(rina)
+    response = client.post("/api/activities/", {"title": "x" * 2000})
+    assert response["Content-Type"] == "application/json"
+    assert_error(response, 400, "bad_request")
+
+
+def test_a_form_body_too_large_for_a_page_still_answers_djangos_page(client, rina, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(rina)
+    response = client.post("/penilaian/", {"title": "x" * 2000})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
