@@ -29,7 +29,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.selectors import admin_scope_of, scope_filter
-from kks_portal.lib.url_ids import ID_REGEX
+from kks_portal.lib.url_ids import ID_REGEX, parse_id
 from regions.selectors import region_list
 from tatanan.models import Cycle, ScaleOption, Tatanan
 from tatanan.selectors import cycles_visible_to
@@ -780,8 +780,8 @@ class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         # answers 404, as a URL would, before the OPD and entries are judged against it.
         named = str(request.data.get("assessment", "") if hasattr(request.data, "get") else "")
         assessment = None
-        if named.isdigit():
-            assessment = assessments_visible_to(request.user).filter(pk=int(named)).first()
+        if (assessment_pk := parse_id(named)) is not None:
+            assessment = assessments_visible_to(request.user).filter(pk=assessment_pk).first()
             if assessment is None:
                 raise Http404
         context = {**self.get_serializer_context(), "assessment": assessment}
