@@ -56,7 +56,7 @@ from .workflow import (
     verifies_in_stage,
 )
 
-ASSESSMENT_ID = OpenApiParameter("pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id of the assessment.")
+ASSESSMENT_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id of the assessment.")
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope, or a step that is not theirs (code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
 CONFLICT = OpenApiResponse(description="The dossier is no longer in the status this step starts from (code conflict).")

@@ -97,6 +97,16 @@ def test_a_refused_upload_documents_its_results(schema):
     assert "results" in schema["components"]["schemas"]["UploadRefused"]["properties"]
 
 
+def test_every_path_parameter_is_in_its_path(schema):
+    strays = [
+        f"{method} {path} {p['name']}"
+        for method, path, operation in operations(schema)
+        for p in operation.get("parameters", [])
+        if p["in"] == "path" and "{" + p["name"] + "}" not in path
+    ]
+    assert not strays, strays
+
+
 def test_every_operation_with_a_path_parameter_documents_404(schema):
     missing = [
         f"{method} {path}"
