@@ -42,12 +42,12 @@ def test_a_250_mb_dossier_is_checked_by_hash_without_sending_the_file(desktop, s
     path, sha256 = big_pdf
     _version_with(serang_2025, sha256, path.stat().st_size)
     posted = []
-    desktop.on(
-        "request",
-        lambda request: posted.append(len(request.post_data_buffer or b""))
-        if request.method == "POST" and request.url.endswith("/dossier/verifikasi/")
-        else None,
-    )
+
+    def record(request):
+        if request.method == "POST" and request.url.endswith("/dossier/verifikasi/"):
+            posted.append(len(request.post_data_buffer or b""))
+
+    desktop.on("request", record)
     desktop.goto("/dossier/verifikasi/")
     assert desktop.locator("#verify-hash").get_attribute("data-mode") == "browser"
     desktop.set_input_files("#verify-form input[name=file]", str(path))
