@@ -10,10 +10,11 @@ The world is the one of ``test_authorization`` built in Kabupaten Serang (the pe
 and Kabupaten Bogor (out of everyone's scope but root's): assessments with entries, data
 requests and titik pantau, forums with members, decrees and a secretariat, activities with an
 evidence file, a work plan, a pembinaan visit, an innovation, a finished and a failed dossier
-version. The ids the fuzzer draws are folded onto the ids of real rows (an ``{id}`` onto the rows
-of the path's resource, other ids onto all of them) and one id that names nothing, so that most
-requests name real objects, in scope and out of it, also on PostgreSQL whose sequences go on
-counting across tests.
+version. The ids, years, version numbers and region codes the fuzzer draws are folded onto real
+ones (an ``{id}`` onto the rows of the path's resource, ``?body=`` onto bodies, ``{code}`` onto the
+world's regions …) and one that names nothing, so that most requests name real objects, in scope and
+out of it, also on PostgreSQL whose sequences go on counting across tests. Deletes come last, so
+that they do not take the objects away from the other operations.
 
 Generation is derandomized (the same cases on every run) and small per operation, so the test
 stays within a few minutes on SQLite; run it alone with ``pytest -m fuzz``. It drives schemathesis
@@ -61,12 +62,27 @@ from kks_portal.tests.test_authorization import (
     odf_at,
     titik_pantau_at,
 )
-from tatanan.models import Indicator, KelembagaanItem, Tatanan
+from tatanan.models import Cycle, EvidenceRequirement, Indicator, KelembagaanItem, Tatanan
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 PERSONAS = ("anonymous", "rina", "oscar", "sari", "vina", "root")
 NOTHING = 10**9  # an id no row has
+# Parameters other than a path's {id} that name rows, by name (path and query alike).
+PARAMETER_ROWS = {
+    "activity": Activity,
+    "assessment": Assessment,
+    "assigned_opd": Opd,
+    "body": Body,
+    "indicator_pk": Indicator,
+    "opd": Opd,
+    "pembinaan_visit": PembinaanVisit,
+    "requirement": EvidenceRequirement,
+    "requirement_pk": EvidenceRequirement,
+    "titik_pantau": TitikPantau,
+}
+# Parameters that name a region by its code.
+REGION_CODES = {"code", "kecamatan", "region", "parent", "kabupaten"}
 # The model an ``{id}`` names, by the first segment of the path after /api/.
 RESOURCES = {
     "activities": Activity,
@@ -159,7 +175,7 @@ def _private_media(settings, tmp_path):
 
 @pytest.fixture
 def world(wilayah, rina, oscar, sari, tono, dewi, vina, wawan, nadia, root_user):
-    """The rows to fuzz, with ``ids``: the ids of each resource's rows and of all of them."""
+    """The rows to fuzz, with ``values``: what each parameter folds onto, and ``codes``: regions."""
     users = {"rina": rina, "oscar": oscar, "sari": sari, "tono": tono, "dewi": dewi}
     users |= {"vina": vina, "wawan": wawan, "nadia": nadia, "root": root_user}
     built = World(wilayah=wilayah, users=users)
@@ -169,12 +185,21 @@ def world(wilayah, rina, oscar, sari, tono, dewi, vina, wawan, nadia, root_user)
         # A compile that failed: no PDF, no download link, an error.
         dossier = Dossier.objects.get(assessment=built.assessment(place))
         DossierVersion.objects.create(dossier=dossier, number=1, state=DossierVersion.State.FAILED, error="Gagal.")
-    built.ids = {
-        segment: [*model.objects.order_by("pk").values_list("pk", flat=True), NOTHING]
-        for segment, model in RESOURCES.items()
+    built.values = {segment: [*_pks(model), NOTHING] for segment, model in RESOURCES.items()}
+    built.values |= {name: [*_pks(model), NOTHING] for name, model in PARAMETER_ROWS.items()}
+    cycle = built.cycle
+    built.values |= {
+        "number": [*DossierVersion.objects.order_by("number").values_list("number", flat=True), NOTHING],
+        "award_year": [*Cycle.objects.order_by("award_year").values_list("award_year", flat=True), 1999],
+        "year": [*range(cycle.first_data_year, cycle.last_data_year + 1), 1999],
+        "page": [1, NOTHING],
     }
-    # Version numbers and the rest: any id of the world (the failed version's number is 1).
-    built.ids[None] = sorted({1, *(pk for segment in RESOURCES for pk in built.ids[segment])})
+    built.values |= dict.fromkeys(("dari", "ke"), built.values["number"])
+    built.values |= dict.fromkeys(("data_year",), built.values["year"])
+    built.values["cycle"] = built.values["award_year"]
+    # Any other id: any row of the world.
+    built.values[None] = sorted({pk for segment in RESOURCES for pk in built.values[segment]})
+    built.codes = [region.code for region in (*wilayah.values(), built.wilayah["kecamatan_bogor"])]
     return built
 
 
@@ -186,16 +211,40 @@ def persona(request, world):
     return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
 
 
-def _fold(value, ids):
-    """An id, as a number or as digits, folded onto one of ``ids``; anything else as it is."""
+def _pks(model):
+    return model.objects.order_by("pk").values_list("pk", flat=True)
+
+
+def _fold(value, choices):
+    """A number, or digits, folded onto one of ``choices``; anything else as it is."""
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return ids[value % len(ids)]
+        return choices[value % len(choices)]
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        return str(ids[int(value) % len(ids)])
+        return str(choices[int(value) % len(choices)])
     return value
 
 
-def _fuzz(operation, mode, headers, world_ids):
+def _fold_code(value, codes):
+    """A string folded onto one of the world's region codes, or kept as it is (naming nothing)."""
+    if not isinstance(value, str):
+        return value
+    index = len(value) % (len(codes) + 1)
+    return codes[index] if index < len(codes) else value
+
+
+def _fold_case(case, world):
+    resource = case.operation.path.split("/")[2]
+    for parameters in (case.path_parameters, case.query):
+        for name, value in (parameters or {}).items():
+            if name in REGION_CODES:
+                parameters[name] = _fold_code(value, world.codes)
+            elif name == "id" and parameters is case.path_parameters:
+                parameters[name] = _fold(value, world.values[resource])
+            elif name in world.values or name in ("id", "pk") or name.endswith("_pk"):
+                parameters[name] = _fold(value, world.values.get(name, world.values[None]))
+
+
+def _fuzz(operation, mode, headers, world):
     """Send MAX_EXAMPLES generated requests of ``mode`` to ``operation``; raise on the first failure."""
 
     @hypothesis.settings(
@@ -208,11 +257,7 @@ def _fuzz(operation, mode, headers, world_ids):
     )
     @hypothesis.given(case=operation.as_strategy(mode))
     def run(case):
-        resource = operation.path.split("/")[2]
-        for parameters in (case.path_parameters, case.query):
-            for name, value in (parameters or {}).items():
-                ids = world_ids[resource] if parameters is case.path_parameters and name == "id" else world_ids[None]
-                parameters[name] = _fold(value, ids)
+        _fold_case(case, world)
         case.call_and_validate(headers=headers, checks=CHECKS)
 
     run()
@@ -220,11 +265,11 @@ def _fuzz(operation, mode, headers, world_ids):
 
 def test_api_answers_as_its_schema_says(loaded_schema, world, persona):
     failures = []
-    for result in loaded_schema.get_all_operations():
-        operation = result.ok()
+    operations = [result.ok() for result in loaded_schema.get_all_operations()]
+    for operation in sorted(operations, key=lambda operation: operation.method.upper() == "DELETE"):
         for mode in MODES:
             try:
-                _fuzz(operation, mode, persona, world.ids)
+                _fuzz(operation, mode, persona, world)
             except hypothesis.errors.Unsatisfiable:
                 # Nothing in the operation can be made invalid (no parameters, no body).
                 assert mode == GenerationMode.NEGATIVE, operation.label
