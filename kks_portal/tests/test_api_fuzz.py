@@ -165,7 +165,8 @@ def _keep_the_test_connection():
 
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
-    """Uploads, SK scans and dossier PDFs land in a throw-away folder."""
+    """Uploads, SK scans and dossier PDFs land in a throw-away folder; the token endpoint's fuzzed
+    passwords hash fast."""
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
