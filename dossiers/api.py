@@ -12,7 +12,7 @@ gets 409 with the code ``busy``, all in the one error shape of ``kks_portal.lib.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.url_ids import ID_REGEX
 
 from .diff import diff_pair, version_diff
@@ -126,12 +127,13 @@ class DossierViewSet(viewsets.GenericViewSet):
         if not version.is_done or not version.pdf:
             raise Http404
         filename = f"dossier-kks-{assessment.kabupaten_id}-{assessment.cycle.award_year}-v{version.number}.pdf"
-        response = FileResponse(
-            version.pdf.open("rb"), content_type="application/pdf", as_attachment=True, filename=filename
+        return protected_file_response(
+            request,
+            name=version.pdf.name,
+            storage=version.pdf.storage,
+            content_type="application/pdf",
+            filename=filename,
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     @extend_schema(
         summary="What changed between two versions",

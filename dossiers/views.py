@@ -13,14 +13,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from evidence.views_files import CSP_PDF_INLINE
+from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.throttling import SimpleRateThrottle
 
 from .forms import VerifyForm
@@ -96,14 +96,15 @@ def version_download(request, pk, number):
         raise Http404
     assessment = version.dossier.assessment
     filename = f"dossier-kks-{assessment.kabupaten_id}-{assessment.cycle.award_year}-v{version.number}.pdf"
-    response = FileResponse(version.pdf.open("rb"), content_type="application/pdf", filename=filename)
-    # Shown in the browser's PDF viewer, never sniffed as anything else, never kept in shared caches.
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    # The policy of an evidence PDF shown inline, not the pages' (which the middleware would add).
-    response["Content-Security-Policy"] = CSP_PDF_INLINE
-    return response
+    # Shown in the browser's PDF viewer, under a PDF's policy (not the pages').
+    return protected_file_response(
+        request,
+        name=version.pdf.name,
+        storage=version.pdf.storage,
+        content_type="application/pdf",
+        filename=filename,
+        inline=True,
+    )
 
 
 # --- Public verification ------------------------------------------------------------------------------

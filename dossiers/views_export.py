@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.views.decorators.http import require_GET
+
+from kks_portal.lib.files.responses import protected_file_response
 
 from .selectors import dossier_assessment_for
 from .sipantas import sipantas_json, sipantas_workbook
@@ -20,24 +21,26 @@ def sipantas_filename(assessment, extension: str) -> str:
     return f"sipantas-{assessment.kabupaten_id}-{assessment.cycle.award_year}.{extension}"
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 @require_GET
 def sipantas_json_download(request, pk):
     assessment = dossier_assessment_for(request.user, pk)
     content = json.dumps(sipantas_json(assessment), ensure_ascii=False, indent=2).encode()
-    return _attachment(content, "application/json; charset=utf-8", sipantas_filename(assessment, "json"))
+    return protected_file_response(
+        request,
+        content=content,
+        content_type="application/json; charset=utf-8",
+        filename=sipantas_filename(assessment, "json"),
+    )
 
 
 @login_required
 @require_GET
 def sipantas_xlsx_download(request, pk):
     assessment = dossier_assessment_for(request.user, pk)
-    return _attachment(sipantas_workbook(assessment), XLSX, sipantas_filename(assessment, "xlsx"))
+    return protected_file_response(
+        request,
+        content=sipantas_workbook(assessment),
+        content_type=XLSX,
+        filename=sipantas_filename(assessment, "xlsx"),
+    )

@@ -13,14 +13,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from evidence.views_files import CSP_PDF_INLINE
+from kks_portal.lib.files.responses import protected_file_response
 
 from .forms_workflow import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
 from .models import Dossier, DossierComment
@@ -407,9 +407,11 @@ def comment(request, pk):
 def berita_acara_download(request, pk, ba_pk):
     record = berita_acara_for(request.user, pk=pk, ba_pk=ba_pk)
     filename = f"berita-acara-{record.number.replace('/', '-')}.pdf"
-    response = FileResponse(record.pdf.open("rb"), content_type="application/pdf", filename=filename)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = CSP_PDF_INLINE  # a PDF's policy, not the pages'
-    return response
+    return protected_file_response(
+        request,
+        name=record.pdf.name,
+        storage=record.pdf.storage,
+        content_type="application/pdf",
+        filename=filename,
+        inline=True,
+    )

@@ -43,6 +43,7 @@ from forums.selectors_workplans import pembinaan_visit_for
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.api_errors import error_body
+from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Cycle, Indicator, Tatanan
 
@@ -84,7 +85,7 @@ from .serializers import (
     kecamatan_data,
 )
 from .services import activity_create, activity_remove, activity_update
-from .uploads import EvidenceUploadHandler, UploadRefused, attach_upload, evidence_remove, history_of
+from .uploads import EvidenceUploadHandler, attach_upload, evidence_remove, history_of
 from .views_readiness import assessment_kecamatan_for, indicator_opd_limit
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope, or not theirs to change (code not_found).")

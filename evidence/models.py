@@ -15,7 +15,7 @@
 * ``ReferencePoint``: where a kabupaten is, so that photos taken far from it can be flagged.
 
 Files live in the default (private) storage under random names; they are served only through
-views that check the user's scope (``evidence.views_files``).
+views that check the user's scope (``evidence.views_files``, answered by ``kks_portal.lib.files.responses``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from forums.models import Body, PembinaanVisit, WorkPlanItem
 from indicators.models import Assessment, TitikPantau
+from kks_portal.lib.files.types import CONTENT_TYPES, IMAGE_TYPES, FileType
 from regions.models import Region
 from tatanan.models import EvidenceRequirement, Indicator, Tatanan
 
@@ -49,29 +50,6 @@ def _derived_upload_to(instance, filename: str) -> str:
 
 def _blob_upload_to(instance, filename: str) -> str:
     return random_storage_name("bukti", filename.rsplit(".", 1)[-1] if "." in filename else "")
-
-
-class FileType(models.TextChoices):
-    """The allow-list of file types, decided by content (never by the name alone)."""
-
-    PDF = "pdf", "PDF"
-    JPEG = "jpeg", "JPEG"
-    PNG = "png", "PNG"
-    WEBP = "webp", "WebP"
-    DOCX = "docx", "DOCX"
-    XLSX = "xlsx", "XLSX"
-
-
-IMAGE_TYPES = frozenset({FileType.JPEG, FileType.PNG, FileType.WEBP})
-# What each type is served as.
-CONTENT_TYPES = {
-    FileType.PDF: "application/pdf",
-    FileType.JPEG: "image/jpeg",
-    FileType.PNG: "image/png",
-    FileType.WEBP: "image/webp",
-    FileType.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    FileType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 class Blob(models.Model):

@@ -47,13 +47,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from kks_portal.lib.files.imaging import strict_decoding
+from kks_portal.lib.files.streams import local_path, open_stream
 from regions.models import Region
 from tatanan.models import Cycle
 
-from .imaging import strict_decoding
 from .models import IMAGE_TYPES, Blob, EvidenceFile, ReferencePoint, random_storage_name
 from .selectors import Owner
-from .storage_streams import local_path, open_stream
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@
    (SHA-256) and counting its size; past ``EVIDENCE_MAX_UPLOAD_MB`` it stops writing and marks the
    file oversize (the rest of the body is read and dropped, so memory stays flat whatever the size).
 2. ``attach_upload`` refuses what is not acceptable (``UploadRefused`` with a message for the user):
-   a bad file name, an empty or oversize file, and whatever ``evidence.inspection`` finds (type by
+   a bad file name, an empty or oversize file, and whatever ``kks_portal.lib.files.inspection`` finds (type by
    content from the allow-list, extension agreeing, polyglots, bombs, encrypted or broken files).
 3. The same bytes already stored for the kabupaten are linked, not stored again (and reported).
 4. Otherwise a ``pending`` blob row is committed first (the intent), the bytes are streamed to
@@ -19,10 +19,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -37,6 +35,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kks_portal.lib.files.errors import UploadRefused
+from kks_portal.lib.files.inspection import inspect_upload
+from kks_portal.lib.files.names import clean_filename
 from regions.models import Region
 
 from .models import Blob, EvidenceFile, random_storage_name
@@ -45,15 +46,6 @@ from .selectors import Owner, live
 logger = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
-
-
-class UploadRefused(Exception):
-    """A file the portal will not take, with a ``code`` for the API and a message for the user."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def max_upload_bytes() -> int:
@@ -107,37 +99,6 @@ def use_evidence_upload_handler(request) -> None:
     """Install the streaming handler; call before ``request.POST`` / ``request.FILES`` are read
     (the view must be ``csrf_exempt`` outside and ``csrf_protect`` inside, as Django documents)."""
     request.upload_handlers = [EvidenceUploadHandler(request)]
-
-
-# --- File names ---------------------------------------------------------------------------------
-
-_UNSAFE_NAME = re.compile(r"[^\w.\- ()\[\]+,&']+", re.UNICODE)
-
-
-def clean_filename(name: str) -> str:
-    """The name shown for a file: what the user called it, minus anything dangerous.
-
-    Names that try to reach another folder or hide bytes are refused, not repaired: they are
-    never an honest phone's doing."""
-    if name is None or not str(name).strip():
-        raise UploadRefused("bad_name", _("Berkas tanpa nama tidak dapat diterima."))
-    name = str(name)
-    if "\x00" in name or any(unicodedata.category(ch) == "Cc" for ch in name):
-        raise UploadRefused("bad_name", _("Nama berkas mengandung karakter kendali (mis. NUL) dan ditolak."))
-    if "/" in name or "\\" in name or name.strip().startswith("..") or "/.." in name or "../" in name:
-        raise UploadRefused(
-            "bad_name", _("Nama berkas berisi jalur folder (mis. ../) dan ditolak. Unggah berkasnya saja.")
-        )
-    name = unicodedata.normalize("NFC", name).strip()
-    # Drop bidi overrides and other format characters that disguise an extension.
-    name = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
-    name = _UNSAFE_NAME.sub("_", name).strip(" .")
-    if not name or name.startswith("."):
-        raise UploadRefused("bad_name", _("Nama berkas tidak sah."))
-    stem, dot, ext = name.rpartition(".")
-    if dot and len(ext) <= 10:
-        name = stem[: 190 - len(ext)] + "." + ext
-    return name[:200]
 
 
 # --- Hashing files that did not come through the handler ---------------------------------------
@@ -198,8 +159,6 @@ def attach_upload(
     replaces: EvidenceFile | None = None,
 ) -> AttachResult:
     """Make ``upload`` an evidence file of ``owner`` (or refuse it with ``UploadRefused``)."""
-    from .inspection import inspect_upload  # the content checks live apart from the plumbing
-
     if kind not in EvidenceFile.Kind.values:
         raise UploadRefused("bad_kind", _("Jenis bukti tidak dikenal."))
     name = clean_filename(getattr(upload, "name", ""))

@@ -33,6 +33,7 @@ from forums.selectors import body_for, body_to_edit, can_edit_body
 from forums.selectors_workplans import pembinaan_visit_for, rupiah
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
+from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Tatanan
 
@@ -51,7 +52,7 @@ from .selectors import (
     requirement_owner,
 )
 from .services import ACTIVITY_FIELDS, activity_create, activity_remove, activity_update
-from .uploads import UploadRefused, attach_upload, evidence_remove, history_of, use_evidence_upload_handler
+from .uploads import attach_upload, evidence_remove, history_of, use_evidence_upload_handler
 
 KIND_LABELS = dict(EvidenceFile.Kind.choices)
 # What the file inputs offer (the server decides by content anyway).

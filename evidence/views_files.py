@@ -10,69 +10,26 @@ The thumbnail and the ≤ 1600 px copy are made by the photo task; until it has 
 stands in for them (so a photo shows at once after upload); for documents and for images that
 could not be decoded there is no copy (404).
 
-How the bytes leave (``DOWNLOAD_ACCEL``):
-
-* ``none``: Django streams the file in chunks (``FileResponse``; never read whole into memory).
-* ``nginx``: an empty answer with ``X-Accel-Redirect: DOWNLOAD_ACCEL_PREFIX + storage name``;
-  nginx's ``internal`` location sends the file from the media folder.
-* ``sendfile``: an empty answer with ``X-Sendfile: <absolute path>`` (Apache, lighttpd).
-
-Both accelerations need the file on the web server's disk, so with S3 storage Django always
-streams: the web server cannot read a private bucket, and redirecting the browser to a
-presigned S3 URL would hand out a link that works for anyone holding it (no scope check) and
-that answers with S3's headers instead of ours (no nosniff, no CSP, no clean file name).
+The headers and how the bytes leave (``DOWNLOAD_ACCEL``) are those of every protected file:
+see ``kks_portal.lib.files.responses``.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
-from urllib.parse import quote
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
-from django.utils.cache import get_conditional_response
+from django.http import Http404
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
+from kks_portal.lib.files.responses import protected_file_response
+
 from .models import Blob, EvidenceFile, FileType
 from .selectors import file_for
-from .storage_streams import local_path, open_sized_stream
-
-# Files are shown, never run: no scripts, no plugins, no forms, a unique origin (sandbox).
-CSP_SANDBOXED = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
-# Chromium refuses to start its PDF viewer in a sandboxed document ("blocked by Chrome"), so a
-# PDF shown inline goes without ``sandbox``; its type was checked by content when stored, and
-# the viewer runs the PDF in its own process, without access to the portal's origin.
-CSP_PDF_INLINE = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
-CACHE_CONTROL = "private, no-cache"  # the browser may keep it, but asks again (scope checked, 304)
-CHUNK = 256 * 1024
 
 VARIANT_SUFFIX = {"thumbnail": "kecil", "preview": "1600px"}
 
 
 # --- Names --------------------------------------------------------------------------------------
-
-_NOT_QUOTABLE = re.compile(r"[^A-Za-z0-9._\- ()\[\]+,&]+")
-
-
-def ascii_filename(name: str, fallback_extension: str) -> str:
-    """An ASCII stand-in for old clients (``filename=``): accents dropped, the rest replaced."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    plain = re.sub(r"\s+", " ", _NOT_QUOTABLE.sub("_", plain))
-    stem, _dot, extension = plain.rpartition(".") if "." in plain else (plain, "", "")
-    stem = stem.strip(" ._")
-    if not stem:
-        return f"berkas.{fallback_extension}"
-    return f"{stem[:140]}.{extension or fallback_extension}"
-
-
-def content_disposition(name: str, *, inline: bool, extension: str) -> str:
-    """Both forms of RFC 6266: ``filename=`` (ASCII) and ``filename*=UTF-8''…`` (RFC 5987)."""
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_filename(name, extension)}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def derived_name(original_name: str, variant: str) -> str:
@@ -113,49 +70,15 @@ def _serve(request, pk: int, variant: str):
         extension = "jpg"
         etag = quote_etag(f"{blob.sha256}-{variant}")
 
-    headers = {
-        "ETag": etag,
-        "Cache-Control": CACHE_CONTROL,
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": CSP_PDF_INLINE if inline and content_type == "application/pdf" else CSP_SANDBOXED,
-        "Content-Disposition": content_disposition(filename, inline=inline, extension=extension),
-        "Referrer-Policy": "same-origin",
-    }
-    if inline:
-        headers["X-Frame-Options"] = "SAMEORIGIN"  # the portal may show it in its own pages
-
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        for header in ("ETag", "Cache-Control"):
-            not_modified[header] = headers[header]
-        return not_modified
-
-    path = local_path(name)
-    accel = settings.DOWNLOAD_ACCEL
-    if accel != "none" and path is not None:
-        if not os.path.exists(path):
-            raise Http404
-        response = HttpResponse(b"", content_type=content_type)
-        if accel == "nginx":
-            prefix = settings.DOWNLOAD_ACCEL_PREFIX.rstrip("/")
-            response["X-Accel-Redirect"] = f"{prefix}/{quote(name)}"
-        else:
-            response["X-Sendfile"] = path
-    else:
-        try:
-            stream, size = open_sized_stream(name)
-        except FileNotFoundError as error:
-            raise Http404 from error
-        if request.method == "HEAD":
-            stream.close()
-            response = HttpResponse(b"", content_type=content_type)
-        else:
-            response = FileResponse(stream, content_type=content_type)
-            response.block_size = CHUNK
-        response["Content-Length"] = str(size)
-    for header, value in headers.items():
-        response[header] = value
-    return response
+    return protected_file_response(
+        request,
+        name=name,
+        content_type=content_type,
+        filename=filename,
+        inline=inline,
+        extension=extension,
+        etag=etag,
+    )
 
 
 @login_required

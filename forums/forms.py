@@ -3,14 +3,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 from tatanan.models import Tatanan
 
 from .models import Body, Member
-from .services import PHOTO_MAX_BYTES, PHOTO_TYPES, SK_MAX_BYTES, SK_TYPES, inspected_upload, tatanan_for_members
+from .services import decree_scan_validate, photo_validate, tatanan_for_members
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,13 +47,7 @@ class DecreeForm(forms.Form):
         file = self.cleaned_data.get("file")
         if not file or not hasattr(file, "size") or hasattr(file, "url"):  # nothing new uploaded
             return file
-        if file.size > SK_MAX_BYTES:
-            raise ValidationError(_("Berkas SK melebihi batas 20 MB."))
-        inspected_upload(
-            file,
-            allowed=SK_TYPES,
-            wrong_type_message=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
-        )
+        decree_scan_validate(file)
         return file
 
 
@@ -107,18 +100,7 @@ class PhotoField(forms.FileField):
         super().validate(value)
         if not value or not hasattr(value, "size") or hasattr(value, "url"):  # not a new upload
             return
-        if value.size > PHOTO_MAX_BYTES:
-            raise ValidationError(
-                _("Ukuran foto %(size).1f MB melebihi batas 10 MB. Kecilkan foto lalu unggah lagi.")
-                % {"size": value.size / (1024 * 1024)}
-            )
-        inspected_upload(
-            value,
-            allowed=PHOTO_TYPES,
-            wrong_type_message=_(
-                "Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP."
-            ),
-        )
+        photo_validate(value)
 
 
 class SecretariatForm(forms.Form):

@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import admin_scope_of
+from kks_portal.lib.files.errors import UploadRefused
+from kks_portal.lib.files.inspection import inspect_upload
+from kks_portal.lib.files.names import clean_filename
+from kks_portal.lib.files.types import FileType
 from regions.models import Region
 from tatanan.models import Cycle, Tatanan
 
@@ -146,19 +150,16 @@ def member_set_active(*, member: Member, actor: User, active: bool) -> Member:
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
 
-SK_TYPES = frozenset({"pdf", "jpeg", "png", "webp"})
-PHOTO_TYPES = frozenset({"jpeg", "png", "webp"})
+SK_TYPES = frozenset({FileType.PDF, FileType.JPEG, FileType.PNG, FileType.WEBP})
+PHOTO_TYPES = frozenset({FileType.JPEG, FileType.PNG, FileType.WEBP})
 SK_MAX_BYTES = 20 * 1024 * 1024
 
 
 def inspected_upload(file, *, allowed: frozenset[str], wrong_type_message: str):
-    """The file's type decided by content, by the evidence app's inspection (the one place forums
-    borrows from evidence, imported here and not at module level: evidence builds on forums).
-    Refusals become a form error with the inspection's message; a type outside ``allowed`` (or
-    outside the evidence allow-list) gets ``wrong_type_message`` (``%(name)s``: the file's name)."""
-    from evidence.inspection import inspect_upload
-    from evidence.uploads import UploadRefused, clean_filename
-
+    """The file's type decided by content, by the files layer's inspection (the one evidence files
+    get too). Refusals become a form error with the inspection's message; a type outside
+    ``allowed`` (or outside the allow-list) gets ``wrong_type_message`` (``%(name)s``: the file's
+    name)."""
     name = getattr(file, "name", "") or ""
     try:
         name = clean_filename(name)
@@ -189,16 +190,22 @@ def photo_validate(file) -> None:
     )
 
 
-def decree_file_validate(file) -> None:
-    """An SK scan: a PDF or a photo (by content) of at most 20 MB, inspected like evidence files."""
+def decree_scan_validate(file) -> None:
+    """An SK scan: a PDF or a photo (by content) of at most 20 MB, inspected like evidence files
+    (the form's field check; ``decree_add`` calls it through ``decree_file_validate``)."""
     if file.size > SK_MAX_BYTES:
-        raise ValidationError({"file": _("Berkas SK melebihi batas 20 MB.")})
+        raise ValidationError(_("Berkas SK melebihi batas 20 MB."))
+    inspected_upload(
+        file,
+        allowed=SK_TYPES,
+        wrong_type_message=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
+    )
+
+
+def decree_file_validate(file) -> None:
+    """``decree_scan_validate`` with its errors on the ``file`` field (what ``decree_add`` raises)."""
     try:
-        inspected_upload(
-            file,
-            allowed=SK_TYPES,
-            wrong_type_message=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
-        )
+        decree_scan_validate(file)
     except ValidationError as error:
         raise ValidationError({"file": error.messages}) from error
 

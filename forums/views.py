@@ -5,18 +5,22 @@ goes through ``body_to_edit``: the secretary of the body's own region, the Bappe
 kabupaten, superusers. Files are private: they are streamed by views that check scope.
 """
 
+import hashlib
 import re
 from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import kabupaten_managed_by
+from kks_portal.lib.files.responses import protected_file_response
+from kks_portal.lib.files.types import CONTENT_TYPES, FileType, content_type_for
 
 from .forms import BodyFilterForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
 from .member_import import member_import, member_import_template
@@ -175,7 +179,13 @@ def decree_file(request, pk, decree_pk):
     # A readable download name from the SK number; the stored name stays random.
     stem = re.sub(r"[^\w.-]+", "-", f"SK-{decree.number}").strip("-")[:80]
     name = stem + PurePosixPath(decree.file.name).suffix
-    return FileResponse(decree.file.open("rb"), as_attachment=True, filename=name)
+    return protected_file_response(
+        request,
+        name=decree.file.name,
+        storage=decree.file.storage,
+        content_type=content_type_for(decree.file.name),
+        filename=name,
+    )
 
 
 # --- Members ------------------------------------------------------------------------------------
@@ -249,11 +259,12 @@ def member_import_view(request, pk):
 @login_required
 def member_import_template_view(request, pk):
     body = body_to_edit(request.user, pk)
-    response = HttpResponse(
-        member_import_template(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return protected_file_response(
+        request,
+        content=member_import_template(),
+        content_type=CONTENT_TYPES[FileType.XLSX],
+        filename=f"anggota-{body.region_id}.xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="anggota-{body.region_id}.xlsx"'
-    return response
 
 
 # --- Secretariat --------------------------------------------------------------------------------
@@ -285,10 +296,18 @@ def _secretariat_photo(request, pk, field):
     photo = getattr(secretariat, field) if secretariat else None
     if not photo:
         raise Http404
-    response = FileResponse(photo.open("rb"))
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Shown inline in the body's pages. A new photo gets a new random name, so the name is its
+    # version: the browser keeps the photo and asks again (scope checked, 304 while unchanged).
+    label = "papan-nama" if field == "name_board_photo" else "struktur-organisasi"
+    return protected_file_response(
+        request,
+        name=photo.name,
+        storage=photo.storage,
+        content_type=content_type_for(photo.name),
+        filename=f"{label}-{body.region_id}{PurePosixPath(photo.name).suffix}",
+        inline=True,
+        etag=quote_etag(hashlib.sha256(photo.name.encode()).hexdigest()[:32]),
+    )
 
 
 @login_required

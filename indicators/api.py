@@ -17,7 +17,7 @@ import logging
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -29,6 +29,7 @@ from rest_framework.response import Response
 
 from accounts.models import Role
 from accounts.selectors import admin_scope_of, scope_filter
+from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.url_ids import ID_REGEX, parse_id
 from regions.selectors import region_list
 from tatanan.models import Cycle, ScaleOption, Tatanan
@@ -258,9 +259,12 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def workbook(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "GET":
-            response = HttpResponse(assessment_export(assessment=assessment), content_type=XLSX)
-            response["Content-Disposition"] = f'attachment; filename="{export_filename(assessment)}"'
-            return response
+            return protected_file_response(
+                request,
+                content=assessment_export(assessment=assessment),
+                content_type=XLSX,
+                filename=export_filename(assessment),
+            )
         if not can_import(request.user, assessment):
             raise Http404  # as on the web: the upload does not exist for anyone else
         form = AssessmentImportForm(request.data, request.FILES)

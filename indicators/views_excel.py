@@ -8,8 +8,10 @@ the request: a whole 2025 assessment is written or read in well under a second.
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
+
+from kks_portal.lib.files.responses import protected_file_response
 
 from .excel import assessment_export, assessment_import, can_import, export_filename
 from .forms_excel import AssessmentImportForm
@@ -23,9 +25,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def assessment_export_view(request, pk):
     assessment = assessment_for(request.user, pk)
-    response = HttpResponse(assessment_export(assessment=assessment), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(assessment)}"'
-    return response
+    return protected_file_response(
+        request,
+        content=assessment_export(assessment=assessment),
+        content_type=XLSX,
+        filename=export_filename(assessment),
+    )
 
 
 @login_required

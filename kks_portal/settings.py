@@ -383,7 +383,7 @@ if PRODUCTION:
 # A template that truly needs an inline script can take {{ request.csp_nonce }}: the nonce is
 # added to script-src only on responses that used it.
 # Responses that already carry a Content-Security-Policy keep theirs: file downloads set a
-# stricter one (evidence/views_files.py). DRF's browsable API pages, and only those, allow
+# stricter one (kks_portal/lib/files/responses.py). DRF's browsable API pages, and only those, allow
 # inline styles (kks_portal/lib/api_renderers.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

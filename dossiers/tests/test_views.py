@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dossiers.models import DossierVersion
 from dossiers.tests.conftest import read_pdf
-from evidence.views_files import CSP_PDF_INLINE
+from kks_portal.lib.files.responses import CSP_PDF_INLINE
 
 
 def detail_url(assessment):

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from dossiers.models import BeritaAcara, Dossier, DossierComment
 from dossiers.tests.workflow_fixtures import finished_version, in_review, ready, score_all, submitted  # noqa: F401
-from evidence.views_files import CSP_PDF_INLINE
 from indicators.models import IndicatorEntry
+from kks_portal.lib.files.responses import CSP_PDF_INLINE
 
 pytestmark = pytest.mark.django_db
 

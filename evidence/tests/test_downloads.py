@@ -14,8 +14,9 @@ from evidence.models import Blob, EvidenceFile, FileType
 from evidence.photos import process_blob
 from evidence.selectors import Owner
 from evidence.tests.blobs import PDF_BYTES, attach, photo_bytes, store_blob
-from evidence.views_files import CSP_PDF_INLINE, CSP_SANDBOXED, ascii_filename, content_disposition
 from forums.models import Body
+from kks_portal.lib.files.names import ascii_filename, content_disposition
+from kks_portal.lib.files.responses import CSP_PDF_INLINE, CSP_SANDBOXED
 
 DOCX = FileType.DOCX
 

@@ -18,7 +18,8 @@ from evidence.tests.hostile import (
     multipart_body,
     parse_with_evidence_handler,
 )
-from evidence.uploads import HashedUploadedFile, UploadRefused, attach_upload
+from evidence.uploads import HashedUploadedFile, attach_upload
+from kks_portal.lib.files.errors import UploadRefused
 
 pytestmark = pytest.mark.django_db
 

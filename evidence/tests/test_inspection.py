@@ -13,10 +13,10 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from evidence.inspection import CHUNK, EXTENSIONS, Inspection, inspect_upload
 from evidence.models import FileType
 from evidence.tests import hostile
-from evidence.uploads import UploadRefused
+from kks_portal.lib.files.errors import UploadRefused
+from kks_portal.lib.files.inspection import CHUNK, EXTENSIONS, Inspection, inspect_upload
 
 
 def refused(data: bytes, name: str) -> UploadRefused:

@@ -33,10 +33,11 @@ from PIL import Image
 from evidence.models import Blob, EvidenceFile, random_storage_name
 from evidence.photos import process_blob
 from evidence.selectors import Owner
-from evidence.storage_streams import is_s3
 from evidence.tests.blobs import attach, photo_bytes, store_blob
-from evidence.uploads import UploadRefused, _discard, attach_upload, sweep_stale_uploads
+from evidence.uploads import _discard, attach_upload, sweep_stale_uploads
 from forums.models import Body
+from kks_portal.lib.files.errors import UploadRefused
+from kks_portal.lib.files.streams import is_s3
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCESS_KEY = "kks-uji"

@@ -8,6 +8,7 @@ from PIL import Image
 
 from forums.models import Body, Decree, Member, Secretariat
 from forums.tests.factories import DecreeFactory, MemberFactory
+from kks_portal.lib.files.responses import CSP_SANDBOXED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
 
@@ -154,6 +155,15 @@ class TestSk:
         assert f'filename="SK-{decree.number.replace("/", "-")}.pdf"' in response["Content-Disposition"]
         assert client_for(tono).get(url).status_code == 404
 
+    def test_scan_is_a_sandboxed_attachment_never_sniffed(self, client_for, sari, forum_carenang):
+        decree = DecreeFactory(body=forum_carenang, file=SimpleUploadedFile("sk.pdf", b"%PDF-1.4 scan"))
+        response = client_for(sari).get(reverse("forums:decree_file", args=[forum_carenang.pk, decree.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"].startswith("attachment; ")
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == CSP_SANDBOXED
+        assert response["Cache-Control"] == "private, no-store"
+
     def test_scan_must_be_pdf_or_photo(self, client_for, sari, forum_carenang):
         data = {"number": "1", "date": "2024-01-01", "signer": "Camat", "valid_from": "2024-01-01"}
         data["file"] = SimpleUploadedFile("sk.exe", b"MZ")
@@ -210,8 +220,15 @@ class TestMembersAndSecretariat:
         assert secretariat.has_name_board
         assert secretariat.name_board_photo.name.startswith("sekretariat/")
         photo_url = reverse("forums:name_board_photo", args=[forum_carenang.pk])
-        assert client.get(photo_url).status_code == 200
+        photo = client.get(photo_url)
+        assert photo.status_code == 200
+        assert client.get(photo_url, HTTP_IF_NONE_MATCH=photo["ETag"]).status_code == 304
         assert client_for(tono).get(photo_url).status_code == 404
+        # Shown in the body's page, as the type inspected at upload, with no way to run anything.
+        assert photo["Content-Type"] == "image/png"
+        assert photo["Content-Disposition"].startswith("inline; ")
+        assert photo["X-Content-Type-Options"] == "nosniff"
+        assert photo["Content-Security-Policy"] == CSP_SANDBOXED
 
     def test_secretariat_rejects_a_non_image(self, client_for, sari, forum_carenang):
         fake = SimpleUploadedFile("papan.jpg", b"MZ\x90\x00 an executable", content_type="image/jpeg")
