@@ -134,6 +134,22 @@ def root_user(db):
 
 
 @pytest.fixture
+def personas(rina, oscar, sari, tono, dewi, vina, wawan, nadia, root_user):
+    """Every named persona by name (the superuser as ``root``), for tests that try them all."""
+    return {
+        "rina": rina,
+        "oscar": oscar,
+        "sari": sari,
+        "tono": tono,
+        "dewi": dewi,
+        "vina": vina,
+        "wawan": wawan,
+        "nadia": nadia,
+        "root": root_user,
+    }
+
+
+@pytest.fixture
 def client_for(client):
     """``client_for(user)``: the test client logged in as ``user``."""
 

@@ -28,6 +28,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import is_national_verifier, is_province_verifier_of
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
 from .models import DossierComment
@@ -46,8 +47,6 @@ from .workflow import (
     dossier_return,
     dossier_submit,
     is_kabupaten_admin,
-    is_national_verifier,
-    is_province_verifier_of,
     national_open,
     review_open,
     scoring_layer,

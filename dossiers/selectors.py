@@ -13,10 +13,10 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.shortcuts import get_object_or_404
 
+from accounts.access import is_bappeda_admin_of
 from accounts.models import Role, User
 from accounts.selectors import scope_filter
 from indicators.models import Assessment
-from indicators.selectors import is_bappeda_admin_of
 
 from .models import DossierVersion
 

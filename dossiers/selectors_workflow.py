@@ -11,15 +11,16 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts.access import is_any_province_verifier, is_national_verifier, is_superuser
 from accounts.models import Role, User
-from accounts.selectors import role_assignments_of, scope_filter
+from accounts.selectors import scope_filter
 from evidence.models import EvidenceFile
 from indicators.models import Assessment, IndicatorEntry
 from tatanan.models import ScaleOption, Tatanan
 
 from .models import BeritaAcara, Dossier, DossierComment, DossierEvent
 from .selectors import dossier_assessment_for
-from .workflow import is_national_verifier, is_participant
+from .workflow import is_participant
 
 
 def workflow_assessment_for(user: User, pk: int) -> Assessment:
@@ -36,10 +37,6 @@ def dossier_of(assessment: Assessment) -> Dossier:
     return dossier
 
 
-def is_any_province_verifier(user: User) -> bool:
-    return any(a.role == Role.PROVINCE_VERIFIER for a in role_assignments_of(user))
-
-
 def can_see_queue(user: User) -> bool:
     return is_national_verifier(user) or is_any_province_verifier(user)
 
@@ -52,7 +49,7 @@ def _dossiers() -> QuerySet[Dossier]:
 
 def province_queue(user: User) -> QuerySet[Dossier]:
     """Dossiers of the user's province(s) awaiting the province, oldest submission first."""
-    if not (user.is_superuser or is_any_province_verifier(user)):
+    if not (is_superuser(user) or is_any_province_verifier(user)):
         return Dossier.objects.none()
     dossiers = _dossiers().filter(status__in=Dossier.AWAITING_PROVINCE)
     return scope_filter(dossiers, user=user, field="assessment__kabupaten__code", roles={Role.PROVINCE_VERIFIER})
@@ -66,7 +63,7 @@ def national_queue(user: User) -> QuerySet[Dossier]:
 
 def returned_in_province(user: User) -> QuerySet[Dossier]:
     """Returned dossiers of the user's province(s): waiting for the kabupaten, shown apart."""
-    if not (user.is_superuser or is_any_province_verifier(user)):
+    if not (is_superuser(user) or is_any_province_verifier(user)):
         return Dossier.objects.none()
     dossiers = _dossiers().filter(status=Dossier.Status.RETURNED)
     return scope_filter(dossiers, user=user, field="assessment__kabupaten__code", roles={Role.PROVINCE_VERIFIER})

@@ -21,7 +21,7 @@ from functools import partial
 
 import segno
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
+from accounts.access import require_kabupaten_admin
 from accounts.models import User
 from evidence.models import Blob
 from indicators.models import Assessment
@@ -50,7 +51,6 @@ from .renderer.chapters import (
     summary_context,
 )
 from .renderer.merge import Attachment, MergeChapter, dossier_merge
-from .selectors import can_compile_dossier
 
 logger = logging.getLogger(__name__)
 
@@ -88,8 +88,8 @@ def dossier_compile(*, assessment: Assessment, actor: User | None, start: bool =
     the same assessment is queued or running. ``start=False`` leaves launching to the caller
     (the command runs the same pipeline in its own process).
     """
-    if actor is not None and not can_compile_dossier(actor, assessment):
-        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat menyusun dossier."))
+    if actor is not None:
+        require_kabupaten_admin(actor, assessment.kabupaten_id)
     Dossier.objects.get_or_create(assessment=assessment)
     dossier = Dossier.objects.select_for_update().get(assessment=assessment)
     _fail_stale(dossier)

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import is_national_verifier, is_province_verifier_of
 from kks_portal.lib.files.responses import protected_file_response
 
 from .forms_workflow import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
@@ -51,8 +52,6 @@ from .workflow import (
     dossier_return,
     dossier_submit,
     is_kabupaten_admin,
-    is_national_verifier,
-    is_province_verifier_of,
     national_open,
     review_open,
     scoring_layer,

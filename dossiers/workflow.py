@@ -63,14 +63,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.selectors import role_assignments_of
+from accounts.access import is_bappeda_admin_of, is_national_verifier, is_province_verifier_of
+from accounts.models import User
 from evidence.completeness import assessment_readiness
 from evidence.models import EvidenceFile
 from forums.kelembagaan import body_statuses
 from forums.models import Body
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
-from indicators.selectors import is_bappeda_admin_of
 from indicators.services_fieldwork import kecamatan_of
 from tatanan.models import ScaleOption, TierRule
 
@@ -94,24 +93,6 @@ LAYERS = {"provincial": ("provincial_score", "provincial_note"), "national": ("n
 
 def is_kabupaten_admin(user: User, assessment: Assessment) -> bool:
     return is_bappeda_admin_of(user, assessment.kabupaten_id)
-
-
-def is_province_verifier_of(user: User, kabupaten_code: str) -> bool:
-    """A province verifier whose province holds this kabupaten (or the superuser)."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return any(
-        a.role == Role.PROVINCE_VERIFIER
-        and a.region_id
-        and (kabupaten_code == a.region_id or kabupaten_code.startswith(a.region_id + "."))
-        for a in role_assignments_of(user)
-    )
-
-
-def is_national_verifier(user: User) -> bool:
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return any(a.role == Role.NATIONAL_VERIFIER for a in role_assignments_of(user))
 
 
 def is_participant(user: User, assessment: Assessment) -> bool:

@@ -61,9 +61,11 @@ from .selectors import (
     Owner,
     activities_visible_to,
     activity_for,
+    assessment_kecamatan_for,
     can_attach,
     file_for,
     files_visible_to,
+    indicator_opd_limit,
     live,
     requirement_owner,
 )
@@ -86,7 +88,6 @@ from .serializers import (
 )
 from .services import activity_create, activity_remove, activity_update
 from .uploads import EvidenceUploadHandler, attach_upload, evidence_remove, history_of
-from .views_readiness import assessment_kecamatan_for, indicator_opd_limit
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope, or not theirs to change (code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.access import ALL_ENTRIES_ROLES, is_bappeda_admin_of, opd_ids_operated_by
 from accounts.models import User
-from accounts.selectors import get_in_scope_or_404, scope_filter
+from accounts.selectors import get_in_scope_or_404, scope_filter, scope_of
 from forums.models import Body, PembinaanVisit
 from forums.selectors import can_edit_body
 from forums.selectors_workplans import can_edit_pembinaan_visit
 from indicators.models import Assessment, IndicatorEntry, TitikPantau
-from indicators.selectors import is_bappeda_admin_of, opd_ids_operated_by
 from regions.models import Region
 from tatanan.models import EvidenceRequirement
 
@@ -225,3 +225,26 @@ def requirement_owner(user: User, *, assessment: Assessment, requirement_pk: int
     if requirement is None or data_year not in requirement_years(requirement, assessment):
         raise Http404
     return Owner(requirement=requirement, assessment=assessment, data_year=data_year)
+
+
+def indicator_opd_limit(user: User, assessment: Assessment) -> set[int] | None:
+    """None when ``user`` reads every indicator of ``assessment``; else the OPDs whose indicators
+    they read (their own, ``accounts.access``)."""
+    if scope_of(user, roles=ALL_ENTRIES_ROLES).covers(assessment.kabupaten_id):
+        return None
+    return opd_ids_operated_by(user)
+
+
+def assessment_kecamatan_for(user: User, assessment_pk: int, code: str) -> tuple[Assessment, Region]:
+    """The assessment and one of its kecamatan, if ``user`` reads that kecamatan; else 404."""
+    if not scope_of(user).covers(code):
+        raise Http404
+    kecamatan = Region.objects.filter(code=code, level=Region.Level.KECAMATAN).select_related("parent").first()
+    assessment = (
+        Assessment.objects.select_related("kabupaten", "cycle").filter(pk=assessment_pk).first()
+        if kecamatan is not None
+        else None
+    )
+    if assessment is None or kecamatan.parent_id != assessment.kabupaten_id:
+        raise Http404
+    return assessment, kecamatan

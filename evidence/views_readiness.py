@@ -25,43 +25,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Role
 from accounts.selectors import scope_of
 from indicators.models import Assessment, IndicatorEntry
-from indicators.selectors import assessment_for, opd_ids_operated_by
+from indicators.selectors import assessment_for
 from indicators.views_requests import assessment_dashboard_panels
-from regions.models import Region
 
 from .completeness import assessment_readiness, kabupaten_readiness
 from .models import EvidenceFile
-from .selectors import Owner, can_attach, live
-
-# Roles that read every indicator of the assessments in their scope (an OPD operator reads the
-# assessment, but of its indicators only those assigned to their OPD).
-ALL_INDICATOR_ROLES = {role for role in Role if role != Role.OPD_OPERATOR}
-
-
-def indicator_opd_limit(user, assessment: Assessment) -> set[int] | None:
-    """None when ``user`` reads every indicator of ``assessment``; else the OPDs whose indicators
-    they read (their own)."""
-    if scope_of(user, roles=ALL_INDICATOR_ROLES).covers(assessment.kabupaten_id):
-        return None
-    return opd_ids_operated_by(user)
-
-
-def assessment_kecamatan_for(user, assessment_pk: int, code: str) -> tuple[Assessment, Region]:
-    """The assessment and one of its kecamatan, if ``user`` reads that kecamatan; else 404."""
-    if not scope_of(user).covers(code):
-        raise Http404
-    kecamatan = Region.objects.filter(code=code, level=Region.Level.KECAMATAN).select_related("parent").first()
-    assessment = (
-        Assessment.objects.select_related("kabupaten", "cycle").filter(pk=assessment_pk).first()
-        if kecamatan is not None
-        else None
-    )
-    if assessment is None or kecamatan.parent_id != assessment.kabupaten_id:
-        raise Http404
-    return assessment, kecamatan
+from .selectors import Owner, assessment_kecamatan_for, can_attach, indicator_opd_limit, live
 
 
 def requirement_page_url(assessment_pk: int, requirement_pk: int, year: int | None) -> str:

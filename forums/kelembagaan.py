@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import require_kabupaten_admin
 from regions.models import Region
 from tatanan.models import Cycle, KelembagaanItem, ScaleOption
 
@@ -313,9 +314,9 @@ def component_figure(rollup: KabupatenRollup, component: str, item: str) -> tupl
 def kelembagaan_fill_assessment(*, assessment, actor, today: datetime.date | None = None) -> int:
     """Score every kelembagaan item of ``assessment`` from the bodies' status; returns the number
     of entries changed (0 on a second run with nothing new). Only the kabupaten's Bappeda admin."""
-    from indicators.services_fieldwork import check_admin, kelembagaan_entries_update
+    from indicators.services_fieldwork import kelembagaan_entries_update
 
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     rollup = kabupaten_rollup(assessment.kabupaten, years=assessment.cycle.data_years, today=today)
     entries = assessment.kelembagaan_entries.select_related("item").prefetch_related("item__scale_options")
     changes = []

@@ -12,10 +12,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import is_bappeda_admin_of
 from accounts.models import Role
 from accounts.selectors import kabupaten_managed_by, scope_of
 from indicators.models import Assessment
-from indicators.selectors import is_bappeda_admin_of
 from regions.models import Region
 
 from .kelembagaan import (

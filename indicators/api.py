@@ -9,8 +9,8 @@ so an object outside the caller's scope answers 404. Writes call the same servic
 pages (``assessment_open``, ``indicator_entry_update``, the titik pantau, data request and Excel
 services); their ``Http404``, ``PermissionDenied`` and ``ValidationError`` come out in the one
 error shape of ``kks_portal.lib.api_errors``. Who may do what is therefore the services' rule,
-e.g. opening an assessment: outside the caller's scope the kabupaten does not exist (404),
-inside it anybody but its Bappeda admin (or a superuser) is refused (403).
+e.g. opening an assessment is for the kabupaten's Bappeda admin (or a superuser); anybody else,
+whether or not they read the kabupaten, gets 404 (``accounts.access``).
 """
 
 import logging
@@ -27,8 +27,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.selectors import admin_scope_of, scope_filter
+from accounts.access import is_bappeda_admin_of, opd_ids_operated_by, require_kabupaten_admin
+from accounts.selectors import admin_scope_of
 from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.url_ids import ID_REGEX, parse_id
 from regions.selectors import region_list
@@ -43,10 +43,8 @@ from .models import DataRequest, IndicatorEntry, TitikPantau
 from .scoring import assessment_score
 from .selectors import (
     assessments_visible_to,
-    entries_for_opd_operator,
-    is_bappeda_admin_of,
+    entries_visible_to,
     odf_percent,
-    opd_ids_operated_by,
 )
 from .serializers import (
     ODF_MODES,
@@ -76,7 +74,6 @@ from .serializers import (
 from .services import assessment_open, indicator_entry_update
 from .services_fieldwork import (
     assessment_tatanan_update,
-    check_admin,
     desa_of,
     kecamatan_of,
     kelembagaan_entries_update,
@@ -97,32 +94,6 @@ logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
-FORBIDDEN = OpenApiResponse(description="In scope but not allowed (code permission_denied).")
-
-# Roles that read every entry of the assessments in their scope. An OPD operator's region role
-# lets them read the assessment, but of its entries only those assigned to their OPD.
-ENTRY_READ_ROLES = {role for role in Role if role != Role.OPD_OPERATOR}
-
-
-def entries_visible_to(user):
-    """The entries ``user`` reads: all entries of assessments in the scope of their roles other than
-    OPD operator, plus exactly the entries assigned to the OPD(s) they operate for."""
-    read = scope_filter(
-        IndicatorEntry.objects.all(), user=user, field="assessment__kabupaten__code", roles=ENTRY_READ_ROLES
-    )
-    assigned = entries_for_opd_operator(user)
-    return (
-        IndicatorEntry.objects.filter(Q(pk__in=read.values("pk")) | Q(pk__in=assigned.values("pk")))
-        .select_related(
-            "assessment__kabupaten",
-            "indicator__tatanan",
-            "self_score",
-            "provincial_score",
-            "national_score",
-            "assigned_opd",
-        )
-        .order_by("assessment_id", "indicator__tatanan__number", "indicator__order", "indicator_id")
-    )
 
 
 def _summary(assessment) -> dict:
@@ -190,15 +161,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description=(
             "Calls the service `assessment_open`: creates the assessment with an entry for every "
             "indicator of the assessed tatanan and every kelembagaan item, or completes an existing "
-            "one (safe to repeat: 200 instead of 201). A kabupaten outside the caller's scope answers "
-            "404; inside it, anybody but its Bappeda admin gets 403."
+            "one (safe to repeat: 200 instead of 201). Anybody but the kabupaten's Bappeda admin gets "
+            "404, also when they read the kabupaten."
         ),
         request=AssessmentOpenSerializer,
         responses={
             201: AssessmentDetailSerializer,
             200: AssessmentDetailSerializer,
             400: INVALID,
-            403: FORBIDDEN,
             404: NOT_FOUND,
         },
         tags=["assessments"],
@@ -321,7 +291,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     # --- Field work: ODF, kelembagaan, chosen tatanan, local indicators ------------------------
     # Readers of the assessment read; the writes call ``indicators.services_fieldwork``, whose
-    # rule is the Bappeda admin of the kabupaten/kota (or a superuser): other readers get 403.
+    # rule is the Bappeda admin of the kabupaten/kota (or a superuser): other readers get 404.
 
     @extend_schema(
         summary="ODF status per kecamatan and the kabupaten/kota's ODF %",
@@ -352,11 +322,11 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         operation_id="assessments_odf_kecamatan_update",
         description=(
             "Counts call `odf_counts_set`, a checklist `odf_checklist_set`; either replaces the "
-            "kecamatan's other shape. A kecamatan outside the kabupaten/kota is 404; readers who "
-            "are not its Bappeda admin get 403."
+            "kecamatan's other shape. A kecamatan outside the kabupaten/kota is 404, and so is "
+            "the write of a reader who is not its Bappeda admin."
         ),
         request=OdfWriteSerializer,
-        responses={200: OdfKecamatanDetailSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: OdfKecamatanDetailSerializer, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     @action(
@@ -373,7 +343,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if region is None:
             raise Http404
         if request.method == "PUT":
-            check_admin(request.user, assessment)  # the services' rule, before the data is judged
+            require_kabupaten_admin(
+                request.user, assessment.kabupaten_id
+            )  # the services' rule, before the data is judged
             params = OdfWriteSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             data = params.validated_data
@@ -419,17 +391,17 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Score kelembagaan entries (Bappeda admin)",
         description=(
             "Calls `kelembagaan_entries_update` with the entries sent (all or nothing); per entry "
-            "only the keys sent change. Readers who are not the Bappeda admin get 403."
+            "only the keys sent change. Readers who are not the Bappeda admin get 404."
         ),
         request=KelembagaanUpdateSerializer,
-        responses={200: KelembagaanEntrySerializer(many=True), 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: KelembagaanEntrySerializer(many=True), 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     @action(detail=True, methods=["get", "patch"], filter_backends=[], pagination_class=None)
     def kelembagaan(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "PATCH":
-            check_admin(request.user, assessment)
+            require_kabupaten_admin(request.user, assessment.kabupaten_id)
             params = KelembagaanUpdateSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             entries = {e.pk: e for e in self._kelembagaan_entries(assessment)}
@@ -475,10 +447,10 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description=(
             "Calls `assessment_tatanan_update`: new tatanan get their entries; a tatanan is dropped "
             "only while nothing was filled in for it. In a cycle where every tatanan is compulsory "
-            "the change is refused (400). Readers who are not the Bappeda admin get 403."
+            "the change is refused (400). Readers who are not the Bappeda admin get 404."
         ),
         request=TatananChoiceSerializer,
-        responses={200: AssessmentTatananSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: AssessmentTatananSerializer, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     @action(
@@ -494,7 +466,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         available = Tatanan.objects.filter(tatanan_set=assessment.cycle.tatanan_set_id).order_by("number")
         chosen_cycle = assessment.cycle.tatanan_selection == Cycle.TatananSelection.CHOSEN
         if request.method == "PUT":
-            check_admin(request.user, assessment)
+            require_kabupaten_admin(request.user, assessment.kabupaten_id)
             params = TatananChoiceSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             codes = {code.strip().upper() for code in params.validated_data["tatanan"]}
@@ -524,10 +496,10 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Add a local indicator (Bappeda admin of the kabupaten/kota)",
         description=(
             "Calls `local_indicator_add`: the indicator joins the kabupaten/kota's catalogue for the "
-            "cycle and gets its entry here. Readers who are not the Bappeda admin get 403."
+            "cycle and gets its entry here. Readers who are not the Bappeda admin get 404."
         ),
         request=LocalIndicatorWriteSerializer,
-        responses={201: LocalIndicatorSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: LocalIndicatorSerializer, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     @action(
@@ -541,7 +513,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def local_indicators(self, request, pk=None):
         assessment = self.get_object()
         if request.method == "POST":
-            check_admin(request.user, assessment)
+            require_kabupaten_admin(request.user, assessment.kabupaten_id)
             params = LocalIndicatorWriteSerializer(data=request.data)
             params.is_valid(raise_exception=True)
             fields = dict(params.validated_data)
@@ -568,14 +540,14 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "replaces the old one only while no entry is scored with it."
         ),
         request=LocalIndicatorWriteSerializer,
-        responses={200: LocalIndicatorSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: LocalIndicatorSerializer, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     @extend_schema(
         methods=["DELETE"],
         summary="Remove a local indicator (Bappeda admin)",
         description="Calls `local_indicator_remove`: refused (400) while its entry holds data.",
-        responses={204: None, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     @action(
@@ -595,7 +567,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             local_indicator_remove(assessment=assessment, actor=request.user, indicator=entry.indicator)
             return Response(status=status.HTTP_204_NO_CONTENT)
         if request.method == "PATCH":
-            check_admin(request.user, assessment)
+            require_kabupaten_admin(request.user, assessment.kabupaten_id)
             params = LocalIndicatorWriteSerializer(data=request.data, partial=True)
             params.is_valid(raise_exception=True)
             local_indicator_update(indicator=entry.indicator, actor=request.user, **params.validated_data)
@@ -693,9 +665,9 @@ class TitikPantauViewSet(
 
     @extend_schema(
         summary="Add a titik pantau (Bappeda admin of the kabupaten/kota)",
-        description="Calls `titik_pantau_create`. Outside the caller's scope 404; in scope, other roles 403.",
+        description="Calls `titik_pantau_create`. Anybody but the Bappeda admin gets 404.",
         request=TitikPantauWriteSerializer,
-        responses={201: TitikPantauSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: TitikPantauSerializer, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     def create(self, request, *args, **kwargs):
@@ -714,7 +686,7 @@ class TitikPantauViewSet(
         summary="Change a titik pantau (Bappeda admin of the kabupaten/kota)",
         description="Calls `titik_pantau_update` with the fields sent; the assessment cannot change.",
         request=TitikPantauWriteSerializer,
-        responses={200: TitikPantauSerializer, 400: INVALID, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: TitikPantauSerializer, 400: INVALID, 404: NOT_FOUND},
         tags=["assessments"],
     )
     def partial_update(self, request, *args, **kwargs):
@@ -727,7 +699,7 @@ class TitikPantauViewSet(
 
     @extend_schema(
         summary="Delete a titik pantau (Bappeda admin of the kabupaten/kota)",
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None, 404: NOT_FOUND},
         tags=["assessments"],
     )
     def destroy(self, request, *args, **kwargs):

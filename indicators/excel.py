@@ -36,6 +36,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from accounts.access import is_bappeda_admin_of
 from accounts.models import User
 from accounts.selectors import scope_of
 from tatanan.importer import (
@@ -57,7 +58,6 @@ from tatanan.models import KelembagaanItem, Tatanan
 from tatanan.parsing import clean_text, header_key, match_label, normalize_header, normalize_number, one_line
 
 from .models import Assessment, IndicatorEntry, KelembagaanEntry
-from .selectors import is_bappeda_admin_of
 from .services import indicator_entry_update
 from .services_fieldwork import kelembagaan_entries_update
 

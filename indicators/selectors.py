@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
-from accounts.models import Role, User
-from accounts.selectors import get_in_scope_or_404, role_assignments_of, scope_filter
+from accounts.access import ALL_ENTRIES_ROLES, is_bappeda_admin_of, opd_ids_operated_by
+from accounts.models import User
+from accounts.selectors import get_in_scope_or_404, scope_filter
 
 from .models import Assessment, IndicatorEntry, OdfStatus
 
@@ -19,17 +21,6 @@ def assessments_visible_to(user: User) -> QuerySet[Assessment]:
 def assessment_for(user: User, pk: int) -> Assessment:
     """One assessment the user may read; 404 when it is outside their scope."""
     return get_in_scope_or_404(assessments_visible_to(user), user=user, field="kabupaten__code", pk=pk)
-
-
-def opd_ids_operated_by(user: User) -> set[int]:
-    return {a.opd_id for a in role_assignments_of(user) if a.role == Role.OPD_OPERATOR and a.opd_id}
-
-
-def is_bappeda_admin_of(user: User, kabupaten_code: str) -> bool:
-    """Superusers, and Bappeda admins of exactly this kabupaten/kota, administer its assessment."""
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return any(a.role == Role.BAPPEDA_ADMIN and a.region_id == kabupaten_code for a in role_assignments_of(user))
 
 
 def can_edit_entry(user: User, entry: IndicatorEntry) -> bool:
@@ -45,21 +36,35 @@ def entries_for_opd_operator(user: User) -> QuerySet[IndicatorEntry]:
     )
 
 
-def entries_of(assessment: Assessment) -> QuerySet[IndicatorEntry]:
-    return assessment.indicator_entries.select_related(
-        "indicator__tatanan", "self_score", "provincial_score", "national_score", "assigned_opd"
+def entries_visible_to(user: User) -> QuerySet[IndicatorEntry]:
+    """The entries ``user`` reads, on the pages and in the API alike: every entry of the assessments
+    in the scope of their roles other than OPD operator, plus exactly the entries assigned to the
+    OPD(s) they operate for (``accounts.access``: an OPD operator reads only their own entries)."""
+    read = scope_filter(
+        IndicatorEntry.objects.all(), user=user, field="assessment__kabupaten__code", roles=ALL_ENTRIES_ROLES
     )
+    return (
+        IndicatorEntry.objects.filter(Q(pk__in=read.values("pk")) | Q(assigned_opd_id__in=opd_ids_operated_by(user)))
+        .select_related(
+            "assessment__kabupaten",
+            "indicator__tatanan",
+            "self_score",
+            "provincial_score",
+            "national_score",
+            "assigned_opd",
+        )
+        .order_by("assessment_id", "indicator__tatanan__number", "indicator__order", "indicator_id")
+    )
+
+
+def entries_of(assessment: Assessment, *, user: User) -> QuerySet[IndicatorEntry]:
+    """The entries of ``assessment`` that ``user`` reads (``entries_visible_to``)."""
+    return entries_visible_to(user).filter(assessment=assessment)
 
 
 def entry_for(user: User, *, assessment: Assessment, pk: int) -> IndicatorEntry:
-    """An entry of an assessment the user already reads, or 404."""
-    return get_in_scope_or_404(
-        IndicatorEntry.objects.select_related("assessment__kabupaten", "indicator__tatanan", "assigned_opd"),
-        user=user,
-        field="assessment__kabupaten__code",
-        assessment=assessment,
-        pk=pk,
-    )
+    """An entry of ``assessment`` that ``user`` reads (``entries_visible_to``), or 404."""
+    return get_object_or_404(entries_visible_to(user), assessment=assessment, pk=pk)
 
 
 def odf_percent(assessment: Assessment) -> Decimal | None:

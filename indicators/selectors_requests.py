@@ -15,10 +15,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import is_bappeda_admin_of
 from accounts.models import Opd, Role, User
 
 from .models import Assessment, DataRequest, IndicatorEntry
-from .selectors import assessment_for, entries_for_opd_operator, is_bappeda_admin_of
+from .selectors import assessment_for, entries_for_opd_operator
 
 SELESAI = IndicatorEntry.Status.SELESAI
 

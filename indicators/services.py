@@ -5,20 +5,20 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
 from accounts.models import Opd, User
-from accounts.selectors import scope_of
 from regions.models import Region
 from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
 
 from .models import Assessment, IndicatorEntry, KelembagaanEntry
-from .selectors import can_edit_entry, is_bappeda_admin_of
+from .selectors import can_edit_entry
 
 # What a kabupaten fills in. The verifier fields (provincial_*, national_*) are written by the
 # verification services of a later issue, never here.
@@ -60,10 +60,7 @@ def assessment_open(
     kelembagaan item; entries that exist are left untouched, so calling this again is safe.
     Indicators get the first OPD named in their ``responsible_opd`` that the kabupaten has.
     """
-    if not scope_of(actor).covers(kabupaten.code):
-        raise Http404
-    if not is_bappeda_admin_of(actor, kabupaten.code):
-        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat membuka penilaian."))
+    require_kabupaten_admin(actor, kabupaten.code)
     if kabupaten.level != Region.Level.KABKOTA:
         raise ValidationError(_("Penilaian dibuka untuk kabupaten/kota."))
 

@@ -1,9 +1,8 @@
 """Field work of an assessment: titik pantau, ODF status, kelembagaan scores, the chosen
 tatanan and the kabupaten's local indicators.
 
-Every write is for the Bappeda admin of the assessment's kabupaten/kota (and superusers).
-Outside the actor's read scope the assessment does not exist (``Http404``); inside it, other
-roles are refused (``PermissionDenied``). The few reads these pages need sit at the end of this
+Every write is for the Bappeda admin of the assessment's kabupaten/kota (and superusers); anyone
+else gets ``Http404``, whether or not they read the assessment (``accounts.access``). The few reads these pages need sit at the end of this
 module, next to the writes they serve.
 """
 
@@ -12,20 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.access import require_kabupaten_admin
 from accounts.models import User
-from accounts.selectors import scope_of
 from regions.models import Region
 from tatanan.models import Cycle, Indicator, ScaleOption, Tatanan
 from tatanan.services import local_indicator_create, local_indicator_delete
 
 from .models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
-from .selectors import is_bappeda_admin_of
 from .services import assessment_open
 
 # Indonesia's bounding box with a little margin: from Sabang to Merauke, Miangas to Rote.
@@ -33,13 +31,6 @@ INDONESIA_LATITUDE = (Decimal("-11.5"), Decimal("6.5"))
 INDONESIA_LONGITUDE = (Decimal("94.5"), Decimal("141.5"))
 
 TITIK_PANTAU_FIELDS = {"tatanan", "name", "kind", "desa", "address", "latitude", "longitude", "description"}
-
-
-def check_admin(actor: User, assessment: Assessment) -> None:
-    if not scope_of(actor).covers(assessment.kabupaten_id):
-        raise Http404
-    if not is_bappeda_admin_of(actor, assessment.kabupaten_id):
-        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat mengubah data ini."))
 
 
 # --- Titik pantau -----------------------------------------------------------------------------
@@ -93,7 +84,7 @@ def titik_pantau_create(*, assessment: Assessment, actor: User, tatanan: Tatanan
     Optional fields: ``desa`` (a Region or its code; must lie in the kabupaten/kota),
     ``address``, ``latitude`` and ``longitude`` (together), ``description``.
     """
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     fields.update(tatanan=tatanan, name=name, kind=kind)
     unknown = set(fields) - TITIK_PANTAU_FIELDS
     if unknown:
@@ -103,7 +94,7 @@ def titik_pantau_create(*, assessment: Assessment, actor: User, tatanan: Tatanan
 
 
 def titik_pantau_update(*, titik_pantau: TitikPantau, actor: User, **fields) -> TitikPantau:
-    check_admin(actor, titik_pantau.assessment)
+    require_kabupaten_admin(actor, titik_pantau.assessment.kabupaten_id)
     unknown = set(fields) - TITIK_PANTAU_FIELDS
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -115,7 +106,7 @@ def titik_pantau_update(*, titik_pantau: TitikPantau, actor: User, **fields) -> 
 
 
 def titik_pantau_delete(*, titik_pantau: TitikPantau, actor: User) -> None:
-    check_admin(actor, titik_pantau.assessment)
+    require_kabupaten_admin(actor, titik_pantau.assessment.kabupaten_id)
     titik_pantau.delete()
 
 
@@ -139,7 +130,7 @@ def odf_counts_set(
     replace a per-desa checklist of the same kecamatan (``odf_percent`` would prefer the
     checklist otherwise, and the user just said the counts are what holds).
     """
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     _check_kecamatan(assessment, kecamatan)
     real = desa_of(kecamatan).count()
     errors = {}
@@ -173,7 +164,7 @@ def odf_checklist_set(
     """Report a kecamatan's ODF status desa by desa: every desa/kelurahan of the kecamatan gets
     a row, declared Stop BABS when it is in ``odf_desa`` (Regions or codes). Replaces the
     kecamatan's counts."""
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     _check_kecamatan(assessment, kecamatan)
     desa = list(desa_of(kecamatan))
     known = {d.code for d in desa}
@@ -210,7 +201,7 @@ def kelembagaan_entries_update(
     The option must be one of the entry's item's own scale options; nothing is saved when one
     is not. Returns the number of entries changed.
     """
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     changed = []
     errors = []
     for entry, option, note in changes:
@@ -254,7 +245,7 @@ def assessment_tatanan_update(*, assessment: Assessment, actor: User, tatanan: I
     only when nothing was filled in for it: its entries all empty and no titik pantau;
     otherwise the whole change is refused with the tatanan named.
     """
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     if assessment.cycle.tatanan_selection != Cycle.TatananSelection.CHOSEN:
         raise ValidationError(_("Dalam siklus ini semua tatanan wajib dinilai; tatanan tidak dapat dipilih."))
     wanted = {t.pk: t for t in tatanan}
@@ -294,7 +285,7 @@ def assessment_tatanan_update(*, assessment: Assessment, actor: User, tatanan: I
 def local_indicator_add(*, assessment: Assessment, actor: User, tatanan: Tatanan, **fields) -> IndicatorEntry:
     """Add a local indicator of the assessment's kabupaten (see ``tatanan.services``) and its
     entry in this assessment. Its tatanan must be one the assessment covers."""
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     if not assessment.tatanan.filter(pk=tatanan.pk).exists():
         raise ValidationError({"tatanan": _("Pilih salah satu tatanan yang dinilai dalam penilaian ini.")})
     indicator = local_indicator_create(
@@ -308,7 +299,7 @@ def local_indicator_add(*, assessment: Assessment, actor: User, tatanan: Tatanan
 def local_indicator_remove(*, assessment: Assessment, actor: User, indicator: Indicator) -> None:
     """Remove a local indicator from the assessment and the catalogue; refused while its entry
     holds data."""
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     if not indicator.is_local or indicator.owner_kabupaten_id != assessment.kabupaten_id:
         raise Http404
     entries = IndicatorEntry.objects.filter(indicator=indicator)

@@ -1,8 +1,7 @@
 """Writes of a kabupaten/kota's innovations (the dossier's "Inovasi"): add, change, remove.
 
-Only the Bappeda admin of the kabupaten/kota (and superusers) writes: outside the actor's scope
-the assessment does not exist (``Http404``), inside it anybody else is refused
-(``PermissionDenied``), as for the other field work. Bad values raise ``ValidationError`` keyed
+Only the Bappeda admin of the kabupaten/kota (and superusers) writes; anyone else gets
+``Http404`` (``accounts.access``), as for the other field work. Bad values raise ``ValidationError`` keyed
 by field, in Indonesian.
 """
 
@@ -12,11 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.access import require_kabupaten_admin
 from accounts.models import User
 from tatanan.models import Tatanan
 
 from .models import Assessment, Innovation
-from .services_fieldwork import check_admin
 
 INNOVATION_FIELDS = {"tatanan", "title", "description", "year", "result"}
 TITLE_MAX = Innovation._meta.get_field("title").max_length
@@ -70,7 +69,7 @@ def innovation_create(
 ) -> Innovation:
     """Add an innovation to ``assessment``. Optional: ``tatanan`` (one of the assessed tatanan,
     or None) and ``result`` (its result or impact)."""
-    check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     fields.update(title=title, description=description, year=year)
     fields = _clean(assessment, fields, creating=True)
     return Innovation.objects.create(assessment=assessment, created_by=actor, **fields)
@@ -78,7 +77,7 @@ def innovation_create(
 
 def innovation_update(*, innovation: Innovation, actor: User, **fields) -> Innovation:
     """Change the fields given of ``innovation``."""
-    check_admin(actor, innovation.assessment)
+    require_kabupaten_admin(actor, innovation.assessment.kabupaten_id)
     fields = _clean(innovation.assessment, fields, creating=False)
     for name, value in fields.items():
         setattr(innovation, name, value)
@@ -87,5 +86,5 @@ def innovation_update(*, innovation: Innovation, actor: User, **fields) -> Innov
 
 
 def innovation_delete(*, innovation: Innovation, actor: User) -> None:
-    check_admin(actor, innovation.assessment)
+    require_kabupaten_admin(actor, innovation.assessment.kabupaten_id)
     innovation.delete()

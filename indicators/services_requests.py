@@ -10,26 +10,19 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.template import loader
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.access import require_kabupaten_admin
 from accounts.models import Opd, User
 
 from .models import Assessment, DataRequest, IndicatorEntry
-from .selectors import is_bappeda_admin_of
 from .selectors_requests import operators_of, outstanding_entries, overdue_data_requests, today
 
 REMINDER_SUBJECT_TEMPLATE = "indicators/requests/reminder_subject.txt"
 REMINDER_BODY_TEMPLATE = "indicators/requests/reminder_body.txt"
-
-
-def _check_admin(actor: User, assessment: Assessment) -> None:
-    # Out of scope and in scope without the admin role look the same: the page does not exist.
-    if not is_bappeda_admin_of(actor, assessment.kabupaten_id):
-        raise Http404
 
 
 def _check_deadline(deadline: datetime.date | None) -> None:
@@ -64,7 +57,7 @@ def data_request_assign(
     superuser) may do this; to anyone else the assessment's requests do not exist (404).
     A deadline before today is refused.
     """
-    _check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     if opd.kabupaten_id != assessment.kabupaten_id:
         raise ValidationError({"opd": _("OPD harus dari kabupaten/kota yang sama.")})
     _check_deadline(deadline)
@@ -98,7 +91,7 @@ def data_request_remind(*, data_request: DataRequest, actor: User, base_url: str
 
     ``base_url`` ("https://portal.example/") makes the link in the e-mail absolute.
     """
-    _check_admin(actor, data_request.assessment)
+    require_kabupaten_admin(actor, data_request.assessment.kabupaten_id)
     from .tasks import send_data_request_reminder
 
     pk = data_request.pk
@@ -107,7 +100,7 @@ def data_request_remind(*, data_request: DataRequest, actor: User, base_url: str
 
 def data_requests_remind_overdue(*, assessment: Assessment, actor: User, base_url: str = "") -> list[DataRequest]:
     """Queue a reminder for every OPD of ``assessment`` past its deadline with data outstanding."""
-    _check_admin(actor, assessment)
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
     overdue = list(overdue_data_requests(assessment=assessment))
     for data_request in overdue:
         data_request_remind(data_request=data_request, actor=actor, base_url=base_url)

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import is_bappeda_admin_of
 from accounts.selectors import kabupaten_managed_by
 
 from .forms import AssessmentOpenForm, IndicatorEntryForm
@@ -21,7 +22,6 @@ from .selectors import (
     can_edit_entry,
     entries_of,
     entry_for,
-    is_bappeda_admin_of,
 )
 from .services import assessment_open, indicator_entry_update
 
@@ -71,7 +71,7 @@ def assessment_detail(request, pk):
     layer = request.GET.get("lapisan", "self")
     if layer not in LAYERS:
         layer = "self"
-    entries = list(entries_of(assessment))
+    entries = list(entries_of(assessment, user=request.user))
     for entry in entries:
         entry.editable = can_edit_entry(request.user, entry)
     return render(

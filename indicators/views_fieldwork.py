@@ -15,6 +15,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import is_bappeda_admin_of
 from kks_portal.lib.query_filters import query_text
 from tatanan.forms_local import LocalIndicatorForm
 from tatanan.models import Cycle, Indicator, Tatanan
@@ -27,7 +28,7 @@ from .forms_fieldwork import (
     TatananChoiceForm,
     TitikPantauForm,
 )
-from .selectors import assessment_for, is_bappeda_admin_of, odf_percent
+from .selectors import assessment_for, odf_percent
 from .services_fieldwork import (
     assessment_tatanan_update,
     desa_of,

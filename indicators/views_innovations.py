@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import is_bappeda_admin_of
+
 from .forms_innovations import InnovationForm
-from .selectors import assessment_for, is_bappeda_admin_of
+from .selectors import assessment_for
 from .services_innovations import innovation_create, innovation_delete, innovation_update, innovations_of
 from .views import _add_errors
 from .views_fieldwork import _admin_assessment, _posted

@@ -114,7 +114,7 @@ def request_assign(request, pk):
         ticked = {str(v) for v in form.data.getlist("entries")}
     else:
         ticked = {str(v) for v in initial.get("entries", [])}
-    entries = list(entries_of(assessment))
+    entries = list(entries_of(assessment, user=request.user))
     return render(
         request,
         "indicators/requests/assign.html",

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role, User
-from accounts.selectors import role_assignments_of, scope_of
+from accounts.access import require_kabupaten_admin
+from accounts.models import User
 from regions.models import Region
 
 from .models import Cycle, Indicator, ScaleOption, Tatanan
@@ -30,20 +30,6 @@ LOCAL_FIELDS = {"number", "name", "definisi_operasional", "sumber_data", "target
 
 # "100 = ada dan berfungsi", "50: sebagian", "0 - tidak ada", "1. Nilai 100 jika …"
 _OPTION_LINE = re.compile(r"^\s*(?:\d+[.)]\s*)?(?:nilai\s+)?(\d{1,3})\s*(?:[=:\-–]|jika\b)?\s*(.*)$", re.IGNORECASE)
-
-
-def _check_admin(actor: User, kabupaten: Region) -> None:
-    """Only the Bappeda admin of ``kabupaten`` (or a superuser) keeps its local indicators.
-
-    Outside the actor's read scope the kabupaten does not exist for them (404); inside it,
-    anyone but its Bappeda admin is refused.
-    """
-    if not scope_of(actor).covers(kabupaten.code):
-        raise Http404
-    if actor.is_superuser and actor.is_active:
-        return
-    if not any(a.role == Role.BAPPEDA_ADMIN and a.region_id == kabupaten.code for a in role_assignments_of(actor)):
-        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat mengelola indikator lokal."))
 
 
 def scale_options_parse(*, text: str, allowed: list[int]) -> list[tuple[int, str]]:
@@ -112,7 +98,7 @@ def local_indicator_create(
     ``scale_text`` optionally holds the scale, one option a line ("100 = …"); without it the
     indicator is filled in but not scored. Local indicators sort after the official ones.
     """
-    _check_admin(actor, kabupaten)
+    require_kabupaten_admin(actor, kabupaten.code)
     if kabupaten.level != Region.Level.KABKOTA:
         raise ValidationError(_("Indikator lokal dimiliki kabupaten/kota."))
     if tatanan.tatanan_set_id != cycle.tatanan_set_id:
@@ -149,7 +135,7 @@ def local_indicator_update(*, indicator: Indicator, actor: User, **fields) -> In
     is scored with it (a score points at its option row)."""
     if not indicator.is_local:
         raise Http404
-    _check_admin(actor, indicator.owner_kabupaten)
+    require_kabupaten_admin(actor, indicator.owner_kabupaten_id)
     unknown = set(fields) - LOCAL_FIELDS
     if unknown:
         raise ValidationError(
@@ -189,7 +175,7 @@ def local_indicator_delete(*, indicator: Indicator, actor: User) -> None:
     remove it from the assessment first, which refuses when the entry holds data)."""
     if not indicator.is_local:
         raise Http404
-    _check_admin(actor, indicator.owner_kabupaten)
+    require_kabupaten_admin(actor, indicator.owner_kabupaten_id)
     try:
         with transaction.atomic():
             indicator.delete()

@@ -1,7 +1,7 @@
 """The field-work API under an assessment: ODF per kecamatan, kelembagaan scores, the chosen
 tatanan and local indicators. Readers of the assessment read, its Bappeda admin writes through
-``indicators.services_fieldwork``; oscar (OPD operator) and vina (verifier) read but are refused
-writes (403), wawan (another province) and sari (a kecamatan secretary) find nothing (404)."""
+``indicators.services_fieldwork``; oscar (OPD operator) and vina (verifier) read, and their writes
+find nothing (404, ``accounts.access``), as wawan (another province) and sari (a kecamatan secretary) find nothing (404)."""
 
 from decimal import Decimal
 
@@ -99,8 +99,8 @@ class TestOdf:
     ):
         url = base(assessment) + "odf/36.04.17/"
         for user in (oscar, vina):
-            error_of(put(client_for(user), url, {"desa_total": 2, "desa_odf": 2}), 403, "permission_denied")
-            error_of(put(client_for(user), url, {"desa_total": -1}), 403, "permission_denied")  # refused first
+            error_of(put(client_for(user), url, {"desa_total": 2, "desa_odf": 2}), 404, "not_found")
+            error_of(put(client_for(user), url, {"desa_total": -1}), 404, "not_found")  # refused first
         for user in (wawan, sari):
             error_of(client_for(user).get(base(assessment) + "odf/"), 404, "not_found")
             error_of(client_for(user).get(url), 404, "not_found")
@@ -163,7 +163,7 @@ class TestKelembagaan:
         url = base(assessment) + "kelembagaan/"
         data = {"entries": [{"id": k.pk, "self_score_value": 100}]}
         for user in (oscar, vina):
-            error_of(patch(client_for(user), url, data), 403, "permission_denied")
+            error_of(patch(client_for(user), url, data), 404, "not_found")
         for user in (wawan, sari):
             error_of(client_for(user).get(url), 404, "not_found")
             error_of(patch(client_for(user), url, data), 404, "not_found")
@@ -222,7 +222,7 @@ class TestChosenTatanan:
     ):
         url = base(assessment) + "tatanan/"
         for user in (oscar, vina):
-            error_of(put(client_for(user), url, {"tatanan": ["PSR"]}), 403, "permission_denied")
+            error_of(put(client_for(user), url, {"tatanan": ["PSR"]}), 404, "not_found")
         for user in (wawan, sari):
             error_of(client_for(user).get(url), 404, "not_found")
             error_of(put(client_for(user), url, {"tatanan": ["PSR"]}), 404, "not_found")
@@ -301,9 +301,9 @@ class TestLocalIndicators:
         created = new_local(client_for(rina), assessment).json()
         url = base(assessment) + f"local-indicators/{created['id']}/"
         for user in (oscar, vina):
-            error_of(new_local(client_for(user), assessment, number="L9"), 403, "permission_denied")
-            error_of(patch(client_for(user), url, {"name": "x"}), 403, "permission_denied")
-            error_of(client_for(user).delete(url), 403, "permission_denied")
+            error_of(new_local(client_for(user), assessment, number="L9"), 404, "not_found")
+            error_of(patch(client_for(user), url, {"name": "x"}), 404, "not_found")
+            error_of(client_for(user).delete(url), 404, "not_found")
         for user in (wawan, sari):
             error_of(client_for(user).get(base(assessment) + "local-indicators/"), 404, "not_found")
             error_of(client_for(user).get(url), 404, "not_found")

@@ -1,7 +1,7 @@
 """Innovations of an assessment: the service's rules, the Bappeda pages and the API."""
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
@@ -68,7 +68,7 @@ def test_update_changes_only_what_is_given(innovation, rina):
 
 def test_only_the_kabupatens_bappeda_writes(innovation, vina, oscar, wawan):
     for reader in (vina, oscar):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Http404):
             innovation_update(innovation=innovation, actor=reader, title="Diubah")
     with pytest.raises(Http404):
         innovation_delete(innovation=innovation, actor=wawan)
@@ -194,5 +194,5 @@ def test_api_errors_come_in_the_one_shape(assessment, innovation, client_for, ri
     refused = client_for(vina).patch(
         f"/api/innovations/{innovation.pk}/", {"title": "Diubah"}, content_type="application/json"
     )
-    assert refused.status_code == 403
-    assert refused.json()["error"]["code"] == "permission_denied"
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "not_found"

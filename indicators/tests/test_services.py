@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
@@ -29,7 +29,7 @@ class TestAssessmentOpen:
         assert entry(assessment, "PDD", "1").assigned_opd.short_name == "Disdik"
 
     def test_only_the_bappeda_admin_of_the_kabupaten(self, small_cycle, wilayah, oscar, wawan, root_user):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Http404):
             assessment_open(kabupaten=wilayah["serang"], cycle=small_cycle, actor=oscar)
         with pytest.raises(Http404):
             assessment_open(kabupaten=wilayah["serang"], cycle=small_cycle, actor=wawan)

@@ -27,6 +27,22 @@ class TestScope:
         assert client.get(detail_url(assessment)).status_code == 200
         assert client.get(edit_url(entry(assessment, "PSR", "1"))).status_code == 404
 
+    def test_oscar_sees_the_same_entries_on_the_page_and_in_the_api(self, client_for, oscar, vina, assessment):
+        # One rule (``indicators.selectors.entries_visible_to``): an OPD operator reads exactly the
+        # entries assigned to their OPD, here the Pasar ones (Dinkes); a verifier reads them all.
+        for user, expected in ((oscar, {"PSR1", "PSR2"}), (vina, {"PSR1", "PSR2", "PDD1", "PDD2"})):
+            client = client_for(user)
+            page = client.get(detail_url(assessment))
+            on_page = {f"{e.indicator.tatanan.code}{e.indicator.number}" for e in page.context["entries"]}
+            api = client.get(f"/api/entries/?assessment={assessment.pk}&page_size=100").json()["results"]
+            assert on_page == expected
+            assert {e["id"] for e in api} == {e.pk for e in page.context["entries"]}
+
+    def test_oscar_does_not_open_an_entry_of_another_opd_on_the_page(self, client_for, oscar, assessment):
+        other = entry(assessment, "PDD", "1")
+        response = client_for(oscar).get(detail_url(assessment))
+        assert edit_url(other) not in response.content.decode()
+
 
 class TestDetail:
     def test_shows_percentages_odf_gate_tier_and_what_if(self, client_for, rina, assessment, wilayah):

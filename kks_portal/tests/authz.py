@@ -120,9 +120,8 @@ class Write:
     """A write a route accepts: ``data`` sent with ``method``.
 
     Personas outside ``writers`` (by default the rule's audience) must be refused and leave the
-    database and the outbox untouched: anonymous with the login page or 401, personas in
-    ``forbidden`` with 403 (API services that refuse a reader who may not write), everyone
-    else with 404. Writers must get ``ok`` and, when ``changes``, a visible change, which
+    database and the outbox untouched: anonymous with the login page or 401, everyone else
+    with 404, also a reader who may not write (``accounts.access``: one rule, no 403). Writers must get ``ok`` and, when ``changes``, a visible change, which
     proves that the refused attempts really tried to write. ``build`` makes the target at each
     place for routes without object of their own (creating through a list: the data names it).
     """
@@ -132,7 +131,6 @@ class Write:
     ok: tuple[int, ...] = (302,)
     changes: bool = True
     writers: Audience | None = None
-    forbidden: Audience | None = None
     build: Builder | None = None
 
 
@@ -341,10 +339,7 @@ class Checker:
     def check_refused_write(self, persona: str, place: str, write: Write, url: str, target: Built | None) -> None:
         before = db_state(target)
         response = _request(self.env, persona, write.method, url, self._data(write, target))
-        if write.forbidden and persona in write.forbidden[place]:
-            if isinstance(response, Exception) or response.status_code != 403:
-                self.fail(persona, write.method, url, "403 (reads it, may not write)", _status(response))
-        elif not _refused(self.route, persona, response):
+        if not _refused(self.route, persona, response):
             self.fail(persona, write.method, url, _refusal(self.route, persona), _status(response))
         if db_state(target) != before:
             self.fail(persona, write.method, url, "no change in the database or outbox", "a change")

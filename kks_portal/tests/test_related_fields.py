@@ -752,18 +752,8 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture
-def users(rina, oscar, sari, tono, dewi, vina, wawan, nadia, root_user):
-    return {
-        "rina": rina,
-        "oscar": oscar,
-        "sari": sari,
-        "tono": tono,
-        "dewi": dewi,
-        "vina": vina,
-        "wawan": wawan,
-        "nadia": nadia,
-        "root": root_user,
-    }
+def users(personas):
+    return personas
 
 
 @pytest.fixture
