@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.selectors import admin_scope_of
+from accounts.access import require_kabupaten_admin
 from regions.models import Region
 
 from .forms_reference import ReferencePointForm
@@ -21,8 +21,9 @@ from .photos import reference_point_set
 
 def _kabupaten_to_manage(user, code: str) -> Region:
     region = Region.objects.filter(code=code, level=Region.Level.KABKOTA).first()
-    if region is None or not admin_scope_of(user).covers(region.code):
+    if region is None:
         raise Http404
+    require_kabupaten_admin(user, region.code)
     return region
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.access import require_kabupaten_admin
 from accounts.models import User
-from accounts.selectors import admin_scope_of
 from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.files.inspection import inspect_upload
 from kks_portal.lib.files.names import clean_filename
@@ -41,8 +41,7 @@ def body_bulk_setup(*, kabupaten: Region, actor: User) -> dict[str, int]:
     """
     if kabupaten.level != Region.Level.KABKOTA:
         raise ValidationError(_("Pembentukan lembaga massal hanya untuk kabupaten/kota."))
-    if not admin_scope_of(actor).covers(kabupaten.code):
-        raise PermissionDenied
+    require_kabupaten_admin(actor, kabupaten.code)
     below = Region.objects.filter(code__startswith=kabupaten.code + ".")
     wanted: list[tuple[str, Region]] = [
         (Body.Kind.TIM_PEMBINA_KABKOTA, kabupaten),

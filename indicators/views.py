@@ -6,7 +6,7 @@ does not exist (404) for a verifier; writes go through the services.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -51,8 +51,6 @@ def assessment_list(request):
                 )
             except ValidationError as error:
                 _add_errors(form, error)
-            except PermissionDenied as error:
-                form.add_error(None, str(error))
             else:
                 messages.success(request, _("Penilaian %(name)s dibuka.") % {"name": assessment})
                 return redirect("indicators:assessment_detail", pk=assessment.pk)

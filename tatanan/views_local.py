@@ -9,13 +9,12 @@ assessment still holds it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.selectors import admin_scope_of
+from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
 
 from .forms_local import LocalIndicatorForm
 from .models import Indicator, Tatanan
@@ -27,8 +26,7 @@ def _local(request, award_year, pk) -> Indicator:
     """A local indicator the user administers; 404 for everyone else, as if it did not exist."""
     cycle = cycle_for(request.user, award_year)
     indicator = get_object_or_404(indicators_visible_to(request.user, cycle=cycle).filter(is_local=True), pk=pk)
-    if not admin_scope_of(request.user).covers(indicator.owner_kabupaten_id):
-        raise Http404
+    require_kabupaten_admin(request.user, indicator.owner_kabupaten_id)
     return indicator
 
 
@@ -37,10 +35,9 @@ def local_list(request, award_year):
     cycle = cycle_for(request.user, award_year)
     indicators = indicators_visible_to(request.user, cycle=cycle).filter(is_local=True)
     indicators = indicators.order_by("owner_kabupaten__code", "tatanan__number", "order", "id")
-    admin_scope = admin_scope_of(request.user)
     groups: dict = {}
     for indicator in indicators:
-        indicator.editable = admin_scope.covers(indicator.owner_kabupaten_id)
+        indicator.editable = is_bappeda_admin_of(request.user, indicator.owner_kabupaten_id)
         groups.setdefault(indicator.owner_kabupaten, []).append(indicator)
     return render(request, "tatanan/local/list.html", {"cycle": cycle, "groups": list(groups.items())})
 
@@ -66,8 +63,6 @@ def local_edit(request, award_year, pk):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 form.add_error(None, error.messages)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
         else:
             messages.success(request, _("Indikator lokal disimpan."))
             return redirect("tatanan:local_list", award_year=award_year)
@@ -81,8 +76,8 @@ def local_delete(request, award_year, pk):
     if request.method == "POST":
         try:
             local_indicator_delete(indicator=indicator, actor=request.user)
-        except (ValidationError, PermissionDenied) as error:
-            for message in getattr(error, "messages", [str(error)]):
+        except ValidationError as error:
+            for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, _("Indikator lokal dihapus."))
