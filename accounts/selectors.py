@@ -31,10 +31,6 @@ def role_assignments_of(user: User) -> list[RoleAssignment]:
     return cached
 
 
-def user_has_role(user: User, role: str) -> bool:
-    return any(a.role == role for a in role_assignments_of(user))
-
-
 def _minimal(prefixes: set[str]) -> tuple[str, ...]:
     """Drop prefixes already covered by a shorter one."""
     kept: list[str] = []
