@@ -186,7 +186,7 @@ def _visit_all(browser, live_server, username, pages, context_options):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_no_page_breaks_the_policy_in_a_real_browser(browser, live_server, env):
+def test_no_page_breaks_the_policy_in_a_real_browser(browser, live_server, shipped_catalogue, env):
     superuser_pages = html_pages(env, ("root",))
     anonymous_pages = [page for page in html_pages(env, (ANONYMOUS,)) if page[0] not in {p[0] for p in superuser_pages}]
     admin = [(f"admin {url}", "root", url, None) for url in admin_pages(env)]
