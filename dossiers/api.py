@@ -12,7 +12,6 @@ gets 409 with the code ``busy``, all in the one error shape of ``kks_portal.lib.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,10 +21,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.url_ids import ID_REGEX
 
 from .diff import diff_pair, version_diff
+from .downloads import version_pdf_response
 from .models import Dossier
 from .selectors import can_compile_dossier, dossier_assessments_visible_to, versions_of
 from .serializers import DiffQuerySerializer, DiffSerializer, DossierSerializer, DossierVersionSerializer
@@ -124,16 +123,7 @@ class DossierViewSet(viewsets.GenericViewSet):
     def version_pdf(self, request, pk=None, number=None):
         assessment = self.get_object()
         version = self._version(assessment, number)
-        if not version.is_done or not version.pdf:
-            raise Http404
-        filename = f"dossier-kks-{assessment.kabupaten_id}-{assessment.cycle.award_year}-v{version.number}.pdf"
-        return protected_file_response(
-            request,
-            name=version.pdf.name,
-            storage=version.pdf.storage,
-            content_type="application/pdf",
-            filename=filename,
-        )
+        return version_pdf_response(request, version, inline=False)
 
     @extend_schema(
         summary="What changed between two versions",

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.throttling import SimpleRateThrottle
 
+from .downloads import version_pdf_response
 from .forms import VerifyForm
 from .selectors import (
     can_compile_dossier,
@@ -92,19 +92,7 @@ def dossier_status(request, pk):
 @require_GET
 def version_download(request, pk, number):
     version = version_for(request.user, pk=pk, number=number)
-    if not version.is_done or not version.pdf:
-        raise Http404
-    assessment = version.dossier.assessment
-    filename = f"dossier-kks-{assessment.kabupaten_id}-{assessment.cycle.award_year}-v{version.number}.pdf"
-    # Shown in the browser's PDF viewer, under a PDF's policy (not the pages').
-    return protected_file_response(
-        request,
-        name=version.pdf.name,
-        storage=version.pdf.storage,
-        content_type="application/pdf",
-        filename=filename,
-        inline=True,
-    )
+    return version_pdf_response(request, version, inline=True)
 
 
 # --- Public verification ------------------------------------------------------------------------------

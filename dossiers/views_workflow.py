@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import is_national_verifier, is_province_verifier_of
-from kks_portal.lib.files.responses import protected_file_response
 
+from .downloads import berita_acara_response
 from .forms_workflow import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
 from .models import Dossier, DossierComment
 from .selectors_workflow import (
@@ -405,12 +405,4 @@ def comment(request, pk):
 @require_GET
 def berita_acara_download(request, pk, ba_pk):
     record = berita_acara_for(request.user, pk=pk, ba_pk=ba_pk)
-    filename = f"berita-acara-{record.number.replace('/', '-')}.pdf"
-    return protected_file_response(
-        request,
-        name=record.pdf.name,
-        storage=record.pdf.storage,
-        content_type="application/pdf",
-        filename=filename,
-        inline=True,
-    )
+    return berita_acara_response(request, record)
