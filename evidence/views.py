@@ -34,6 +34,7 @@ from forums.selectors_workplans import pembinaan_visit_for, rupiah
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.files.errors import UploadRefused
+from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Tatanan
 
@@ -63,14 +64,6 @@ ACCEPT = (
 )
 GALLERY_PAGE_SIZE = 24
 ACTIVITY_PAGE_SIZE = 50
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _url(name: str, *args) -> str:
@@ -251,7 +244,7 @@ def _activity_form_page(request, body, activity=None):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("evidence:activity_detail", pk=activity.pk)
     return render(request, "evidence/activity_form.html", {"body": body, "activity": activity, "form": form})

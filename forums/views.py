@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import kabupaten_managed_by
 from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.files.types import CONTENT_TYPES, FileType, content_type_for
+from kks_portal.lib.forms import add_service_errors
 
 from .forms import BodyFilterForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
 from .member_import import member_import, member_import_template
@@ -47,14 +48,6 @@ from .services import (
     member_update,
     secretariat_update,
 )
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -155,7 +148,7 @@ def decree_list(request, pk):
             try:
                 decree = decree_add(body=body, actor=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request, _("SK %(number)s disimpan sebagai SK yang berlaku.") % {"number": decree.number}
@@ -199,7 +192,7 @@ def member_add(request, pk):
         try:
             member = member_create(body=body, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s ditambahkan sebagai anggota.") % {"name": member.name})
             return redirect("forums:body_detail", pk=body.pk)
@@ -224,7 +217,7 @@ def member_edit(request, pk, member_pk):
         try:
             member_update(member=member, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Data %(name)s disimpan.") % {"name": member.name})
             return redirect("forums:body_detail", pk=body.pk)
@@ -283,7 +276,7 @@ def secretariat_edit(request, pk):
         try:
             secretariat_update(body=body, actor=request.user, **fields, **form.photo_changes())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Data sekretariat disimpan."))
             return redirect("forums:body_detail", pk=body.pk)

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kks_portal.lib.forms import add_service_errors
+
 from .forms_workplans import PembinaanVisitForm, WorkPlanCreateForm, WorkPlanItemForm, WorkPlanReturnForm
 from .models import WorkPlanItem
 from .selectors import body_for, can_edit_body
@@ -45,14 +47,6 @@ from .services_workplans import (
     work_plan_return,
     work_plan_submit,
 )
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _message_errors(request, error: ValidationError):
@@ -95,7 +89,7 @@ def work_plan_list(request, pk):
             try:
                 plan = work_plan_create(body=body, year=form.cleaned_data["year"], actor=request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Rencana kerja tahun %(year)s dibuat.") % {"year": plan.year})
                 return redirect("forums:work_plan_detail", pk=plan.pk)
@@ -149,7 +143,7 @@ def work_plan_item_form(request, pk, item_pk=None):
             else:
                 work_plan_item_update(item=item, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Kegiatan disimpan."))
             return redirect("forums:work_plan_detail", pk=plan.pk)
@@ -202,7 +196,7 @@ def work_plan_decide(request, pk, decision):
         if decision != "approve" and plan.status == plan.Status.SUBMITTED:
             form = WorkPlanReturnForm(request.POST)
             form.is_valid()
-            _add_errors(form, error)
+            add_service_errors(form, error)
             return render(
                 request,
                 "forums/workplans/detail.html",
@@ -271,7 +265,7 @@ def pembinaan_form(request, pk=None):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Kunjungan pembinaan disimpan."))
             return redirect("forums:pembinaan_list")

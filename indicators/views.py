@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import is_bappeda_admin_of
 from accounts.selectors import kabupaten_managed_by
+from kks_portal.lib.forms import add_service_errors
 
 from .forms import AssessmentOpenForm, IndicatorEntryForm
 from .scoring import LAYERS, assessment_score
@@ -24,15 +25,6 @@ from .selectors import (
     entry_for,
 )
 from .services import assessment_open, indicator_entry_update
-
-
-def _add_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -50,7 +42,7 @@ def assessment_list(request):
                     tatanan=list(form.cleaned_data["tatanan"]),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Penilaian %(name)s dibuka.") % {"name": assessment})
                 return redirect("indicators:assessment_detail", pk=assessment.pk)
@@ -107,7 +99,7 @@ def entry_edit(request, pk, entry_pk):
         try:
             indicator_entry_update(entry=entry, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Isian indikator disimpan."))
             return redirect("indicators:assessment_detail", pk=assessment.pk)

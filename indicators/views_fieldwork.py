@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_bappeda_admin_of
+from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.query_filters import query_text
 from tatanan.forms_local import LocalIndicatorForm
 from tatanan.models import Cycle, Indicator, Tatanan
@@ -46,7 +47,6 @@ from .services_fieldwork import (
     titik_pantau_delete,
     titik_pantau_update,
 )
-from .views import _add_errors
 
 
 def _posted(request):
@@ -103,7 +103,7 @@ def titik_pantau_create_view(request, pk):
         try:
             point = titik_pantau_create(assessment=assessment, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Titik pantau %(name)s ditambahkan.") % {"name": point.name})
             _warn_if_far(request, point)
@@ -132,7 +132,7 @@ def titik_pantau_edit(request, pk, point_pk):
         try:
             titik_pantau_update(titik_pantau=point, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Titik pantau %(name)s disimpan.") % {"name": point.name})
             _warn_if_far(request, point)
@@ -202,7 +202,7 @@ def odf_edit(request, pk, kecamatan):
                         odf_desa=form.cleaned_data["odf_desa"],
                     )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 percent = odf_percent(assessment)
                 messages.success(
@@ -275,7 +275,7 @@ def tatanan_choose(request, pk):
         try:
             assessment_tatanan_update(assessment=assessment, actor=request.user, tatanan=form.cleaned_data["tatanan"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Pilihan tatanan disimpan."))
             return redirect("indicators:assessment_detail", pk=assessment.pk)
@@ -298,7 +298,7 @@ def local_indicator_list(request, pk):
         try:
             entry = local_indicator_add(assessment=assessment, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Indikator lokal %(name)s ditambahkan.") % {"name": entry.indicator})
             return redirect("indicators:local_indicator_list", pk=assessment.pk)
@@ -330,7 +330,7 @@ def local_indicator_edit(request, pk, indicator_pk):
         try:
             local_indicator_update(indicator=indicator, actor=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Indikator lokal disimpan."))
             return redirect("indicators:local_indicator_list", pk=assessment.pk)

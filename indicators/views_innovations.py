@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_bappeda_admin_of
+from kks_portal.lib.forms import add_service_errors
 
 from .forms_innovations import InnovationForm
 from .selectors import assessment_for
 from .services_innovations import innovation_create, innovation_delete, innovation_update, innovations_of
-from .views import _add_errors
 from .views_fieldwork import _admin_assessment, _posted
 
 
@@ -40,7 +40,7 @@ def innovation_create_view(request, pk):
         try:
             innovation = innovation_create(assessment=assessment, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Inovasi %(title)s ditambahkan.") % {"title": innovation.title})
             return redirect("indicators:innovation_list", pk=assessment.pk)
@@ -66,7 +66,7 @@ def innovation_edit(request, pk, innovation_pk):
         try:
             innovation_update(innovation=innovation, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Inovasi %(title)s disimpan.") % {"title": innovation.title})
             return redirect("indicators:innovation_list", pk=assessment.pk)

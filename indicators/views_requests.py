@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.query_filters import query_text
 from kks_portal.lib.url_ids import parse_id
 
@@ -31,14 +32,6 @@ from .selectors_requests import (
 )
 from .services import indicator_entry_update
 from .services_requests import data_request_assign, data_request_remind, data_requests_remind_overdue
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _entries_by_tatanan(entries):
@@ -94,7 +87,7 @@ def request_assign(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
