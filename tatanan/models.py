@@ -16,7 +16,7 @@ Stable tatanan codes, shipped by migration ``0002_tatanan_sets``:
 * set ``2017`` (practice of the 2017–2021 rounds, 7 tatanan, chosen): the 2005 list without
   TBG and HTN, same codes.
 * set ``2023`` (2023 onward, 9 tatanan, all compulsory from 2025): KSM, PFU, PDD, PSR, KPI,
-  PAR, TLL, PLS, BCN as listed in DOMAIN.md.
+  PAR, TLL, PLS, BCN as listed in docs/DOMAIN.md.
 
 A code means the same setting within a set; the same code in two sets (KSM, PAR) names the
 closest successor, which is what year-on-year comparisons should follow.

@@ -4,7 +4,7 @@
   1138/Menkes/PB/VIII/2005); each kabupaten/kota chose some.
 * ``2017``: the 7 tatanan of the 2017–2021 rounds (the 2005 list without pertambangan and
   hutan), still chosen.
-* ``2023``: the 9 tatanan from 2023 onward, all compulsory from 2025, with the codes of DOMAIN.md.
+* ``2023``: the 9 tatanan from 2023 onward, all compulsory from 2025, with the codes of docs/DOMAIN.md.
 
 Codes of the older sets are ours (no official codes exist); a code shared between sets (KSM,
 PAR) names the closest successor. Aliases are the names instrument workbooks use for a tatanan

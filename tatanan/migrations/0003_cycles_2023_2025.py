@@ -1,4 +1,4 @@
-"""Ship the 2023 and 2025 cycles with their tier rules (DOMAIN.md, "Scoring and award tiers").
+"""Ship the 2023 and 2025 cycles with their tier rules (docs/DOMAIN.md, "Scores and award tiers").
 
 Both use the 2023 tatanan set. In 2023 the tatanan were still chosen; from 2025 all nine are
 compulsory. Tiers, after the kelembagaan gate:
