@@ -12,6 +12,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from django.db import transaction
 from django.db.models import Q
@@ -128,82 +129,114 @@ def _kind_for(spec: LevelFile, code: str, name: str) -> str | None:
     return _village_kind(code)
 
 
+def _fail(spec: LevelFile, message: str, line: int | None = None) -> NoReturn:
+    raise WilayahImportError(message, filename=spec.filename, line=line)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the columns of one file are, from its header line."""
+
+    width: int
+    code_at: int
+    name_at: int
+    parent_at: int | None
+
+
+def _read_header(reader, spec: LevelFile) -> _Columns:
+    """The header line: present, with every column the level needs."""
+    header = [column.strip().lower() for column in next(reader, [])]
+    if not header:
+        _fail(spec, _("berkas kosong, baris judul kolom tidak ada"), 1)
+    required = ["code", spec.parent_column, "name"] if spec.parent_column else ["code", "name"]
+    missing = [column for column in required if column not in header]
+    if missing:
+        _fail(
+            spec,
+            _("kolom %(missing)s tidak ada; kolom yang diperlukan: %(required)s")
+            % {"missing": ", ".join(missing), "required": ",".join(required)},
+            1,
+        )
+    return _Columns(
+        width=len(header),
+        code_at=header.index("code"),
+        name_at=header.index("name"),
+        parent_at=header.index(spec.parent_column) if spec.parent_column else None,
+    )
+
+
+def _read_parent_code(
+    spec: LevelFile, record: list[str], columns: _Columns, code: str, parent_codes: set[str] | None, line: int
+) -> str | None:
+    """The row's parent code: one read in the level above, and the prefix of the row's own code."""
+    if columns.parent_at is None:
+        return None
+    parent_code = record[columns.parent_at].strip()
+    if parent_code not in parent_codes:
+        _fail(spec, _("kode induk %(parent)s tidak dikenal") % {"parent": parent_code or "''"}, line)
+    if code.rsplit(".", 1)[0] != parent_code:
+        _fail(
+            spec,
+            _("kode %(code)s tidak berada di bawah kode induknya %(parent)s") % {"code": code, "parent": parent_code},
+            line,
+        )
+    return parent_code
+
+
+def _read_row(
+    spec: LevelFile,
+    record: list[str],
+    line: int,
+    columns: _Columns,
+    seen: dict[str, int],
+    parent_codes: set[str] | None,
+) -> WilayahRow:
+    """Check one data row; ``seen`` (code -> line) is updated so duplicates are caught."""
+    if len(record) != columns.width:
+        _fail(
+            spec,
+            _("ada %(found)d kolom, seharusnya %(expected)d") % {"found": len(record), "expected": columns.width},
+            line,
+        )
+    code, name = record[columns.code_at].strip(), record[columns.name_at].strip()
+    if not spec.code_pattern.fullmatch(code):
+        _fail(
+            spec,
+            _("kode %(code)r tidak sah (bentuknya seperti %(example)s)") % {"code": code, "example": spec.code_example},
+            line,
+        )
+    if code in seen:
+        _fail(spec, _("kode %(code)s ganda, sudah ada di baris %(first)d") % {"code": code, "first": seen[code]}, line)
+    seen[code] = line
+    if not name:
+        _fail(spec, _("nama wilayah %(code)s kosong") % {"code": code}, line)
+    if len(name) > NAME_MAX_LENGTH:
+        _fail(spec, _("nama lebih dari %(max)d karakter") % {"max": NAME_MAX_LENGTH}, line)
+    parent_code = _read_parent_code(spec, record, columns, code, parent_codes, line)
+    kind = _kind_for(spec, code, name)
+    if kind is None:
+        _fail(spec, _("nama kabupaten/kota harus diawali 'Kabupaten ' atau 'Kota ': %(name)s") % {"name": name}, line)
+    return WilayahRow(code, parent_code, name, spec.level, kind)
+
+
 def _read_level(path: Path, spec: LevelFile, parent_codes: set[str] | None) -> list[WilayahRow]:
     """Read and check one file; every problem is a ``WilayahImportError`` naming file and line."""
-    filename = spec.filename
-
-    def fail(message: str, line: int | None = None):
-        raise WilayahImportError(message, filename=filename, line=line)
-
     if not path.is_file():
-        fail(_("berkas tidak ditemukan di %(dir)s") % {"dir": path.parent})
+        _fail(spec, _("berkas tidak ditemukan di %(dir)s") % {"dir": path.parent})
     rows: list[WilayahRow] = []
     seen: dict[str, int] = {}
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.reader(handle)
-            header = [column.strip().lower() for column in next(reader, [])]
-            if not header:
-                fail(_("berkas kosong, baris judul kolom tidak ada"), 1)
-            required = ["code", spec.parent_column, "name"] if spec.parent_column else ["code", "name"]
-            missing = [column for column in required if column not in header]
-            if missing:
-                fail(
-                    _("kolom %(missing)s tidak ada; kolom yang diperlukan: %(required)s")
-                    % {"missing": ", ".join(missing), "required": ",".join(required)},
-                    1,
-                )
-            code_at, name_at = header.index("code"), header.index("name")
-            parent_at = header.index(spec.parent_column) if spec.parent_column else None
+            columns = _read_header(reader, spec)
             for record in reader:
-                line = reader.line_num
                 if not record or not any(value.strip() for value in record):
                     continue  # blank line
-                if len(record) != len(header):
-                    fail(
-                        _("ada %(found)d kolom, seharusnya %(expected)d")
-                        % {"found": len(record), "expected": len(header)},
-                        line,
-                    )
-                code, name = record[code_at].strip(), record[name_at].strip()
-                if not spec.code_pattern.fullmatch(code):
-                    fail(
-                        _("kode %(code)r tidak sah (bentuknya seperti %(example)s)")
-                        % {"code": code, "example": spec.code_example},
-                        line,
-                    )
-                if code in seen:
-                    fail(
-                        _("kode %(code)s ganda, sudah ada di baris %(first)d") % {"code": code, "first": seen[code]},
-                        line,
-                    )
-                seen[code] = line
-                if not name:
-                    fail(_("nama wilayah %(code)s kosong") % {"code": code}, line)
-                if len(name) > NAME_MAX_LENGTH:
-                    fail(_("nama lebih dari %(max)d karakter") % {"max": NAME_MAX_LENGTH}, line)
-                parent_code = None
-                if parent_at is not None:
-                    parent_code = record[parent_at].strip()
-                    if parent_code not in parent_codes:
-                        fail(_("kode induk %(parent)s tidak dikenal") % {"parent": parent_code or "''"}, line)
-                    if code.rsplit(".", 1)[0] != parent_code:
-                        fail(
-                            _("kode %(code)s tidak berada di bawah kode induknya %(parent)s")
-                            % {"code": code, "parent": parent_code},
-                            line,
-                        )
-                kind = _kind_for(spec, code, name)
-                if kind is None:
-                    fail(
-                        _("nama kabupaten/kota harus diawali 'Kabupaten ' atau 'Kota ': %(name)s") % {"name": name},
-                        line,
-                    )
-                rows.append(WilayahRow(code, parent_code, name, spec.level, kind))
+                rows.append(_read_row(spec, record, reader.line_num, columns, seen, parent_codes))
     except UnicodeDecodeError:
-        fail(_("berkas bukan teks UTF-8"))
+        _fail(spec, _("berkas bukan teks UTF-8"))
     except csv.Error as exc:
-        fail(_("CSV rusak: %(error)s") % {"error": exc})
+        _fail(spec, _("CSV rusak: %(error)s") % {"error": exc})
     return rows
 
 
