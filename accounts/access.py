@@ -12,7 +12,7 @@ scope"):
 - the province verifier verifies the kabupaten/kota of their province;
 - the national verifier reads everything and runs the national stage.
 
-The one rule for refusals (STYLE.md "out-of-scope objects answer 404, not 403"): a write the actor
+The one rule for refusals (docs/ARCHITECTURE.md, "Where each rule lives"): a write the actor
 may not make answers **404**, whether the actor cannot see the object at all or sees it but may not
 administer it. ``require_kabupaten_admin`` raises ``Http404`` for both, so a reader learns nothing
 from a refusal they could not learn from reading, and the web pages and the API answer alike.

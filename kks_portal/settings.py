@@ -67,7 +67,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
-    # Our apps, in the direction dependencies point (see STYLE.md).
+    # Our apps, in the direction dependencies point (see docs/ARCHITECTURE.md, "Layers").
     "regions",
     "accounts",
     "tatanan",

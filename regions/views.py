@@ -8,7 +8,7 @@ region (forums, evidence, dossiers) stay scoped. The user's own working area is 
 *marked*, so that a secretary finds their kecamatan quickly.
 
 The working area comes from ``request.scope`` (set by ``accounts.middleware.ScopeMiddleware``),
-so ``regions`` never imports ``accounts``: dependencies point one way (STYLE.md).
+so ``regions`` never imports ``accounts``: dependencies point one way (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ follows, and a check that plays a rule through for every persona.
 
 A rule says who gets in (per *place* for routes that name an object: the same kind of object is
 built in Kabupaten Serang, Banten, and in Kabupaten Bogor, Jawa Barat), what a refused persona
-gets (anonymous: the login page or a 401; signed in: 404, never 403, STYLE.md), which objects a
+gets (anonymous: the login page or a 401; signed in: 404, never 403, docs/ARCHITECTURE.md), which objects a
 list shows to whom, and whether a refused write leaves the database alone. The registry that
 gives each route its rule lives in ``test_authorization.py``; this module knows no route.
 
