@@ -58,6 +58,19 @@ def _unsupported(name: str, what: str):
 def _sniff(src: _Source, name: str) -> str:
     """``pdf``, ``jpeg``, ``png``, ``webp`` or ``zip``; anything else is refused here."""
     head = src.read_at(0, 8192)
+    accepted = _accepted_type(head)
+    if accepted:
+        return accepted
+    if head.startswith(_CFB):
+        _refuse_ole2(src, name)
+    _refuse_media(head, name)
+    _refuse_binary(head, name)
+    _refuse_text(head, name)
+    raise _unsupported(name, _("jenis yang tidak dikenal"))
+
+
+def _accepted_type(head: bytes) -> str | None:
+    """The type of an accepted file from its signature, or None."""
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
@@ -68,8 +81,11 @@ def _sniff(src: _Source, name: str) -> str:
         return "webp"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if head.startswith(_CFB):
-        _refuse_ole2(src, name)
+    return None
+
+
+def _refuse_media(head: bytes, name: str) -> None:
+    """ISO media (HEIC/AVIF photos, MP4/MOV video) and RIFF audio/video (WebP is accepted before)."""
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"):
@@ -84,6 +100,10 @@ def _sniff(src: _Source, name: str) -> str:
         raise _unsupported(name, _("video"))
     if head[:4] == b"RIFF":
         raise _unsupported(name, _("audio/video (RIFF)"))
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    """Known binary signatures, and a PDF whose header is not at the very start."""
     for signature, what in _BINARY_TYPES:
         if head.startswith(signature):
             raise _unsupported(name, what)
@@ -93,6 +113,10 @@ def _sniff(src: _Source, name: str) -> str:
             _("Berkas “%(name)s”: kepala PDF tidak berada di awal berkas. Cetak ulang ke PDF lalu unggah lagi.")
             % {"name": name},
         )
+
+
+def _refuse_text(head: bytes, name: str) -> None:
+    """Markup and scripts (XML, SVG, HTML, PHP, shell), then any other text without NUL bytes."""
     text = head.lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n").lower()
     if text.startswith(b"<?xml"):
         raise _unsupported(name, "SVG" if b"<svg" in text else "XML")
@@ -103,7 +127,6 @@ def _sniff(src: _Source, name: str) -> str:
         raise _unsupported(name, "SVG/HTML")
     if head and b"\x00" not in head:
         raise _unsupported(name, _("teks biasa"))
-    raise _unsupported(name, _("jenis yang tidak dikenal"))
 
 
 def _refuse_ole2(src: _Source, name: str):
