@@ -161,17 +161,7 @@ def _walk_jpeg(src: _Source, start: int, name: str, metadata: list) -> tuple[int
     junk = 0
     for _segment in range(100_000):
         if pending is None:
-            byte = cursor.read(1)
-            while byte and byte != b"\xff":  # tolerate a few stray bytes between segments (Pillow does)
-                junk += 1
-                if junk > 1024:
-                    raise _corrupt_image(name, _("penanda JPEG rusak"))
-                byte = cursor.read(1)
-            while byte == b"\xff":
-                byte = cursor.read(1)
-            if not byte:
-                raise _corrupt_image(name, _("berkas terpotong"))
-            marker = byte[0]
+            marker, junk = _read_jpeg_marker(cursor, name, junk)
         else:
             marker, pending = pending, None
         if marker == 0xD9:  # EOI
@@ -180,34 +170,58 @@ def _walk_jpeg(src: _Source, start: int, name: str, metadata: list) -> tuple[int
             return size[0], size[1], progressive, cursor.pos
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             continue
-        if marker == 0xD8:
-            raise _corrupt_image(name, _("penanda JPEG rusak"))
-        length_bytes = cursor.read(2)
-        if len(length_bytes) < 2:
-            raise _corrupt_image(name, _("berkas terpotong"))
-        length = struct.unpack(">H", length_bytes)[0]
-        if length < 2:
-            raise _corrupt_image(name, _("penanda JPEG rusak"))
-        segment_start = cursor.pos
-        if marker in _SOF:
-            header = cursor.read(min(length - 2, 6))
-            if len(header) < 6:
-                raise _corrupt_image(name, _("berkas terpotong"))
-            height, width = struct.unpack(">HH", header[1:5])
-            _check_pixels(name, width, height)
-            if size is None:
-                size = (width, height)
-                progressive = marker in _PROGRESSIVE
-        elif 0xE0 <= marker <= 0xEF or marker == 0xFE:
-            metadata.append((segment_start, segment_start + length - 2))
-        cursor.pos = segment_start + length - 2
-        if cursor.pos > src.size:
-            raise _corrupt_image(name, _("berkas terpotong"))
+        frame_size = _read_jpeg_segment(cursor, marker, name, metadata)
+        if frame_size is not None and size is None:
+            size = frame_size
+            progressive = marker in _PROGRESSIVE
         if marker == 0xDA:  # SOS: the entropy-coded data runs to the next real marker
             if size is None:
                 raise _corrupt_image(name, _("data gambar sebelum ukurannya"))
             pending = _skip_entropy_data(cursor, name)
     raise _corrupt_image(name, _("terlalu banyak segmen"))
+
+
+def _read_jpeg_marker(cursor: _Cursor, name: str, junk: int) -> tuple[int, int]:
+    """The next marker byte (after its 0xFF fill bytes), and the stray bytes skipped so far in this image."""
+    byte = cursor.read(1)
+    while byte and byte != b"\xff":  # tolerate a few stray bytes between segments (Pillow does)
+        junk += 1
+        if junk > 1024:
+            raise _corrupt_image(name, _("penanda JPEG rusak"))
+        byte = cursor.read(1)
+    while byte == b"\xff":
+        byte = cursor.read(1)
+    if not byte:
+        raise _corrupt_image(name, _("berkas terpotong"))
+    return byte[0], junk
+
+
+def _read_jpeg_segment(cursor: _Cursor, marker: int, name: str, metadata: list) -> tuple[int, int] | None:
+    """Read the segment of ``marker`` (length first) and leave the cursor after it. Returns the
+    frame size of a SOF segment, else None; APPn and COM segments go to ``metadata``."""
+    if marker == 0xD8:
+        raise _corrupt_image(name, _("penanda JPEG rusak"))
+    length_bytes = cursor.read(2)
+    if len(length_bytes) < 2:
+        raise _corrupt_image(name, _("berkas terpotong"))
+    length = struct.unpack(">H", length_bytes)[0]
+    if length < 2:
+        raise _corrupt_image(name, _("penanda JPEG rusak"))
+    segment_start = cursor.pos
+    frame_size = None
+    if marker in _SOF:
+        header = cursor.read(min(length - 2, 6))
+        if len(header) < 6:
+            raise _corrupt_image(name, _("berkas terpotong"))
+        height, width = struct.unpack(">HH", header[1:5])
+        _check_pixels(name, width, height)
+        frame_size = (width, height)
+    elif 0xE0 <= marker <= 0xEF or marker == 0xFE:
+        metadata.append((segment_start, segment_start + length - 2))
+    cursor.pos = segment_start + length - 2
+    if cursor.pos > cursor.src.size:
+        raise _corrupt_image(name, _("berkas terpotong"))
+    return frame_size
 
 
 def _skip_entropy_data(cursor: _Cursor, name: str) -> int:
@@ -293,71 +307,107 @@ def _walk_png(src: _Source, name: str, metadata: list) -> tuple[int, int]:
     inflater = zlib.decompressobj()
     seen_idat = finished_idat = False
     for _chunk in range(200_000):
-        header = src.read_at(position, 8)
-        if len(header) < 8:
-            raise _corrupt_image(name, _("berkas terpotong"))
-        length, chunk_type = struct.unpack(">I", header[:4])[0], header[4:]
-        if length > 0x7FFFFFFF or not chunk_type.isalpha():
-            raise _corrupt_image(name, _("potongan PNG rusak"))
+        length, chunk_type = _read_png_chunk_header(src, position, name, size)
         data_start, data_end = position + 8, position + 8 + length
-        if data_end + 4 > src.size:
-            raise _corrupt_image(name, _("berkas terpotong"))
-        if size is None and chunk_type != b"IHDR":
-            raise _corrupt_image(name, _("tanpa kepala IHDR"))
-        if chunk_type[0:1].isupper() and chunk_type not in _PNG_CRITICAL:
-            raise _corrupt_image(name, _("potongan PNG tak dikenal"))
-        if chunk_type == b"acTL":
-            raise _unsupported(name, _("PNG animasi (APNG)"))
         crc = zlib.crc32(chunk_type)
+        failure = None
         if chunk_type == b"IHDR":
-            if size is not None or length != 13:
-                raise _corrupt_image(name, _("kepala IHDR rusak"))
-            ihdr = src.read_at(data_start, 13)
-            crc = zlib.crc32(ihdr, crc)
-            width, height, depth, color, compression, filter_method, interlace = struct.unpack(">IIBBBBB", ihdr)
-            if depth not in _PNG_DEPTHS.get(color, ()) or compression or filter_method or interlace > 1:
-                raise _corrupt_image(name, _("kepala IHDR rusak"))
-            _check_pixels(name, width, height)
-            size = (width, height)
-            rows = _PngRows(width, height, _PNG_CHANNELS[color] * depth, bool(interlace))
+            size, rows, crc = _read_png_ihdr(src, data_start, length, name, size, crc)
         elif chunk_type == b"IDAT":
             if finished_idat:
                 raise _corrupt_image(name, _("potongan IDAT terpisah"))
             seen_idat = True
-            failure = None  # a damaged chunk is reported as such (its CRC) rather than as bad zlib data
-            for _offset, piece in src.chunks(data_start, data_end):
-                crc = zlib.crc32(piece, crc)
-                if failure is None:
-                    try:
-                        _inflate_png(inflater, rows, piece, name)
-                    except Exception as exc:
-                        if not getattr(exc, "code", None):
-                            raise
-                        failure = exc
+            crc, failure = _read_png_idat(src, data_start, data_end, name, inflater, rows, crc)
         else:
             if seen_idat:
                 finished_idat = True
-            for _offset, piece in src.chunks(data_start, data_end):
-                crc = zlib.crc32(piece, crc)
-            if chunk_type in _PNG_TEXT or chunk_type[0:1].islower():
-                metadata.append((data_start, data_end))
+            crc = _read_png_other_chunk(src, chunk_type, data_start, data_end, metadata, crc)
         stored_crc = struct.unpack(">I", src.read_at(data_end, 4))[0]
         if stored_crc != crc & 0xFFFFFFFF:
             raise _corrupt_image(name, _("CRC tidak cocok"))
-        if chunk_type == b"IDAT" and failure is not None:
+        if failure is not None:
             raise failure
         position = data_end + 4
         if chunk_type == b"IEND":
             break
     else:
         raise _corrupt_image(name, _("terlalu banyak potongan"))
+    _check_png_end(src, name, position, inflater, rows, seen_idat)
+    return size
+
+
+def _read_png_chunk_header(src: _Source, position: int, name: str, size: tuple[int, int] | None) -> tuple[int, bytes]:
+    """Length and type of the chunk at ``position``: well formed, inside the file, IHDR first,
+    no unknown critical chunk and no animation."""
+    header = src.read_at(position, 8)
+    if len(header) < 8:
+        raise _corrupt_image(name, _("berkas terpotong"))
+    length, chunk_type = struct.unpack(">I", header[:4])[0], header[4:]
+    if length > 0x7FFFFFFF or not chunk_type.isalpha():
+        raise _corrupt_image(name, _("potongan PNG rusak"))
+    if position + 8 + length + 4 > src.size:
+        raise _corrupt_image(name, _("berkas terpotong"))
+    if size is None and chunk_type != b"IHDR":
+        raise _corrupt_image(name, _("tanpa kepala IHDR"))
+    if chunk_type[0:1].isupper() and chunk_type not in _PNG_CRITICAL:
+        raise _corrupt_image(name, _("potongan PNG tak dikenal"))
+    if chunk_type == b"acTL":
+        raise _unsupported(name, _("PNG animasi (APNG)"))
+    return length, chunk_type
+
+
+def _read_png_ihdr(
+    src: _Source, data_start: int, length: int, name: str, size: tuple[int, int] | None, crc: int
+) -> tuple[tuple[int, int], _PngRows, int]:
+    """The one IHDR: image size, the row checker for the image data, and the running CRC."""
+    if size is not None or length != 13:
+        raise _corrupt_image(name, _("kepala IHDR rusak"))
+    ihdr = src.read_at(data_start, 13)
+    crc = zlib.crc32(ihdr, crc)
+    width, height, depth, color, compression, filter_method, interlace = struct.unpack(">IIBBBBB", ihdr)
+    if depth not in _PNG_DEPTHS.get(color, ()) or compression or filter_method or interlace > 1:
+        raise _corrupt_image(name, _("kepala IHDR rusak"))
+    _check_pixels(name, width, height)
+    return (width, height), _PngRows(width, height, _PNG_CHANNELS[color] * depth, bool(interlace)), crc
+
+
+def _read_png_idat(
+    src: _Source, data_start: int, data_end: int, name: str, inflater, rows: _PngRows, crc: int
+) -> tuple[int, Exception | None]:
+    """Inflate one IDAT chunk into ``rows``. Returns the running CRC and the refusal found in the
+    data, if any: a damaged chunk is reported as such (its CRC) rather than as bad zlib data."""
+    failure = None
+    for _offset, piece in src.chunks(data_start, data_end):
+        crc = zlib.crc32(piece, crc)
+        if failure is None:
+            try:
+                _inflate_png(inflater, rows, piece, name)
+            except Exception as exc:
+                if not getattr(exc, "code", None):
+                    raise
+                failure = exc
+    return crc, failure
+
+
+def _read_png_other_chunk(
+    src: _Source, chunk_type: bytes, data_start: int, data_end: int, metadata: list, crc: int
+) -> int:
+    """Any chunk but IHDR and IDAT: its CRC, and text or ancillary chunks noted as metadata."""
+    for _offset, piece in src.chunks(data_start, data_end):
+        crc = zlib.crc32(piece, crc)
+    if chunk_type in _PNG_TEXT or chunk_type[0:1].islower():
+        metadata.append((data_start, data_end))
+    return crc
+
+
+def _check_png_end(src: _Source, name: str, position: int, inflater, rows: _PngRows | None, seen_idat: bool) -> None:
+    """After IEND: the image data complete, and nothing after the stream or the file's end."""
     if not seen_idat or not inflater.eof or rows.received != rows.expected:
         raise _corrupt_image(name, _("data gambar tidak lengkap"))
     if inflater.unused_data.strip(b"\x00"):
         raise _polyglot(name, _("data setelah aliran gambar"))
     if position < src.size:
         raise _polyglot(name, _("%(size)s bita setelah akhir PNG (IEND)") % {"size": src.size - position})
-    return size
 
 
 def _inflate_png(inflater, rows: _PngRows, piece: bytes, name: str) -> None:
