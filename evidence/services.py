@@ -91,14 +91,34 @@ def _clean(body: Body, data: dict, *, today: datetime.date | None = None) -> dic
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
+    cleaned["title"] = _clean_title(data, errors)
+    cleaned["date"] = _clean_date(data, today, errors)
+    cleaned["place"] = _clean_place(data, errors)
+    cleaned["tatanan"] = _clean_tatanan(data, errors)
+    cleaned["indicators"] = _clean_indicators(body, data, cleaned["tatanan"], errors)
+    cleaned["work_plan_item"] = _clean_work_plan_item(body, data, errors)
+    cleaned["participants"] = str(data.get("participants") or "").strip()
+    cleaned["participant_count"] = _clean_participant_count(data, errors)
+    cleaned["result"] = str(data.get("result") or "").strip()
+    cleaned["realised_budget"] = _clean_realised_budget(data, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
 
+
+# Each ``_clean_<field>`` returns the field's value and adds its problems to ``errors`` (field -> messages).
+
+
+def _clean_title(data: dict, errors: dict[str, list[str]]) -> str:
     title = " ".join(str(data.get("title") or "").split())
     if not title:
         errors.setdefault("title", []).append(_("Judul kegiatan wajib diisi."))
     elif len(title) > 300:
         errors.setdefault("title", []).append(_("Judul kegiatan paling panjang 300 karakter."))
-    cleaned["title"] = title
+    return title
 
+
+def _clean_date(data: dict, today: datetime.date, errors: dict[str, list[str]]):
     date = data.get("date")
     if not isinstance(date, datetime.date):
         errors.setdefault("date", []).append(_("Tanggal kegiatan wajib diisi."))
@@ -111,19 +131,26 @@ def _clean(body: Body, data: dict, *, today: datetime.date | None = None) -> dic
             _("Tanggal kegiatan tidak masuk akal (sebelum %(year)s); periksa tahunnya.")
             % {"year": EARLIEST_ACTIVITY_DATE.year}
         )
-    cleaned["date"] = date
+    return date
 
+
+def _clean_place(data: dict, errors: dict[str, list[str]]) -> str:
     place = str(data.get("place") or "").strip()
     if len(place) > 300:
         errors.setdefault("place", []).append(_("Tempat paling panjang 300 karakter."))
-    cleaned["place"] = place
+    return place
 
+
+def _clean_tatanan(data: dict, errors: dict[str, list[str]]) -> list[Tatanan]:
     tatanan = list(data.get("tatanan") or [])
     allowed_tatanan = set(activity_tatanan_choices().values_list("pk", flat=True))
     if any(t.pk not in allowed_tatanan for t in tatanan):
         errors.setdefault("tatanan", []).append(_("Pilih tatanan dari daftar tatanan yang berlaku."))
-    cleaned["tatanan"] = tatanan
+    return tatanan
 
+
+def _clean_indicators(body: Body, data: dict, tatanan: list[Tatanan], errors: dict[str, list[str]]) -> list[Indicator]:
+    """The indicators, each from the body's catalogue and, when tatanan are chosen, from one of them."""
     indicators = list(data.get("indicators") or [])
     allowed_indicators = set(activity_indicator_choices(body).values_list("pk", flat=True))
     chosen_tatanan = {t.pk for t in tatanan}
@@ -140,16 +167,19 @@ def _clean(body: Body, data: dict, *, today: datetime.date | None = None) -> dic
                 )
                 % {"number": indicator.number}
             )
-    cleaned["indicators"] = indicators
+    return indicators
 
+
+def _clean_work_plan_item(body: Body, data: dict, errors: dict[str, list[str]]) -> WorkPlanItem | None:
     item = data.get("work_plan_item")
     if item is not None and not WorkPlanItem.objects.filter(pk=item.pk, work_plan__body=body).exists():
         errors.setdefault("work_plan_item", []).append(
             _("Kegiatan rencana kerja harus dari rencana kerja lembaga ini.")
         )
-    cleaned["work_plan_item"] = item
+    return item
 
-    cleaned["participants"] = str(data.get("participants") or "").strip()
+
+def _clean_participant_count(data: dict, errors: dict[str, list[str]]):
     count = data.get("participant_count")
     if count is not None:
         if not isinstance(count, int) or isinstance(count, bool):
@@ -160,10 +190,11 @@ def _clean(body: Body, data: dict, *, today: datetime.date | None = None) -> dic
             errors.setdefault("participant_count", []).append(
                 _("Jumlah peserta paling banyak %(max)s.") % {"max": f"{MAX_PARTICIPANTS:,}".replace(",", ".")}
             )
-    cleaned["participant_count"] = count
+    return count
 
-    cleaned["result"] = str(data.get("result") or "").strip()
 
+def _clean_realised_budget(data: dict, errors: dict[str, list[str]]):
+    """Whole rupiah, not negative, within the column; empty is 0. An unreadable value is returned as given."""
     budget = data.get("realised_budget")
     if budget in (None, ""):
         budget = Decimal(0)
@@ -180,11 +211,7 @@ def _clean(body: Body, data: dict, *, today: datetime.date | None = None) -> dic
             errors.setdefault("realised_budget", []).append(_("Realisasi anggaran dalam rupiah penuh, tanpa sen."))
         elif budget > MAX_BUDGET:
             errors.setdefault("realised_budget", []).append(_("Realisasi anggaran terlalu besar."))
-    cleaned["realised_budget"] = budget
-
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return budget
 
 
 def _require_editor(actor: User, body: Body) -> None:
