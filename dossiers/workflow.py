@@ -69,8 +69,8 @@ from evidence.completeness import assessment_readiness
 from evidence.models import EvidenceFile
 from forums.kelembagaan import body_statuses
 from forums.models import Body
+from indicators.fieldwork.services import kecamatan_of
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
-from indicators.services_fieldwork import kecamatan_of
 from tatanan.models import ScaleOption, TierRule
 
 from .models import Dossier, DossierComment, DossierEvent, DossierVersion

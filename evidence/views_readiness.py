@@ -27,8 +27,8 @@ from django.urls import NoReverseMatch, reverse
 
 from accounts.selectors import scope_of
 from indicators.models import Assessment, IndicatorEntry
+from indicators.requests.views import assessment_dashboard_panels
 from indicators.selectors import assessment_for
-from indicators.views_requests import assessment_dashboard_panels
 
 from .completeness import assessment_readiness, kabupaten_readiness
 from .models import EvidenceFile

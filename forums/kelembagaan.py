@@ -314,7 +314,7 @@ def component_figure(rollup: KabupatenRollup, component: str, item: str) -> tupl
 def kelembagaan_fill_assessment(*, assessment, actor, today: datetime.date | None = None) -> int:
     """Score every kelembagaan item of ``assessment`` from the bodies' status; returns the number
     of entries changed (0 on a second run with nothing new). Only the kabupaten's Bappeda admin."""
-    from indicators.services_fieldwork import kelembagaan_entries_update
+    from indicators.fieldwork.services import kelembagaan_entries_update
 
     require_kabupaten_admin(actor, assessment.kabupaten_id)
     rollup = kabupaten_rollup(assessment.kabupaten, years=assessment.cycle.data_years, today=today)

@@ -2,7 +2,7 @@
 (read, fill in), titik pantau and data requests (read; written by the Bappeda admin), and the
 field work under an assessment: ODF per kecamatan, kelembagaan scores, the chosen tatanan and
 the kabupaten's local indicators (read by the assessment's readers; written by its Bappeda
-admin through ``indicators.services_fieldwork``).
+admin through ``indicators.fieldwork.services``).
 
 Every queryset starts from a scoped selector (``indicators.selectors``, ``accounts.selectors``),
 so an object outside the caller's scope answers 404. Writes call the same services as the web
@@ -36,10 +36,26 @@ from tatanan.models import Cycle, ScaleOption, Tatanan
 from tatanan.selectors import cycles_visible_to
 from tatanan.services import local_indicator_update
 
-from .excel import assessment_export, assessment_import, can_import, export_filename
+from .excel.forms import AssessmentImportForm
+from .excel.workbook import assessment_export, assessment_import, can_import, export_filename
+from .fieldwork.services import (
+    assessment_tatanan_update,
+    desa_of,
+    kecamatan_of,
+    kelembagaan_entries_update,
+    local_entries_of,
+    local_indicator_add,
+    local_indicator_remove,
+    odf_checklist_set,
+    odf_counts_set,
+    odf_rows_by_kecamatan,
+    titik_pantau_create,
+    titik_pantau_delete,
+    titik_pantau_update,
+)
 from .filters import AssessmentFilter, DataRequestFilter, EntryFilter, TitikPantauFilter
-from .forms_excel import AssessmentImportForm
 from .models import DataRequest, IndicatorEntry, TitikPantau
+from .requests.services import data_request_assign, data_request_remind
 from .scoring import assessment_score
 from .selectors import (
     assessments_visible_to,
@@ -72,22 +88,6 @@ from .serializers import (
     WorkbookUploadSerializer,
 )
 from .services import assessment_open, indicator_entry_update
-from .services_fieldwork import (
-    assessment_tatanan_update,
-    desa_of,
-    kecamatan_of,
-    kelembagaan_entries_update,
-    local_entries_of,
-    local_indicator_add,
-    local_indicator_remove,
-    odf_checklist_set,
-    odf_counts_set,
-    odf_rows_by_kecamatan,
-    titik_pantau_create,
-    titik_pantau_delete,
-    titik_pantau_update,
-)
-from .services_requests import data_request_assign, data_request_remind
 
 logger = logging.getLogger(__name__)
 
@@ -290,7 +290,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(AssessmentScoreSerializer(result).data)
 
     # --- Field work: ODF, kelembagaan, chosen tatanan, local indicators ------------------------
-    # Readers of the assessment read; the writes call ``indicators.services_fieldwork``, whose
+    # Readers of the assessment read; the writes call ``indicators.fieldwork.services``, whose
     # rule is the Bappeda admin of the kabupaten/kota (or a superuser): other readers get 404.
 
     @extend_schema(
@@ -721,7 +721,7 @@ class TitikPantauViewSet(
     ),
 )
 class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Writes call ``indicators.services_requests``: only the Bappeda admin of the kabupaten/kota
+    """Writes call ``indicators.requests.services``: only the Bappeda admin of the kabupaten/kota
     (or a superuser) asks and reminds; to anyone else the service answers 404."""
 
     serializer_class = DataRequestSerializer

@@ -460,7 +460,7 @@ class OdfDesaSerializer(serializers.Serializer):
 
 
 class OdfKecamatanSerializer(serializers.Serializer):
-    """One kecamatan's ODF status (``services_fieldwork.odf_rows_by_kecamatan``)."""
+    """One kecamatan's ODF status (``fieldwork.services.odf_rows_by_kecamatan``)."""
 
     kecamatan = RegionRefSerializer()
     mode = serializers.CharField(allow_null=True, help_text="How the status is reported. " + ODF_MODES)

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import DataRequest
-from .selectors_requests import overdue_data_requests, today
-from .services_requests import data_request_reminder_send
+from .requests.selectors import overdue_data_requests, today
+from .requests.services import data_request_reminder_send
 
 
 @shared_task(

@@ -11,8 +11,8 @@ urlpatterns = [
     path("", views.assessment_list, name="assessment_list"),
     path("<id:pk>/", views.assessment_detail, name="assessment_detail"),
     path("<id:pk>/isian/<id:entry_pk>/", views.entry_edit, name="entry_edit"),
-    path("", include("indicators.urls_requests")),
-    path("", include("indicators.urls_excel")),
-    path("", include("indicators.urls_fieldwork")),
-    path("", include("indicators.urls_innovations")),
+    path("", include("indicators.requests.urls")),
+    path("", include("indicators.excel.urls")),
+    path("", include("indicators.fieldwork.urls")),
+    path("", include("indicators.innovations.urls")),
 ]

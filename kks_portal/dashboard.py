@@ -20,7 +20,7 @@ from accounts.models import Opd, Role, RoleAssignment
 from accounts.selectors import region_label, role_assignments_of, users_manageable_by
 from evidence.completeness import assessment_readiness, kabupaten_readiness
 from indicators.models import Assessment, IndicatorEntry
-from indicators.selectors_requests import open_assessments_q
+from indicators.requests.selectors import open_assessments_q
 from regions.models import Region
 
 # The roles a Bappeda admin hands out inside the kabupaten, in the order the card lists them.

@@ -7,7 +7,7 @@ scores (``indicators.scoring`` leaves them out), and only users whose scope cove
 kabupaten see them (``selectors._visible_indicator_q``).
 
 Creating the assessment entries for a new local indicator is the job of the ``indicators`` app
-(``indicators.services_fieldwork.local_indicator_add``): this app does not know assessments.
+(``indicators.fieldwork.services.local_indicator_add``): this app does not know assessments.
 """
 
 from __future__ import annotations

@@ -34,10 +34,10 @@ from django.utils import translation
 
 from evidence.models import IMAGE_TYPES, Activity, Blob, EvidenceFile, FileType
 from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
+from indicators.fieldwork.services import odf_rows_by_kecamatan
 from indicators.models import Assessment, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
 from indicators.scoring import LAYERS, assessment_score
 from indicators.selectors import odf_percent
-from indicators.services_fieldwork import odf_rows_by_kecamatan
 from regions.models import Region
 
 from .html import PortalURLFetcher, template_to_pdf

@@ -7,7 +7,7 @@ from pypdf import PdfReader
 
 from dossiers.renderer.chapters import chapter_context, chapter_plan, fingerprint
 from dossiers.renderer.html import template_to_pdf
-from indicators.services_innovations import innovation_create, innovation_update
+from indicators.innovations.services import innovation_create, innovation_update
 
 
 def test_the_chapter_shows_the_innovations_and_follows_their_changes(serang_2025, rina):

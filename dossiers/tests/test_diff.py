@@ -13,8 +13,8 @@ from dossiers.renderer.chapters import chapter_context, chapter_plan, manifest_e
 from dossiers.tests.conftest import attach, make_blob, pdf_bytes
 from evidence.models import EvidenceFile, FileType
 from evidence.uploads import evidence_remove
+from indicators.innovations.services import innovation_create
 from indicators.models import IndicatorEntry, KelembagaanEntry, TitikPantau
-from indicators.services_innovations import innovation_create
 
 
 def entry(assessment, code, number):

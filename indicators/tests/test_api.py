@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Opd
-from indicators.excel import assessment_export
+from indicators.excel.workbook import assessment_export
 from indicators.models import Assessment, DataRequest, IndicatorEntry, TitikPantau
 from indicators.scoring import assessment_score
 
@@ -550,7 +550,7 @@ def test_remind_queues_the_e_mail_to_the_opds_operators(
     assert data_request.reminder_count == 1
 
 
-# --- The Excel workbook (indicators.excel) -----------------------------------------------------------
+# --- The Excel workbook (indicators.excel.workbook) ---------------------------------------------------
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

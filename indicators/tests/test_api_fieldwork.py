@@ -1,6 +1,6 @@
 """The field-work API under an assessment: ODF per kecamatan, kelembagaan scores, the chosen
 tatanan and local indicators. Readers of the assessment read, its Bappeda admin writes through
-``indicators.services_fieldwork``; oscar (OPD operator) and vina (verifier) read, and their writes
+``indicators.fieldwork.services``; oscar (OPD operator) and vina (verifier) read, and their writes
 find nothing (404, ``accounts.access``), as wawan (another province) and sari (a kecamatan secretary) find nothing (404)."""
 
 from decimal import Decimal

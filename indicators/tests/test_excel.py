@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from indicators.excel import assessment_export, assessment_import
+from indicators.excel.workbook import assessment_export, assessment_import
 from indicators.models import IndicatorEntry, KelembagaanEntry
 from indicators.services import assessment_open, indicator_entry_update
 from tatanan.importer import Status, instrument_import
@@ -330,7 +330,7 @@ class TestRefusals:
                 raise ValidationError({"self_score": "Ditolak layanan."})
             return indicator_entry_update(**kwargs)
 
-        monkeypatch.setattr("indicators.excel.indicator_entry_update", refuse_the_second)
+        monkeypatch.setattr("indicators.excel.workbook.indicator_entry_update", refuse_the_second)
         report = assessment_import(assessment=assessment, file=io.BytesIO(data), actor=rina)
         assert not report.imported
         assert report.problems == ["Gagal menyimpan; tidak ada yang diubah: Ditolak layanan."]

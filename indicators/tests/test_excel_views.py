@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from indicators.excel import assessment_export
+from indicators.excel.workbook import assessment_export
 from indicators.models import Assessment
 
 from .conftest import entry, option

@@ -13,11 +13,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.tests.factories import RoleAssignmentFactory, UserFactory
-from indicators.models import IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
-from indicators.scoring import assessment_score
-from indicators.selectors import odf_percent
-from indicators.services import assessment_open
-from indicators.services_fieldwork import (
+from indicators.fieldwork.services import (
     assessment_tatanan_update,
     kelembagaan_entries_update,
     local_indicator_add,
@@ -26,6 +22,10 @@ from indicators.services_fieldwork import (
     outside_indonesia,
     titik_pantau_create,
 )
+from indicators.models import IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
+from indicators.scoring import assessment_score
+from indicators.selectors import odf_percent
+from indicators.services import assessment_open
 from regions.tests import factories as rf
 from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
 from tatanan.selectors import indicators_visible_to

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from indicators.fieldwork.services import local_indicator_add
 from indicators.models import KelembagaanEntry
 from indicators.scoring import assessment_score
 from indicators.services import assessment_open
-from indicators.services_fieldwork import local_indicator_add
 from tatanan.importer import instrument_import
 from tatanan.models import Cycle, Tatanan
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from indicators.innovations.services import innovation_create, innovation_delete, innovation_update
 from indicators.models import Innovation
-from indicators.services_innovations import innovation_create, innovation_delete, innovation_update
 from tatanan.models import Tatanan, TatananSet
 
 

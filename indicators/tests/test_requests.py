@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import OpdFactory, RoleAssignmentFactory, UserFactory
 from indicators.models import DataRequest, IndicatorEntry
-from indicators.selectors_requests import request_progress
+from indicators.requests.selectors import request_progress
+from indicators.requests.services import data_request_assign
 from indicators.services import assessment_open
-from indicators.services_requests import data_request_assign
 from indicators.tasks import remind_overdue
 
 from .conftest import entry

@@ -20,11 +20,11 @@ from django.core.management import call_command
 
 from accounts.models import Opd, User
 from conftest import browser_login, browser_logout
+from indicators.fieldwork.services import desa_of, kecamatan_of, kelembagaan_entries_update, odf_counts_set
 from indicators.models import Assessment, IndicatorEntry
+from indicators.requests.selectors import today
 from indicators.scoring import assessment_score
-from indicators.selectors_requests import today
 from indicators.services import indicator_entry_update
-from indicators.services_fieldwork import desa_of, kecamatan_of, kelembagaan_entries_update, odf_counts_set
 from tatanan.importer import instrument_import
 from tatanan.models import Cycle, TierRule
 

@@ -210,7 +210,7 @@ class TestBothDataYears:
         ]
 
     def test_local_indicators_do_not_count(self, assessment, wilayah, rina):
-        from indicators.services_fieldwork import local_indicator_add
+        from indicators.fieldwork.services import local_indicator_add
         from tatanan.models import Tatanan
 
         set_scores(assessment, {"PSR1": 100, "PSR2": 100, "PDD1": 100, "PDD2": 100})

@@ -57,8 +57,9 @@ from forums.selectors import kecamatan_options
 from forums.selectors_workplans import pembinaan_team_regions_of
 from forums.services_workplans import work_plan_item_add
 from indicators import forms as indicators_forms
-from indicators import forms_fieldwork, forms_requests
+from indicators.fieldwork import forms as forms_fieldwork
 from indicators.models import TitikPantau
+from indicators.requests import forms as forms_requests
 from indicators.services import assessment_open
 from kks_portal.lib.scoped_fields import OUT_OF_SCOPE
 from kks_portal.tests.authz import db_state
@@ -457,7 +458,7 @@ FIELDS: dict[str, Field] = {
     "indicators.forms.IndicatorEntryForm.assigned_opd": scoped(
         FormProbe(entry_form, opd, opd, message=None), "the OPDs of the entry's kabupaten"
     ),
-    "indicators.forms_fieldwork.KelembagaanEntryForm.entry": scoped(
+    "indicators.fieldwork.forms.KelembagaanEntryForm.entry": scoped(
         FormProbe(
             kelembagaan_form,
             lambda w, p: w.kelembagaan_entry(p).pk,
@@ -466,7 +467,7 @@ FIELDS: dict[str, Field] = {
         ),
         "a hidden id looked up among the assessment's kelembagaan entries",
     ),
-    "indicators.forms_fieldwork.KelembagaanEntryForm.self_score": scoped(
+    "indicators.fieldwork.forms.KelembagaanEntryForm.self_score": scoped(
         FormProbe(
             kelembagaan_form,
             lambda w, p: w.option_of(p).pk,
@@ -476,26 +477,26 @@ FIELDS: dict[str, Field] = {
         ),
         "the kelembagaan item's options",
     ),
-    "indicators.forms_fieldwork.OdfChecklistForm.odf_desa": scoped(
+    "indicators.fieldwork.forms.OdfChecklistForm.odf_desa": scoped(
         FormProbe(
             odf_checklist_form, lambda w, p: w.desa[p].code, lambda w, p: w.desa[p].code, many=True, message=None
         ),
         "the desa of the kecamatan",
     ),
-    "indicators.forms_fieldwork.TitikPantauForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
-    "indicators.forms_fieldwork.TitikPantauForm.desa": Field(
+    "indicators.fieldwork.forms.TitikPantauForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
+    "indicators.fieldwork.forms.TitikPantauForm.desa": Field(
         IN_PARENT, "any code; the fieldwork service refuses a desa outside the assessment's kabupaten"
     ),
-    "indicators.forms_fieldwork.TatananChoiceForm.tatanan": Field(GLOBAL, "tatanan of the cycle's set"),
-    "indicators.forms_innovations.InnovationForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
-    "indicators.forms_requests.DataRequestAssignForm.opd": scoped(
+    "indicators.fieldwork.forms.TatananChoiceForm.tatanan": Field(GLOBAL, "tatanan of the cycle's set"),
+    "indicators.innovations.forms.InnovationForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
+    "indicators.requests.forms.DataRequestAssignForm.opd": scoped(
         FormProbe(data_request_form, opd, opd, message=None), "opds_of(assessment)"
     ),
-    "indicators.forms_requests.DataRequestAssignForm.entries": scoped(
+    "indicators.requests.forms.DataRequestAssignForm.entries": scoped(
         FormProbe(data_request_form, lambda w, p: w.entry(p).pk, lambda w, p: w.entry(p).pk, many=True, message=None),
         "the assessment's entries",
     ),
-    "indicators.forms_requests.DataRequestAssignForm.replace": Field(TEXT, "a hidden yes/no"),
+    "indicators.requests.forms.DataRequestAssignForm.replace": Field(TEXT, "a hidden yes/no"),
     "indicators.serializers.AssessmentOpenSerializer.kabupaten": Field(
         PARENT, "the kabupaten the assessment is opened for: assessment_open refuses outside the caller's scope"
     ),

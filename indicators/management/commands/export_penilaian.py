@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.excel import assessment_export, export_filename
+from indicators.excel.workbook import assessment_export, export_filename
 from indicators.models import Assessment
 
 

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from accounts.models import User
-from indicators.excel import assessment_import
+from indicators.excel.workbook import assessment_import
 from tatanan.reporting import report_to_command
 
 from .export_penilaian import assessment_of

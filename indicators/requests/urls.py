@@ -3,7 +3,7 @@ from django.urls import path
 
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from . import views_requests as views
+from . import views
 
 urlpatterns = [
     path("tugas/", views.todo, name="todo"),

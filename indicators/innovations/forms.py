@@ -1,4 +1,4 @@
-"""The innovation form. It only parses input; the rules are in ``services_innovations``."""
+"""The innovation form. It only parses input; the rules are in ``innovations.services``."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit

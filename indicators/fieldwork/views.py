@@ -22,15 +22,15 @@ from tatanan.forms_local import LocalIndicatorForm
 from tatanan.models import Cycle, Indicator, Tatanan
 from tatanan.services import local_indicator_update
 
-from .forms_fieldwork import (
+from ..selectors import assessment_for, odf_percent
+from .forms import (
     KelembagaanFormSet,
     OdfChecklistForm,
     OdfCountsForm,
     TatananChoiceForm,
     TitikPantauForm,
 )
-from .selectors import assessment_for, odf_percent
-from .services_fieldwork import (
+from .services import (
     assessment_tatanan_update,
     desa_of,
     kecamatan_of,

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.access import require_kabupaten_admin
 from accounts.models import Opd, User
 
-from .models import Assessment, DataRequest, IndicatorEntry
-from .selectors_requests import operators_of, outstanding_entries, overdue_data_requests, today
+from ..models import Assessment, DataRequest, IndicatorEntry
+from .selectors import operators_of, outstanding_entries, overdue_data_requests, today
 
 REMINDER_SUBJECT_TEMPLATE = "indicators/requests/reminder_subject.txt"
 REMINDER_BODY_TEMPLATE = "indicators/requests/reminder_body.txt"
@@ -92,7 +92,7 @@ def data_request_remind(*, data_request: DataRequest, actor: User, base_url: str
     ``base_url`` ("https://portal.example/") makes the link in the e-mail absolute.
     """
     require_kabupaten_admin(actor, data_request.assessment.kabupaten_id)
-    from .tasks import send_data_request_reminder
+    from ..tasks import send_data_request_reminder
 
     pk = data_request.pk
     transaction.on_commit(lambda: send_data_request_reminder.delay(pk, base_url=base_url))

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import is_bappeda_admin_of
 from kks_portal.lib.forms import add_service_errors
 
-from .forms_innovations import InnovationForm
-from .selectors import assessment_for
-from .services_innovations import innovation_create, innovation_delete, innovation_update, innovations_of
-from .views_fieldwork import _admin_assessment, _posted
+from ..fieldwork.views import _admin_assessment, _posted
+from ..selectors import assessment_for
+from .forms import InnovationForm
+from .services import innovation_create, innovation_delete, innovation_update, innovations_of
 
 
 @login_required

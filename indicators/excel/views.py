@@ -13,9 +13,9 @@ from django.shortcuts import render
 
 from kks_portal.lib.files.responses import protected_file_response
 
-from .excel import assessment_export, assessment_import, can_import, export_filename
-from .forms_excel import AssessmentImportForm
-from .selectors import assessment_for
+from ..selectors import assessment_for
+from .forms import AssessmentImportForm
+from .workbook import assessment_export, assessment_import, can_import, export_filename
 
 logger = logging.getLogger(__name__)
 

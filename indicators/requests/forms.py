@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 
-from .models import Assessment
-from .selectors_requests import opds_of
+from ..models import Assessment
+from .selectors import opds_of
 
 
 class DataRequestAssignForm(forms.Form):

@@ -3,9 +3,9 @@ from django.urls import path
 
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from . import views_excel
+from . import views
 
 urlpatterns = [
-    path("<id:pk>/excel/", views_excel.assessment_export_view, name="assessment_export"),
-    path("<id:pk>/excel/impor/", views_excel.assessment_import_view, name="assessment_import"),
+    path("<id:pk>/excel/", views.assessment_export_view, name="assessment_export"),
+    path("<id:pk>/excel/impor/", views.assessment_import_view, name="assessment_import"),
 ]

@@ -1,4 +1,4 @@
-"""Forms of the field-work pages. They only parse input; the rules are in ``services_fieldwork``."""
+"""Forms of the field-work pages. They only parse input; the rules are in ``fieldwork.services``."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -9,8 +9,8 @@ from kks_portal.lib.url_ids import ModelMultipleIdChoiceField, parse_id
 from regions.models import Region
 from tatanan.models import ScaleOption, Tatanan
 
-from .models import TitikPantau
-from .services_fieldwork import desa_of
+from ..models import TitikPantau
+from .services import desa_of
 
 
 class TitikPantauForm(forms.Form):

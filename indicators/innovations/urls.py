@@ -3,7 +3,7 @@ from django.urls import path
 
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from . import views_innovations as views
+from . import views
 
 urlpatterns = [
     path("<id:pk>/inovasi/", views.innovation_list, name="innovation_list"),

@@ -3,7 +3,7 @@ from django.urls import path
 
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from . import views_fieldwork as views
+from . import views
 
 urlpatterns = [
     path("<id:pk>/titik-pantau/", views.titik_pantau_list, name="titik_pantau_list"),

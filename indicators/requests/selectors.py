@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.access import is_bappeda_admin_of
 from accounts.models import Opd, Role, User
 
-from .models import Assessment, DataRequest, IndicatorEntry
-from .selectors import assessment_for, entries_for_opd_operator
+from ..models import Assessment, DataRequest, IndicatorEntry
+from ..selectors import assessment_for, entries_for_opd_operator
 
 SELESAI = IndicatorEntry.Status.SELESAI
 

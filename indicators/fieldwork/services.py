@@ -23,8 +23,8 @@ from regions.models import Region
 from tatanan.models import Cycle, Indicator, ScaleOption, Tatanan
 from tatanan.services import local_indicator_create, local_indicator_delete
 
-from .models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
-from .services import assessment_open
+from ..models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
+from ..services import assessment_open
 
 # Indonesia's bounding box with a little margin: from Sabang to Merauke, Miangas to Rote.
 INDONESIA_LATITUDE = (Decimal("-11.5"), Decimal("6.5"))

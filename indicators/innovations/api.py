@@ -1,6 +1,6 @@
 """The innovations API: ``/api/innovations/`` lists and reads the innovations of the assessments
 in the caller's scope; the Bappeda admin of the kabupaten/kota (or a superuser) adds, changes
-and removes them through ``indicators.services_innovations`` (other readers 403, outside the
+and removes them through ``indicators.innovations.services`` (other readers 403, outside the
 scope 404), in the one error shape of ``kks_portal.lib.api_errors``."""
 
 from django.http import Http404
@@ -12,11 +12,11 @@ from rest_framework.response import Response
 
 from tatanan.models import Tatanan
 
-from .filters import InnovationFilter
-from .models import Innovation
-from .selectors import assessments_visible_to
-from .serializers import InnovationSerializer, InnovationWriteSerializer
-from .services_innovations import innovation_create, innovation_delete, innovation_update
+from ..filters import InnovationFilter
+from ..models import Innovation
+from ..selectors import assessments_visible_to
+from ..serializers import InnovationSerializer, InnovationWriteSerializer
+from .services import innovation_create, innovation_delete, innovation_update
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")

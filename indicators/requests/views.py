@@ -18,11 +18,12 @@ from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.query_filters import query_text
 from kks_portal.lib.url_ids import parse_id
 
-from .forms_requests import DataRequestAssignForm
-from .models import IndicatorEntry
-from .scoring import assessment_score
-from .selectors import assessment_for, entries_of, entry_for
-from .selectors_requests import (
+from ..models import IndicatorEntry
+from ..scoring import assessment_score
+from ..selectors import assessment_for, entries_of, entry_for
+from ..services import indicator_entry_update
+from .forms import DataRequestAssignForm
+from .selectors import (
     assessment_administered_by,
     data_request_for,
     opds_of,
@@ -30,8 +31,7 @@ from .selectors_requests import (
     today,
     todo_for_operator,
 )
-from .services import indicator_entry_update
-from .services_requests import data_request_assign, data_request_remind, data_requests_remind_overdue
+from .services import data_request_assign, data_request_remind, data_requests_remind_overdue
 
 
 def _entries_by_tatanan(entries):

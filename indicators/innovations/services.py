@@ -15,7 +15,7 @@ from accounts.access import require_kabupaten_admin
 from accounts.models import User
 from tatanan.models import Tatanan
 
-from .models import Assessment, Innovation
+from ..models import Assessment, Innovation
 
 INNOVATION_FIELDS = {"tatanan", "title", "description", "year", "result"}
 TITLE_MAX = Innovation._meta.get_field("title").max_length

@@ -57,9 +57,9 @@ from tatanan.importer import (
 from tatanan.models import KelembagaanItem, Tatanan
 from tatanan.parsing import clean_text, header_key, match_label, normalize_header, normalize_number, one_line
 
-from .models import Assessment, IndicatorEntry, KelembagaanEntry
-from .services import indicator_entry_update
-from .services_fieldwork import kelembagaan_entries_update
+from ..fieldwork.services import kelembagaan_entries_update
+from ..models import Assessment, IndicatorEntry, KelembagaanEntry
+from ..services import indicator_entry_update
 
 logger = logging.getLogger(__name__)
 
