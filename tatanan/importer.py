@@ -602,49 +602,11 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
         grid = Grid(worksheet)
         sheet_order.append(grid.title)
         header = find_header(grid)
-        # The sheet's own title rows name its tatanan better than the sheet name, which Excel
-        # cuts at 31 characters ("Tatanan 9 Penanggulangan Bencan").
-        last_title_row = header.first_row - 1 if header else min(grid.max_row, 5)
-        title_labels = [grid.row_text(r) for r in range(1, last_title_row + 1)]
-        labels = [label for label in [*title_labels, grid.title] if label]
-        is_kelembagaan = (header is not None and "komponen" in header.columns) or any(
-            "kelembagaan" in normalize_header(label).split() for label in labels
-        )
-        tatanan = None
-        if not is_kelembagaan:
-            matches = {m for m in (match_label(label, candidates) for label in labels) if m}
-            if len(matches) > 1:
-                report.problems.append(
-                    _("Sheet “%(sheet)s” cocok dengan lebih dari satu tatanan (%(codes)s); ganti nama sheet.")
-                    % {"sheet": grid.title, "codes": ", ".join(sorted(matches))}
-                )
-                continue
-            tatanan = tatanan_by_code[matches.pop()] if matches else None
-        if header is None:
-            if tatanan is not None or is_kelembagaan:
-                report.problems.append(
-                    _(
-                        "Sheet “%(sheet)s” tidak punya baris judul kolom yang dikenali "
-                        "(perlu setidaknya INDIKATOR dan SKALA/KATEGORI PENILAIAN)."
-                    )
-                    % {"sheet": grid.title}
-                )
-            else:
-                report.notes.append(
-                    _("Sheet “%(sheet)s” dilewati: bukan sheet tatanan atau kelembagaan.") % {"sheet": grid.title}
-                )
+        kind = _sheet_kind(grid, header, candidates, tatanan_by_code, report)
+        if kind is None:
             continue
-        if not is_kelembagaan and tatanan is None:
-            report.problems.append(
-                _(
-                    "Sheet “%(sheet)s” berisi indikator tetapi tidak dapat dikaitkan dengan tatanan mana pun "
-                    "dari himpunan %(set)s. Beri nama sheet atau judul sesuai nama tatanan."
-                )
-                % {"sheet": grid.title, "set": cycle.tatanan_set.code}
-            )
-            continue
-        if not is_kelembagaan and "no" not in header.columns:
-            report.problems.append(_("Sheet “%(sheet)s” tidak punya kolom NO.") % {"sheet": grid.title})
+        is_kelembagaan, tatanan = kind
+        if not _sheet_usable(grid, header, is_kelembagaan, tatanan, cycle, report):
             continue
         key = "KELEMBAGAAN" if is_kelembagaan else tatanan.code
         if key in sheets_for:
@@ -661,18 +623,7 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
             record.tatanan = tatanan
         (kelembagaan if is_kelembagaan else indicators).extend(records)
 
-    _check_duplicates(indicators, kelembagaan)
-    if not indicators and not kelembagaan and not report.problems and not report.error_rows:
-        report.problems.append(_("Tidak ada sheet tatanan atau kelembagaan yang dikenali di berkas ini."))
-    missing = sorted(set(tatanan_by_code) - set(sheets_for))
-    if missing and indicators:
-        report.notes.append(
-            _("Tatanan yang tidak ada di berkas (tidak diubah): %(codes)s.") % {"codes": ", ".join(missing)}
-        )
-
-    for record in [*kelembagaan, *indicators]:
-        if record.error:
-            report.add_row(record.sheet, record.rows, Status.ERROR, record.subject, record.error)
+    _check_records(report, indicators, kelembagaan, missing=sorted(set(tatanan_by_code) - set(sheets_for)))
 
     if not report.ok:
         for record in [*kelembagaan, *indicators]:
@@ -695,6 +646,87 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
     report.imported = not dry_run
     sort_rows(report, sheet_order)
     return report
+
+
+def _sheet_kind(
+    grid: Grid, header: Header | None, candidates: dict, tatanan_by_code: dict[str, Tatanan], report: ImportReport
+) -> tuple[bool, Tatanan | None] | None:
+    """Whether the sheet holds the kelembagaan, and else which tatanan its labels name (None when
+    none). None, with a problem reported, when the labels name more than one tatanan."""
+    # The sheet's own title rows name its tatanan better than the sheet name, which Excel
+    # cuts at 31 characters ("Tatanan 9 Penanggulangan Bencan").
+    last_title_row = header.first_row - 1 if header else min(grid.max_row, 5)
+    title_labels = [grid.row_text(r) for r in range(1, last_title_row + 1)]
+    labels = [label for label in [*title_labels, grid.title] if label]
+    is_kelembagaan = (header is not None and "komponen" in header.columns) or any(
+        "kelembagaan" in normalize_header(label).split() for label in labels
+    )
+    if is_kelembagaan:
+        return True, None
+    matches = {m for m in (match_label(label, candidates) for label in labels) if m}
+    if len(matches) > 1:
+        report.problems.append(
+            _("Sheet “%(sheet)s” cocok dengan lebih dari satu tatanan (%(codes)s); ganti nama sheet.")
+            % {"sheet": grid.title, "codes": ", ".join(sorted(matches))}
+        )
+        return None
+    return False, tatanan_by_code[matches.pop()] if matches else None
+
+
+def _sheet_usable(
+    grid: Grid,
+    header: Header | None,
+    is_kelembagaan: bool,
+    tatanan: Tatanan | None,
+    cycle: Cycle,
+    report: ImportReport,
+) -> bool:
+    """Whether the sheet can be parsed: a header, a tatanan (or the kelembagaan) and, for indicators,
+    the NO column. A sheet that is none of these is noted as skipped; the others are problems."""
+    if header is None:
+        if tatanan is not None or is_kelembagaan:
+            report.problems.append(
+                _(
+                    "Sheet “%(sheet)s” tidak punya baris judul kolom yang dikenali "
+                    "(perlu setidaknya INDIKATOR dan SKALA/KATEGORI PENILAIAN)."
+                )
+                % {"sheet": grid.title}
+            )
+        else:
+            report.notes.append(
+                _("Sheet “%(sheet)s” dilewati: bukan sheet tatanan atau kelembagaan.") % {"sheet": grid.title}
+            )
+        return False
+    if not is_kelembagaan and tatanan is None:
+        report.problems.append(
+            _(
+                "Sheet “%(sheet)s” berisi indikator tetapi tidak dapat dikaitkan dengan tatanan mana pun "
+                "dari himpunan %(set)s. Beri nama sheet atau judul sesuai nama tatanan."
+            )
+            % {"sheet": grid.title, "set": cycle.tatanan_set.code}
+        )
+        return False
+    if not is_kelembagaan and "no" not in header.columns:
+        report.problems.append(_("Sheet “%(sheet)s” tidak punya kolom NO.") % {"sheet": grid.title})
+        return False
+    return True
+
+
+def _check_records(
+    report: ImportReport, indicators: list[Record], kelembagaan: list[Record], *, missing: list[str]
+) -> None:
+    """The checks across sheets (duplicates, nothing recognised, tatanan ``missing`` from the file),
+    then every record in error reported as a row."""
+    _check_duplicates(indicators, kelembagaan)
+    if not indicators and not kelembagaan and not report.problems and not report.error_rows:
+        report.problems.append(_("Tidak ada sheet tatanan atau kelembagaan yang dikenali di berkas ini."))
+    if missing and indicators:
+        report.notes.append(
+            _("Tatanan yang tidak ada di berkas (tidak diubah): %(codes)s.") % {"codes": ", ".join(missing)}
+        )
+    for record in [*kelembagaan, *indicators]:
+        if record.error:
+            report.add_row(record.sheet, record.rows, Status.ERROR, record.subject, record.error)
 
 
 def _note_header(report: ImportReport, grid: Grid, header: Header, tatanan: Tatanan | None) -> None:
