@@ -29,6 +29,18 @@ from regions.tests import factories as rf
 ROOT = Path(__file__).resolve().parent
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``pass_independent`` set up their own environment (a subprocess with its own
+    variables, a throw-away database, a file check) and so do exactly the same in both passes of
+    scripts/test: they run in the embedded pass only, which keeps the PostgreSQL + Redis pass short."""
+    if not os.environ.get("DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="pass-independent: runs the same in the embedded pass")
+    for item in items:
+        if item.get_closest_marker("pass_independent"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager(settings):
     """Unit tests run tasks inline; tests marked ``worker`` use the real worker instead."""

@@ -10,6 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The benchmark makes its own throw-away world (SQLite, file broker, its own worker).
+pytestmark = pytest.mark.pass_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 
 FIGURES = [

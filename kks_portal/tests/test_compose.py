@@ -111,6 +111,7 @@ def service_environment(compose, service: str, env: dict[str, str]) -> dict[str,
 # --- The compose file itself --------------------------------------------------------------------
 
 
+@pytest.mark.pass_independent
 def test_has_the_services_of_the_production_stack(compose):
     assert set(compose["services"]) >= {"web", "worker", "beat", "db", "redis", "s3", "createbucket", "migrate"}
     services = compose["services"]
@@ -125,6 +126,7 @@ def test_has_the_services_of_the_production_stack(compose):
     assert "migrate --noinput" in " ".join(services["migrate"]["command"])
 
 
+@pytest.mark.pass_independent
 def test_infrastructure_services_have_healthchecks(compose):
     services = compose["services"]
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
@@ -133,12 +135,14 @@ def test_infrastructure_services_have_healthchecks(compose):
     assert services["worker"]["healthcheck"]["test"]
 
 
+@pytest.mark.pass_independent
 def test_web_healthcheck_runs_the_health_probe(compose):
     test = compose["services"]["web"]["healthcheck"]["test"]
     assert test == ["CMD", "python", "deploy/healthcheck.py"]
     assert (ROOT / "deploy" / "healthcheck.py").is_file()
 
 
+@pytest.mark.pass_independent
 @pytest.mark.parametrize("service", ["web", "worker", "beat", "migrate"])
 def test_django_services_wait_for_healthy_services_and_migrations(compose, service):
     depends_on = compose["services"][service]["depends_on"]
@@ -152,10 +156,12 @@ def test_django_services_wait_for_healthy_services_and_migrations(compose, servi
         assert depends_on["migrate"] == {"condition": "service_completed_successfully"}
 
 
+@pytest.mark.pass_independent
 def test_bucket_is_created_once_s3_is_healthy(compose):
     assert compose["services"]["createbucket"]["depends_on"] == {"s3": {"condition": "service_healthy"}}
 
 
+@pytest.mark.pass_independent
 @pytest.mark.parametrize("service", DJANGO_SERVICES)
 def test_django_services_get_every_production_variable(compose, service):
     environment = compose["services"][service]["environment"]
@@ -164,6 +170,7 @@ def test_django_services_get_every_production_variable(compose, service):
     assert "DEBUG" not in environment
 
 
+@pytest.mark.pass_independent
 def test_web_is_published_on_loopback_only(compose):
     # Plain HTTP from gunicorn must reach nobody but the TLS proxy on the same host.
     assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
@@ -171,6 +178,7 @@ def test_web_is_published_on_loopback_only(compose):
         assert "ports" not in compose["services"][service]
 
 
+@pytest.mark.pass_independent
 def test_every_variable_compose_reads_is_documented_in_env_example():
     documented = set(re.findall(r"^#?\s*([A-Z0-9_]+)=", ENV_EXAMPLE.read_text(), flags=re.MULTILINE))
     text = "\n".join(line for line in COMPOSE_FILE.read_text().splitlines() if not line.lstrip().startswith("#"))
@@ -178,12 +186,14 @@ def test_every_variable_compose_reads_is_documented_in_env_example():
     assert used - documented == set()
 
 
+@pytest.mark.pass_independent
 def test_env_example_carries_no_secrets():
     values = read_env_file(ENV_EXAMPLE)
     for name in SECRETS:
         assert values.get(name) == "", f"{name} must be left empty in env.example"
 
 
+@pytest.mark.pass_independent
 def test_required_secrets_are_enforced_by_compose(compose):
     env = filled_env_example()
     del env["SECRET_KEY"]
@@ -194,6 +204,7 @@ def test_required_secrets_are_enforced_by_compose(compose):
 # --- The resolved environment against the real settings ------------------------------------------
 
 
+@pytest.mark.pass_independent
 def test_resolved_web_environment_passes_the_deploy_checks(compose, tmp_path):
     environment = service_environment(compose, "web", filled_env_example())
 
@@ -203,6 +214,7 @@ def test_resolved_web_environment_passes_the_deploy_checks(compose, tmp_path):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.pass_independent
 def test_resolved_environment_points_at_the_compose_services(compose, tmp_path):
     environment = service_environment(compose, "worker", filled_env_example())
     code = (
@@ -247,6 +259,7 @@ needs_compose = pytest.mark.skipif(
 )
 
 
+@pytest.mark.pass_independent
 @needs_compose
 def test_docker_compose_accepts_the_file():
     secrets = {name: value for name, value in filled_env_example().items() if name in SECRETS}
@@ -259,6 +272,7 @@ def test_docker_compose_accepts_the_file():
     assert resolved["services"]["web"]["environment"]["DATABASE_URL"] == "postgres://kks:Sandi4Postgres@db:5432/kks"
 
 
+@pytest.mark.pass_independent
 @needs_compose
 def test_docker_compose_refuses_to_start_without_the_secrets():
     result = run_compose_config({})
@@ -281,6 +295,7 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
     return instructions
 
 
+@pytest.mark.pass_independent
 def test_dockerfile_runs_as_a_non_root_user_on_python_311_slim():
     instructions = dockerfile_instructions()
     assert instructions[0] == ("FROM", "python:3.11-slim")
@@ -290,6 +305,7 @@ def test_dockerfile_runs_as_a_non_root_user_on_python_311_slim():
     assert any(keyword == "RUN" and "requirements.txt" in rest for keyword, rest in instructions)
 
 
+@pytest.mark.pass_independent
 def test_dockerfile_collectstatic_step_builds_the_manifest(tmp_path):
     """Run the image's collectstatic step with its own build-time environment."""
     (step,) = [rest for keyword, rest in dockerfile_instructions() if keyword == "RUN" and "collectstatic" in rest]
@@ -408,6 +424,7 @@ def test_health_check_passes_against_gunicorn_in_production(gunicorn_web):
     assert _status_of(url, {"Host": "kks.example.go.id", "X-Forwarded-Proto": "https"}) == 200
 
 
+@pytest.mark.pass_independent
 def test_health_check_fails_when_nothing_listens(tmp_path):
     result = _healthcheck({"PATH": os.environ.get("PATH", ""), "PORT": str(_free_port())})
 

@@ -1,10 +1,14 @@
 """The embedded broker writes a message whole before the worker can see it (the worker's consumer
 died on an empty message file when kombu's own transport was caught half-way under load)."""
 
+import pytest
 from kombu import Connection
 from kombu.transport import filesystem
 
 from kks_portal.lib import filesystem_broker
+
+# The embedded broker's own files in a temporary folder.
+pytestmark = pytest.mark.pass_independent
 
 
 def _channel(folder):

@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 from django.core.management.utils import get_random_secret_key
 
+# Each case starts Django in a subprocess with an environment of its own.
+pytestmark = pytest.mark.pass_independent
+
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = ROOT / "kks_portal" / "settings.py"
 

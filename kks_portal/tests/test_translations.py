@@ -15,6 +15,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
+# Reads the catalogue files.
+pytestmark = pytest.mark.pass_independent
+
 LC_MESSAGES = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
