@@ -364,27 +364,48 @@ def _pool_init() -> None:
 
 
 def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
-    """Build the synthetic kabupaten; returns what the driver needs (ids and counts)."""
-    import multiprocessing
+    """Build the synthetic kabupaten; returns what the driver needs (ids and counts).
 
-    from django.core.files.base import ContentFile
-    from django.db import connections, transaction
-
-    from accounts.models import Opd, Role, RoleAssignment, User
-    from evidence.models import Activity, Blob, EvidenceFile, FileType, ReferencePoint
-    from forums.models import Body, Decree, Member, PembinaanVisit, Secretariat, WorkPlan, WorkPlanItem
-    from forums.services import body_bulk_setup
-    from indicators.models import IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
-    from indicators.services import assessment_open
-    from regions.models import Region
-    from tatanan.importer import instrument_import
-    from tatanan.models import Cycle, EvidenceRequirement, ScaleOption, Tatanan
-
+    The steps run in this order and share one seeded ``rnd``: the world is the same on every run."""
     rnd = random.Random(2025)
     started = time.perf_counter()
     log = lambda message: print(f"  [{time.perf_counter() - started:6.1f} s] {message}", flush=True)  # noqa: E731
 
-    # Regions.
+    kabupaten, kecamatan, desa, admin = _setup_regions(rnd, size, log)
+    cycle, assessment, tatanan, indicator_count = _setup_assessment(rnd, size, kabupaten, kecamatan, desa, admin, log)
+    bodies, forums, plan_items = _setup_bodies(rnd, kabupaten, cycle, tatanan, desa, admin, log)
+    pdfs = _PdfBlobs(rnd, kabupaten)
+    files = _setup_evidence_pdfs(rnd, pdfs, cycle, assessment, kabupaten, forums)
+    activities = _setup_activities(rnd, size, bodies, plan_items, tatanan, pdfs, files, log)
+    photo_blobs, photo_bytes = _setup_photos(rnd, size, processes, work_dir, kabupaten, activities, pdfs, files, log)
+    made, preview_bytes = _setup_previews(processes, photo_blobs, log)
+    # A work-plan-realising activity in the middle of the list: the rebuild edits it.
+    realising = [a for a in activities if a.work_plan_item_id]
+    changed = realising[len(realising) // 2]
+    return {
+        "assessment": assessment.pk,
+        "admin": admin.pk,
+        "changed_activity": changed.pk,
+        "activities": len(activities),
+        "photos": made,
+        "photo_mb": photo_bytes / MB,
+        "preview_mb": preview_bytes / MB,
+        "evidence_pdfs": len(pdfs.blobs),
+        "evidence_pdf_mb": sum(b.size for b in pdfs.blobs) / MB,
+        "indicators": indicator_count,
+        "kecamatan": len(kecamatan),
+        "desa": len(desa),
+        "bodies": len(bodies),
+    }
+
+
+def _setup_regions(rnd: random.Random, size: Size, log) -> tuple:
+    """The province, the kabupaten with its kecamatan and desa, its reference point, admin and OPDs.
+    Returns (kabupaten, kecamatan, desa, admin)."""
+    from accounts.models import Opd, Role, RoleAssignment, User
+    from evidence.models import ReferencePoint
+    from regions.models import Region
+
     province = Region.objects.create(code=PROVINCE, name="Provinsi Bench", level=1, kind=Region.Kind.PROVINSI)
     kabupaten = Region.objects.create(
         code=KABUPATEN, name="Kabupaten Bench Sehat", level=2, kind=Region.Kind.KABUPATEN, parent=province
@@ -406,13 +427,44 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
     for short, name in (("Dinkes", "Dinas Kesehatan"), ("DLH", "Dinas Lingkungan Hidup"), ("Bappeda", "Bappeda")):
         Opd.objects.create(kabupaten=kabupaten, short_name=short, name=name)
     log(f"regions: {len(kecamatan)} kecamatan, {len(desa)} desa")
+    return kabupaten, kecamatan, desa, admin
 
-    # The real 2025 instrument.
+
+def _setup_assessment(rnd: random.Random, size: Size, kabupaten, kecamatan: list, desa: list, admin, log) -> tuple:
+    """The real 2025 instrument imported and the kabupaten's assessment filled in.
+    Returns (cycle, assessment, the cycle's tatanan, number of indicator entries)."""
+    from indicators.models import OdfStatus
+    from indicators.services import assessment_open
+    from tatanan.importer import instrument_import
+    from tatanan.models import Cycle, Tatanan
+
     cycle = Cycle.objects.get(award_year=2025)
     report = instrument_import(cycle=cycle, file=ROOT / "tatanan" / "data" / "instrumen-kks-2025.xlsx")
     if not report.ok:
         raise SystemExit("the 2025 instrument did not import")
     assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=admin)
+    indicator_count = _fill_indicator_entries(rnd, size, cycle, assessment)
+    kelembagaan_count = _fill_kelembagaan_entries(cycle, assessment)
+    OdfStatus.objects.bulk_create(
+        OdfStatus(
+            assessment=assessment,
+            kecamatan=kec,
+            desa_total=size.desa_per_kecamatan,
+            desa_odf=size.desa_per_kecamatan - rnd.randrange(0, 2),
+        )
+        for kec in kecamatan
+    )
+    tatanan = list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set).order_by("number"))
+    point_count = _add_titik_pantau(rnd, assessment, tatanan, desa)
+    log(f"assessment: {indicator_count} indicators, {kelembagaan_count} kelembagaan items, {point_count} titik pantau")
+    return cycle, assessment, tatanan, indicator_count
+
+
+def _fill_indicator_entries(rnd: random.Random, size: Size, cycle, assessment) -> int:
+    """Values, target, explanation, a self score and the status SELESAI on every indicator entry."""
+    from indicators.models import IndicatorEntry
+    from tatanan.models import ScaleOption
+
     options: dict[int, list] = {}
     for option in ScaleOption.objects.filter(indicator__cycle=cycle).order_by("order"):
         options.setdefault(option.indicator_id, []).append(option)
@@ -436,6 +488,14 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         + ["self_score", "status"],
         batch_size=200,
     )
+    return len(entries)
+
+
+def _fill_kelembagaan_entries(cycle, assessment) -> int:
+    """The first scale option and a note on every kelembagaan entry."""
+    from indicators.models import KelembagaanEntry
+    from tatanan.models import ScaleOption
+
     k_entries = list(KelembagaanEntry.objects.filter(assessment=assessment).select_related("item"))
     k_options: dict[int, list] = {}
     for option in ScaleOption.objects.filter(kelembagaan_item__cycle=cycle).order_by("order"):
@@ -444,16 +504,13 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         entry.self_score = (k_options.get(entry.item_id) or [None])[0]
         entry.note = "Terpenuhi; dokumen terlampir."
     KelembagaanEntry.objects.bulk_update(k_entries, ["self_score", "note"])
-    OdfStatus.objects.bulk_create(
-        OdfStatus(
-            assessment=assessment,
-            kecamatan=kec,
-            desa_total=size.desa_per_kecamatan,
-            desa_odf=size.desa_per_kecamatan - rnd.randrange(0, 2),
-        )
-        for kec in kecamatan
-    )
-    tatanan = list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set).order_by("number"))
+    return len(k_entries)
+
+
+def _add_titik_pantau(rnd: random.Random, assessment, tatanan: list, desa: list) -> int:
+    """Three titik pantau per tatanan, in random desa near the centre."""
+    from indicators.models import TitikPantau
+
     points = []
     for t in tatanan:
         for n in range(3):
@@ -472,9 +529,15 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
                 )
             )
     TitikPantau.objects.bulk_create(points)
-    log(f"assessment: {len(entries)} indicators, {len(k_entries)} kelembagaan items, {len(points)} titik pantau")
+    return len(points)
 
-    # Bodies and their papers.
+
+def _setup_bodies(rnd: random.Random, kabupaten, cycle, tatanan: list, desa: list, admin, log) -> tuple:
+    """Every body with an SK and members; secretariats and approved work plans for the forums;
+    pembinaan visits. Returns (bodies, forums, {forum pk: its work-plan items})."""
+    from forums.models import Body, Decree, Member, Secretariat
+    from forums.services import body_bulk_setup
+
     body_bulk_setup(kabupaten=kabupaten, actor=admin)
     bodies = list(Body.objects.filter(region__code__startswith=KABUPATEN).select_related("region"))
     Decree.objects.bulk_create(
@@ -497,6 +560,18 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         Secretariat(body=body, address=f"Kantor {body.region.name}", room="Ruang rapat", has_name_board=True)
         for body in forums
     )
+    plan_items = _add_work_plans(rnd, forums, cycle, tatanan)
+    visits = _add_pembinaan_visits(rnd, bodies, desa)
+    log(
+        f"bodies: {len(bodies)} with SKs and {len(members)} members; {len(forums) * 2} work plans; {len(visits)} visits"
+    )
+    return bodies, forums, plan_items
+
+
+def _add_work_plans(rnd: random.Random, forums: list, cycle, tatanan: list) -> dict[int, list]:
+    """An approved work plan of four items per forum and data year; returns {forum pk: items}."""
+    from forums.models import WorkPlan, WorkPlanItem
+
     plan_items: dict[int, list] = {}
     for body in forums:
         for year in cycle.data_years:
@@ -522,6 +597,13 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
                 )
             )
             plan_items.setdefault(body.pk, []).extend(items)
+    return plan_items
+
+
+def _add_pembinaan_visits(rnd: random.Random, bodies: list, desa: list) -> list:
+    """Two visits by every Tim Pembina Kecamatan to desa of its kecamatan."""
+    from forums.models import Body, PembinaanVisit
+
     tim_kecamatan = [b for b in bodies if b.kind == Body.Kind.TIM_PEMBINA_KECAMATAN]
     visits = []
     for body in tim_kecamatan:
@@ -538,27 +620,43 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
                 )
             )
     PembinaanVisit.objects.bulk_create(visits)
-    log(
-        f"bodies: {len(bodies)} with SKs and {len(members)} members; {len(forums) * 2} work plans; {len(visits)} visits"
-    )
+    return visits
 
-    # Evidence PDFs: one per requirement (and data year), an SK scan per forum.
-    scans = [scan_image(seed) for seed in range(DISTINCT_SCANS)]
-    blobs, files = [], []
 
-    def pdf_blob(title: str, pages: int) -> Blob:
-        data = pdf_document(title, [scans[rnd.randrange(DISTINCT_SCANS)] for _ in range(pages)])
+class _PdfBlobs:
+    """Scanned-looking PDF blobs of the kabupaten, their files written, the rows not yet saved (``blobs``)."""
+
+    def __init__(self, rnd: random.Random, kabupaten):
+        self.rnd = rnd
+        self.kabupaten = kabupaten
+        self.scans = [scan_image(seed) for seed in range(DISTINCT_SCANS)]
+        self.blobs: list = []
+
+    def make(self, title: str, pages: int):
+        from django.core.files.base import ContentFile
+
+        from evidence.models import Blob, FileType
+
+        data = pdf_document(title, [self.scans[self.rnd.randrange(DISTINCT_SCANS)] for _ in range(pages)])
         blob = Blob(
-            kabupaten=kabupaten,
+            kabupaten=self.kabupaten,
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
             file_type=FileType.PDF,
             state=Blob.State.READY,
         )
         blob.file.save("x.pdf", ContentFile(data), save=False)
-        blobs.append(blob)
+        self.blobs.append(blob)
         return blob
 
+
+def _setup_evidence_pdfs(rnd: random.Random, pdfs: _PdfBlobs, cycle, assessment, kabupaten, forums: list) -> list:
+    """Evidence PDFs: one per requirement (and data year), an SK scan per forum. Returns the
+    EvidenceFile rows, not yet saved."""
+    from evidence.models import EvidenceFile
+    from tatanan.models import EvidenceRequirement
+
+    files = []
     requirements = list(EvidenceRequirement.objects.filter(indicator__cycle=cycle).select_related("indicator")) + list(
         EvidenceRequirement.objects.filter(kelembagaan_item__cycle=cycle)
     )
@@ -569,7 +667,9 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
             else [requirement.data_year or cycle.data_years[-1]]
         )
         for year in years:
-            blob = pdf_blob(f"Bukti {requirement.pk} tahun {year}: {requirement.description[:50]}", rnd.randrange(1, 4))
+            blob = pdfs.make(
+                f"Bukti {requirement.pk} tahun {year}: {requirement.description[:50]}", rnd.randrange(1, 4)
+            )
             files.append(
                 EvidenceFile(
                     blob=blob,
@@ -582,7 +682,7 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
                 )
             )
     for body in forums:
-        blob = pdf_blob(f"SK {body}", 2)
+        blob = pdfs.make(f"SK {body}", 2)
         files.append(
             EvidenceFile(
                 blob=blob,
@@ -592,9 +692,17 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
                 body=body,
             )
         )
+    return files
 
-    # Activities: a few of the kabupaten's, four per Forum Kecamatan (realising its work plan), the
-    # rest spread over the Pokja Desa.
+
+def _setup_activities(
+    rnd: random.Random, size: Size, bodies: list, plan_items: dict, tatanan: list, pdfs: _PdfBlobs, files: list, log
+) -> list:
+    """Activities: a few of the kabupaten's, four per Forum Kecamatan (realising its work plan), the
+    rest spread over the Pokja Desa; each with its tatanan and a notulen PDF (added to ``files``)."""
+    from evidence.models import Activity, EvidenceFile
+    from forums.models import Body
+
     by_kind: dict[str, list] = {}
     for body in bodies:
         by_kind.setdefault(body.kind, []).append(body)
@@ -637,7 +745,7 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         batch_size=500,
     )
     for activity in activities:
-        blob = pdf_blob(f"Notulen {activity.title}", 0)
+        blob = pdfs.make(f"Notulen {activity.title}", 0)
         files.append(
             EvidenceFile(
                 blob=blob,
@@ -647,9 +755,31 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
                 activity=activity,
             )
         )
-    log(f"{len(activities)} activities; {len(blobs)} evidence PDFs ({sum(b.size for b in blobs) / MB:.1f} MB)")
+    log(
+        f"{len(activities)} activities; {len(pdfs.blobs)} evidence PDFs ({sum(b.size for b in pdfs.blobs) / MB:.1f} MB)"
+    )
+    return activities
 
-    # Photos: distinct bases, then one file per photo (its own EXIF), written in parallel.
+
+def _setup_photos(
+    rnd: random.Random,
+    size: Size,
+    processes: int,
+    work_dir: Path,
+    kabupaten,
+    activities: list,
+    pdfs: _PdfBlobs,
+    files: list,
+    log,
+) -> tuple[list, int]:
+    """Photos: distinct bases, then one file per photo (its own EXIF), written in parallel; then every
+    blob (the PDFs' too) and every file saved. Returns ([(blob, activity, index)] of the photos, their bytes)."""
+    import multiprocessing
+
+    from django.db import connections, transaction
+
+    from evidence.models import Blob, EvidenceFile, FileType
+
     connections.close_all()
     context = multiprocessing.get_context("fork")
     base_dir = work_dir / "bases"
@@ -682,7 +812,7 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         blob.file.name = name
         photo_blobs.append((blob, activity, index))
     with transaction.atomic():
-        Blob.objects.bulk_create(blobs + [blob for blob, _a, _i in photo_blobs], batch_size=500)
+        Blob.objects.bulk_create(pdfs.blobs + [blob for blob, _a, _i in photo_blobs], batch_size=500)
         files += [
             EvidenceFile(
                 blob=blob,
@@ -695,9 +825,19 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
             for blob, activity, index in photo_blobs
         ]
         EvidenceFile.objects.bulk_create(files, batch_size=500)
+    return photo_blobs, photo_bytes
 
-    # Previews by the real photo pipeline, in parallel processes.
+
+def _setup_previews(processes: int, photo_blobs: list, log) -> tuple[int, int]:
+    """Previews by the real photo pipeline, in parallel processes. Returns (previews made, their bytes)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from evidence.models import Blob, FileType
+
     connections.close_all()
+    context = multiprocessing.get_context("fork")
     with context.Pool(processes, initializer=_pool_init) as pool:
         outcomes = pool.map(_pool_process, [blob.pk for blob, _a, _i in photo_blobs], chunksize=10)
     made = Blob.objects.filter(file_type=FileType.JPEG).exclude(preview="").count()
@@ -709,24 +849,7 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         f"previews: {made} made by process_blob ({preview_bytes / MB:,.0f} MB, "
         f"{preview_bytes / max(made, 1) / 1024:.0f} kB each); outcomes {sorted(set(outcomes))}"
     )
-    # A work-plan-realising activity in the middle of the list: the rebuild edits it.
-    realising = [a for a in activities if a.work_plan_item_id]
-    changed = realising[len(realising) // 2]
-    return {
-        "assessment": assessment.pk,
-        "admin": admin.pk,
-        "changed_activity": changed.pk,
-        "activities": len(activities),
-        "photos": made,
-        "photo_mb": photo_bytes / MB,
-        "preview_mb": preview_bytes / MB,
-        "evidence_pdfs": len(blobs),
-        "evidence_pdf_mb": sum(b.size for b in blobs) / MB,
-        "indicators": len(entries),
-        "kecamatan": len(kecamatan),
-        "desa": len(desa),
-        "bodies": len(bodies),
-    }
+    return made, preview_bytes
 
 
 # --- The naive baseline (a subprocess) -------------------------------------------------------------------
