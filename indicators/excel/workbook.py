@@ -869,46 +869,10 @@ def _import_workbook(*, assessment: Assessment, file, actor: User, dry_run: bool
     if not sheets and not report.problems:
         report.problems.append(_("Tidak ada sheet tatanan atau kelembagaan yang dikenali di berkas ini."))
 
-    indicator_entries = {
-        (e.indicator.tatanan_id, number_key(e.indicator.number), e.indicator.is_local): e
-        for e in assessment.indicator_entries.select_related(
-            "assessment__kabupaten", "indicator__tatanan", "self_score"
-        ).prefetch_related("indicator__scale_options")
-    }
-    kelembagaan_entries = {
-        (e.item.component, e.item.item): e
-        for e in assessment.kelembagaan_entries.select_related("item", "self_score").prefetch_related(
-            "item__scale_options"
-        )
-    }
+    indicator_entries, kelembagaan_entries = _entries_by_key(assessment)
     records: list[RowData] = []
     for sheet in sheets:
-        reader = SheetReader(
-            grid=sheet.grid,
-            header=sheet.header,
-            columns=sheet.columns,
-            report=report,
-            kelembagaan=sheet.tatanan is None,
-            local_numbers=[
-                n for (t, n, local) in indicator_entries if local and sheet.tatanan and t == sheet.tatanan.pk
-            ],
-        )
-        sheet_records = reader.read()
-        if sheet.tatanan is None:
-            _match_kelembagaan_rows(sheet_records, kelembagaan_entries)
-        else:
-            _match_indicator_rows(sheet_records, sheet.tatanan, indicator_entries)
-        for record in sheet_records:
-            if record.error:
-                continue
-            try:
-                if sheet.tatanan is None:
-                    _check_kelembagaan(record, sheet.columns)
-                else:
-                    _check_indicator(record, sheet.columns)
-            except ValidationError as error:
-                record.error = " ".join(error.messages)
-        records.extend(sheet_records)
+        records.extend(_read_sheet_records(sheet, report, indicator_entries, kelembagaan_entries))
 
     for record in records:
         if record.error:
@@ -923,27 +887,7 @@ def _import_workbook(*, assessment: Assessment, file, actor: User, dry_run: bool
 
     try:
         with transaction.atomic():
-            kelembagaan_changes = []
-            for record in records:
-                if not record.changes:
-                    report.add_row(record.sheet, record.rows, Status.UNCHANGED, record.label)
-                    continue
-                if isinstance(record.entry, KelembagaanEntry):
-                    entry = record.entry
-                    option = record.changes.get("self_score", entry.self_score)
-                    kelembagaan_changes.append((entry, option, record.changes.get("note", entry.note)))
-                else:
-                    _write_indicator(record, actor=actor)
-                changed = ", ".join(_column_label(CHANGE_LABELS[k]) for k in record.changes)
-                report.add_row(
-                    record.sheet,
-                    record.rows,
-                    Status.UPDATED,
-                    record.label,
-                    _("Berubah: %(fields)s.") % {"fields": changed},
-                )
-            if kelembagaan_changes:
-                kelembagaan_entries_update(assessment=assessment, actor=actor, changes=kelembagaan_changes)
+            _write_records(records, assessment=assessment, actor=actor, report=report)
             if dry_run:
                 transaction.set_rollback(True)
     except (ValidationError, PermissionDenied, Http404, DatabaseError) as exc:
@@ -956,3 +900,76 @@ def _import_workbook(*, assessment: Assessment, file, actor: User, dry_run: bool
     report.imported = not dry_run
     sort_rows(report, sheet_order)
     return report
+
+
+def _entries_by_key(assessment: Assessment) -> tuple[dict, dict]:
+    """The assessment's indicator entries by (tatanan id, number key, is local) and its kelembagaan
+    entries by (component, item), with what the checks and the writes read."""
+    indicator_entries = {
+        (e.indicator.tatanan_id, number_key(e.indicator.number), e.indicator.is_local): e
+        for e in assessment.indicator_entries.select_related(
+            "assessment__kabupaten", "indicator__tatanan", "self_score"
+        ).prefetch_related("indicator__scale_options")
+    }
+    kelembagaan_entries = {
+        (e.item.component, e.item.item): e
+        for e in assessment.kelembagaan_entries.select_related("item", "self_score").prefetch_related(
+            "item__scale_options"
+        )
+    }
+    return indicator_entries, kelembagaan_entries
+
+
+def _read_sheet_records(
+    sheet: _Sheet, report: ImportReport, indicator_entries: dict, kelembagaan_entries: dict
+) -> list[RowData]:
+    """The rows of one sheet, each matched to its entry and checked; a row's problem is its ``error``."""
+    reader = SheetReader(
+        grid=sheet.grid,
+        header=sheet.header,
+        columns=sheet.columns,
+        report=report,
+        kelembagaan=sheet.tatanan is None,
+        local_numbers=[n for (t, n, local) in indicator_entries if local and sheet.tatanan and t == sheet.tatanan.pk],
+    )
+    sheet_records = reader.read()
+    if sheet.tatanan is None:
+        _match_kelembagaan_rows(sheet_records, kelembagaan_entries)
+    else:
+        _match_indicator_rows(sheet_records, sheet.tatanan, indicator_entries)
+    for record in sheet_records:
+        if record.error:
+            continue
+        try:
+            if sheet.tatanan is None:
+                _check_kelembagaan(record, sheet.columns)
+            else:
+                _check_indicator(record, sheet.columns)
+        except ValidationError as error:
+            record.error = " ".join(error.messages)
+    return sheet_records
+
+
+def _write_records(records: list[RowData], *, assessment: Assessment, actor: User, report: ImportReport) -> None:
+    """Write every changed row (indicators one by one, kelembagaan in one call), one report row each."""
+    kelembagaan_changes = []
+    for record in records:
+        if not record.changes:
+            report.add_row(record.sheet, record.rows, Status.UNCHANGED, record.label)
+            continue
+        if isinstance(record.entry, KelembagaanEntry):
+            entry = record.entry
+            option = record.changes.get("self_score", entry.self_score)
+            kelembagaan_changes.append((entry, option, record.changes.get("note", entry.note)))
+        else:
+            _write_indicator(record, actor=actor)
+        changed = ", ".join(_column_label(CHANGE_LABELS[k]) for k in record.changes)
+        report.add_row(
+            record.sheet,
+            record.rows,
+            Status.UPDATED,
+            record.label,
+            _("Berubah: %(fields)s.") % {"fields": changed},
+        )
+    if kelembagaan_changes:
+        kelembagaan_entries_update(assessment=assessment, actor=actor, changes=kelembagaan_changes)
