@@ -23,14 +23,14 @@ from rest_framework.response import Response
 
 from kks_portal.lib.url_ids import ID_REGEX
 
-from .diff import diff_pair, version_diff
+from .diff.compare import diff_pair, version_diff
 from .downloads import version_pdf_response
+from .export.sipantas import sipantas_json
+from .export.views import sipantas_filename
 from .models import Dossier
 from .selectors import can_compile_dossier, dossier_assessments_visible_to, versions_of
 from .serializers import DiffQuerySerializer, DiffSerializer, DossierSerializer, DossierVersionSerializer
 from .services import dossier_compile
-from .sipantas import sipantas_json
-from .views_export import sipantas_filename
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")

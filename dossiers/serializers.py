@@ -1,5 +1,5 @@
 """Serializers of the dossier API: the dossier with its versions, a version's status, the
-comparison of two versions (``dossiers.diff``). Everything here is read-only output; the one
+comparison of two versions (``dossiers.diff.compare``). Everything here is read-only output; the one
 input is the comparison's query (``DiffQuerySerializer``)."""
 
 from __future__ import annotations

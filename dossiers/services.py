@@ -37,7 +37,7 @@ from accounts.models import User
 from evidence.models import Blob
 from indicators.models import Assessment
 
-from .diff import dossier_snapshot
+from .diff.compare import dossier_snapshot
 from .models import ChapterRender, Dossier, DossierVersion, SealedVersionError, dossier_upload_to
 from .renderer.chapters import (
     ChapterSpec,
@@ -322,7 +322,7 @@ def _manifest(version: DossierVersion, renders: list[ChapterRender], attachments
             {"name": a["name"], "sha256": a["sha256"], "size": a["size"], "evidence_id": a["evidence_id"]}
             for a in attachments
         ],
-        # What the chapters show, compactly, for comparing versions (dossiers.diff).
+        # What the chapters show, compactly, for comparing versions (dossiers.diff.compare).
         "snapshot": dossier_snapshot(assessment, evidence=evidence),
     }
 

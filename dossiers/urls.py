@@ -2,7 +2,7 @@ from django.urls import include, path, register_converter
 
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from . import views, views_diff, views_export
+from . import views
 
 
 class Sha256Converter:
@@ -26,9 +26,8 @@ urlpatterns = [
     path("<id:pk>/susun/", views.dossier_compile_view, name="compile"),
     path("<id:pk>/status/", views.dossier_status, name="status"),
     path("<id:pk>/versi/<id:number>/unduh/", views.version_download, name="download"),
-    path("<id:pk>/beda/", views_diff.dossier_diff, name="diff"),
-    path("<id:pk>/sipantas.json", views_export.sipantas_json_download, name="sipantas_json"),
-    path("<id:pk>/sipantas.xlsx", views_export.sipantas_xlsx_download, name="sipantas_xlsx"),
-    # The verification workflow.
-    path("", include("dossiers.urls_workflow")),
+    # The comparison of two versions, the SIPANTAS export and the verification workflow.
+    path("", include("dossiers.diff.urls")),
+    path("", include("dossiers.export.urls")),
+    path("", include("dossiers.workflow.urls")),
 ]

@@ -5,10 +5,10 @@ Bappeda sees the submission checklist and the submit button, verifiers the way t
 
 from django import template
 
-from dossiers.forms_workflow import SubmitForm
 from dossiers.models import Dossier
-from dossiers.selectors_workflow import berita_acara_of, events_of, threads_of
-from dossiers.workflow import (
+from dossiers.workflow.forms import SubmitForm
+from dossiers.workflow.selectors import berita_acara_of, events_of, threads_of
+from dossiers.workflow.services import (
     Action,
     allowed_actions,
     correction_open_now,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from dossiers.diff import diff_pair, dossier_snapshot, version_diff
+from dossiers.diff.compare import diff_pair, dossier_snapshot, version_diff
 from dossiers.models import Dossier, DossierVersion
 from dossiers.renderer.chapters import chapter_context, chapter_plan, manifest_entry
 from dossiers.tests.conftest import attach, make_blob, pdf_bytes

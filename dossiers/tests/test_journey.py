@@ -32,7 +32,7 @@ from accounts.models import User
 from conftest import browser_login, browser_logout
 from demo.round import demo_pdf
 from dossiers.models import BeritaAcara, ChapterRender, Dossier, DossierComment, DossierVersion
-from dossiers.workflow import ScoreChange, submission_checklist, verification_scores_update
+from dossiers.workflow.services import ScoreChange, submission_checklist, verification_scores_update
 from evidence.models import Blob
 from evidence.selectors import Owner, requirement_years
 from evidence.uploads import attach_upload

@@ -22,7 +22,7 @@ from dossiers.notifications import (
     province_deadline_reminders,
 )
 from dossiers.tests.workflow_fixtures import finished_version, in_review, ready, score_all, submitted  # noqa: F401
-from dossiers.workflow import correction_open, dossier_approve, dossier_return, dossier_submit, national_open
+from dossiers.workflow.services import correction_open, dossier_approve, dossier_return, dossier_submit, national_open
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from demo.round import demo_pdf
-from dossiers.sipantas import sipantas_json, sipantas_rows, sipantas_workbook
+from dossiers.export.sipantas import sipantas_json, sipantas_rows, sipantas_workbook
 from evidence.selectors import Owner
 from evidence.uploads import attach_upload, evidence_remove
 from indicators.services import assessment_open, indicator_entry_update

@@ -25,7 +25,7 @@ from dossiers.tests.workflow_fixtures import (  # noqa: F401 - fixtures
     score_all,
     submitted,
 )
-from dossiers.workflow import (
+from dossiers.workflow.services import (
     ScoreChange,
     SubmissionRefused,
     comment_add,

@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 
 from dossiers.models import Dossier, DossierVersion
 from dossiers.tests.conftest import attach, make_blob, pdf_bytes
-from dossiers.workflow import ScoreChange, dossier_submit, review_open, verification_scores_update
+from dossiers.workflow.services import ScoreChange, dossier_submit, review_open, verification_scores_update
 from evidence.models import FileType
 from forums.models import Body, Decree
 from indicators.models import KelembagaanEntry, OdfStatus

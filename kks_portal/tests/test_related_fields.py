@@ -681,20 +681,20 @@ FIELDS: dict[str, Field] = {
     ),
     "evidence.serializers.BodyReadinessQuerySerializer.cycle": Field(GLOBAL, "award year of a cycle"),
     # --- dossiers ---------------------------------------------------------------------------------
-    "dossiers.forms_workflow.CommentForm.body": Field(TEXT, "the comment's text"),
-    "dossiers.forms_workflow.CommentForm.chapter": Field(TEXT, "a chapter key of the dossier, checked by the view"),
-    "dossiers.forms_workflow.CommentForm.next": Field(TEXT, "where to go back to, checked as a local URL"),
-    "dossiers.forms_workflow.CommentForm.entry": Field(IN_PARENT, "an entry of the dossier's assessment (view)"),
-    "dossiers.forms_workflow.CommentForm.parent": Field(IN_PARENT, "a comment of the same dossier (view)"),
-    "dossiers.api_workflow.CommentCreateSerializer.body": Field(TEXT, "the comment's text"),
-    "dossiers.api_workflow.CommentCreateSerializer.parent": Field(IN_PARENT, "a comment of the same dossier (view)"),
+    "dossiers.workflow.forms.CommentForm.body": Field(TEXT, "the comment's text"),
+    "dossiers.workflow.forms.CommentForm.chapter": Field(TEXT, "a chapter key of the dossier, checked by the view"),
+    "dossiers.workflow.forms.CommentForm.next": Field(TEXT, "where to go back to, checked as a local URL"),
+    "dossiers.workflow.forms.CommentForm.entry": Field(IN_PARENT, "an entry of the dossier's assessment (view)"),
+    "dossiers.workflow.forms.CommentForm.parent": Field(IN_PARENT, "a comment of the same dossier (view)"),
+    "dossiers.workflow.api.CommentCreateSerializer.body": Field(TEXT, "the comment's text"),
+    "dossiers.workflow.api.CommentCreateSerializer.parent": Field(IN_PARENT, "a comment of the same dossier (view)"),
 }
 
 # Serializers that only describe an answer (``responses=`` of the schema): never given input.
 RESPONSES = {
     "accounts.serializers.OpdRefSerializer",
     "accounts.serializers.RegionRefSerializer",
-    "dossiers.api_workflow.CheckSerializer",
+    "dossiers.workflow.api.CheckSerializer",
     "evidence.serializers.UploadResultSerializer",
     "indicators.serializers.IndicatorRefSerializer",
     "indicators.serializers.KelembagaanItemRefSerializer",

@@ -1,5 +1,5 @@
 """What changed between two versions of a dossier, for the verifier (and Bappeda): the page of
-``dossiers.diff``. Readers are the dossier's (404 for anyone else)."""
+``dossiers.diff.compare``. Readers are the dossier's (404 for anyone else)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .diff import comparable_versions, diff_pair, version_diff
-from .selectors import dossier_assessment_for
+from ..selectors import dossier_assessment_for
+from .compare import comparable_versions, diff_pair, version_diff
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""SIPANTAS export downloads of an assessment (``dossiers.sipantas``): JSON for scripts, an Excel
+"""SIPANTAS export downloads of an assessment (``dossiers.export.sipantas``): JSON for scripts, an Excel
 workbook for people. Readers are the dossier's (404 for anyone else)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from kks_portal.lib.files.responses import protected_file_response
 
-from .selectors import dossier_assessment_for
+from ..selectors import dossier_assessment_for
 from .sipantas import sipantas_json, sipantas_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -5,7 +5,7 @@
   Bappeda admin the submission checklist;
 * ``POST workflow/<step>/`` for each step (``submit``, ``open-review``, ``return``, ``approve``,
   ``open-national``, ``open-correction``, ``submit-correction``, ``decide``), calling the same
-  services as the pages (``dossiers.workflow``);
+  services as the pages (``dossiers.workflow.services``);
 * ``GET/POST comments/``: the threads (never edited; a reply names its ``parent``);
 * ``POST scores/``: the verifier's scores (by value of the indicator's own scale) and notes.
 
@@ -31,9 +31,9 @@ from rest_framework.views import APIView
 from accounts.access import is_national_verifier, is_province_verifier_of
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from .models import DossierComment
-from .selectors_workflow import berita_acara_of, dossier_of, events_of, workflow_assessment_for
-from .workflow import (
+from ..models import DossierComment
+from .selectors import berita_acara_of, dossier_of, events_of, workflow_assessment_for
+from .services import (
     COMMENT_MAX,
     ScoreChange,
     SubmissionRefused,

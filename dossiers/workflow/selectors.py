@@ -18,9 +18,9 @@ from evidence.models import EvidenceFile
 from indicators.models import Assessment, IndicatorEntry
 from tatanan.models import ScaleOption, Tatanan
 
-from .models import BeritaAcara, Dossier, DossierComment, DossierEvent
-from .selectors import dossier_assessment_for
-from .workflow import is_participant
+from ..models import BeritaAcara, Dossier, DossierComment, DossierEvent
+from ..selectors import dossier_assessment_for
+from .services import is_participant
 
 
 def workflow_assessment_for(user: User, pk: int) -> Assessment:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import IndicatorEntry
 
-from .workflow import COMMENT_MAX, REASON_MIN, ScoreChange
+from .services import COMMENT_MAX, REASON_MIN, ScoreChange
 
 
 class SubmitForm(forms.Form):

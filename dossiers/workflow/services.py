@@ -73,8 +73,8 @@ from indicators.fieldwork.services import kecamatan_of
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
 from tatanan.models import ScaleOption, TierRule
 
-from .models import Dossier, DossierComment, DossierEvent, DossierVersion
-from .services import dossier_version_mark_submitted
+from ..models import Dossier, DossierComment, DossierEvent, DossierVersion
+from ..services import dossier_version_mark_submitted
 
 Status = Dossier.Status
 Action = DossierEvent.Action
@@ -384,7 +384,7 @@ def _record(
     data: dict | None = None,
 ) -> DossierEvent:
     """Move the (locked) dossier to ``to``, log the step and queue its e-mails after commit."""
-    from .notifications import event_notify_later
+    from ..notifications import event_notify_later
 
     event = DossierEvent.objects.create(
         dossier=dossier,
@@ -484,7 +484,7 @@ def _all_scored(assessment: Assessment, layer: str) -> None:
 def dossier_approve(*, dossier: Dossier, actor: User, comment: str = "") -> DossierEvent:
     """The province approves: every indicator must carry a provincial score. The berita acara
     PDF is generated in the same transaction and the dossier goes on to the national level."""
-    from .berita_acara import berita_acara_create
+    from ..berita_acara import berita_acara_create
 
     if not is_province_verifier_of(actor, dossier.assessment.kabupaten_id):
         raise PermissionDenied(_("Hanya verifikator provinsi ini yang dapat menyetujui dossier."))

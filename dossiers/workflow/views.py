@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import is_national_verifier, is_province_verifier_of
 
-from .downloads import berita_acara_response
-from .forms_workflow import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
-from .models import Dossier, DossierComment
-from .selectors_workflow import (
+from ..downloads import berita_acara_response
+from ..models import Dossier, DossierComment
+from .forms import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
+from .selectors import (
     berita_acara_for,
     berita_acara_of,
     can_see_queue,
@@ -38,7 +38,7 @@ from .selectors_workflow import (
     threads_of,
     workflow_assessment_for,
 )
-from .workflow import (
+from .services import (
     Action,
     SubmissionRefused,
     allowed_actions,
@@ -173,7 +173,7 @@ def review(request, pk):
     rows = review_rows(dossier, current.tatanan)
     form = ScoresForm(request.POST, entries=[r.entry for r in rows], layer=layer)
     if form.is_valid():
-        from .workflow import verification_scores_update
+        from .services import verification_scores_update
 
         try:
             changed = verification_scores_update(dossier=dossier, actor=request.user, changes=form.changes())

@@ -34,8 +34,8 @@ from forums.models import Body, PembinaanVisit
 from indicators.models import Assessment, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
 from tatanan.models import EvidenceRequirement, Tatanan
 
-from .models import DossierVersion
-from .renderer.chapters import activities_of
+from ..models import DossierVersion
+from ..renderer.chapters import activities_of
 
 SNAPSHOT_FORMAT = 1
 # How far a replaced file's chain (A replaced by B replaced by C …) is followed to its successor.
