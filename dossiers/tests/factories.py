@@ -50,6 +50,16 @@ ACTION_TO = {
     Action.NOT_AWARD: Status.NOT_AWARDED,
 }
 SUBMITTING = (Action.SUBMIT, Action.SUBMIT_CORRECTION)
+# The first chapter of every plan, as ``ChapterSpec("profil", "Profil Umum", "1").as_dict()``.
+PROFIL_SPEC = {
+    "key": "profil",
+    "title": "Profil Umum",
+    "number": "1",
+    "group": "",
+    "group_title": "",
+    "part": 1,
+    "rows": [],
+}
 
 
 def sha256_of(data: bytes) -> str:
@@ -131,13 +141,13 @@ class DossierVersionFactory(factory.django.DjangoModelFactory):
             progress=0,
             started_at=None,
             finished_at=None,
-            chapter_renders={},
+            chapter_renders=factory.Dict({}),
             pdf="",
             sha256="",
             manifest_sha256="",
             page_count=None,
             size=None,
-            manifest={},
+            manifest=factory.Dict({}),
         )
         sealed = factory.Trait(
             submitted=True,
@@ -148,9 +158,7 @@ class DossierVersionFactory(factory.django.DjangoModelFactory):
     number = factory.LazyAttribute(lambda o: (o.dossier.versions.aggregate(n=Max("number"))["n"] or 0) + 1)
     state = DossierVersion.State.DONE
     progress = 100
-    plan = [
-        {"key": "profil", "title": "Profil Umum", "number": "1", "group": "", "group_title": "", "part": 1, "rows": []}
-    ]
+    plan = factory.LazyFunction(lambda: [dict(PROFIL_SPEC)])
     started_at = factory.LazyFunction(timezone.now)
     finished_at = factory.LazyFunction(timezone.now)
     chapter_renders = factory.LazyAttribute(lambda o: {o.render.key: o.render.pk})

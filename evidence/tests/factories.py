@@ -19,10 +19,10 @@ from django.core.files.base import ContentFile
 
 from evidence.models import Activity, Blob, EvidenceFile, FileType, ReferencePoint
 from forums.tests.factories import BodyFactory, PembinaanVisitFactory, jpeg_bytes, pdf_bytes
-from indicators.tests.factories import AssessmentFactory, TitikPantauFactory
+from indicators.tests.factories import AssessmentFactory, IndicatorEntryFactory, TitikPantauFactory
 from regions.models import Region
 from regions.tests.factories import KabupatenFactory
-from tatanan.tests.factories import EvidenceRequirementFactory, IndicatorFactory
+from tatanan.tests.factories import EvidenceRequirementFactory
 
 EXTENSIONS = {FileType.PDF: "pdf", FileType.JPEG: "jpg"}
 
@@ -114,14 +114,11 @@ class EvidenceFileFactory(factory.django.DjangoModelFactory):
         on_requirement = factory.Trait(
             activity=None,
             assessment=factory.SubFactory(AssessmentFactory),
+            # An indicator of the assessment's cycle that the assessment has an entry for.
             requirement=factory.SubFactory(
                 EvidenceRequirementFactory,
-                indicator=factory.SubFactory(
-                    IndicatorFactory,
-                    cycle=factory.SelfAttribute("...assessment.cycle"),
-                    tatanan=factory.LazyAttribute(
-                        lambda o: o.factory_parent.factory_parent.assessment.tatanan.order_by("number").first()
-                    ),
+                indicator=factory.LazyAttribute(
+                    lambda o: IndicatorEntryFactory(assessment=o.factory_parent.assessment).indicator
                 ),
             ),
             data_year=factory.LazyAttribute(lambda o: o.assessment.cycle.first_data_year),

@@ -228,6 +228,7 @@ def test_an_evidence_file_is_scoped_to_its_owners_region_and_kabupaten(db, owner
         assert hashlib.sha256(handle.read()).hexdigest() == evidence.blob.sha256
     if owner == "on_requirement":
         assert evidence.requirement.indicator.cycle_id == evidence.assessment.cycle_id
+        assert evidence.assessment.indicator_entries.filter(indicator=evidence.requirement.indicator).exists()
         assert evidence.data_year in evidence.assessment.cycle.data_years
 
 
