@@ -90,8 +90,11 @@ def body_list(user: User, *, kind: str = "", kecamatan: str = "") -> QuerySet[Bo
 
 
 def body_counts(bodies: QuerySet[Body]) -> dict[str, int]:
-    """Number of bodies per kind, every kind present (0 when none)."""
-    counts = dict(bodies.order_by().values_list("kind").annotate(n=Count("id")))
+    """Number of bodies per kind, every kind present (0 when none).
+
+    ``bodies`` may come from ``body_list``, whose member count joins each body's members: the
+    count is of distinct bodies, not of the joined member rows."""
+    counts = dict(bodies.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
     return {kind: counts.get(kind, 0) for kind in Body.Kind.values}
 
 

@@ -1,0 +1,63 @@
+"""The counts above the list of bodies are numbers of bodies, not of their members.
+
+The list annotates each body with its member count (a join on members); counting per kind over
+that queryset used to count member rows: "Pokja: 329" for a handful of Pokja (issue 12).
+"""
+
+import pytest
+from django.urls import reverse
+
+from forums.models import Body
+from forums.tests.factories import BodyFactory, MemberFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
+
+
+@pytest.fixture
+def bodies_with_members(wilayah):
+    """One Forum Kabupaten/Kota, two Forum Kecamatan, three Pokja; each with several members
+    (one inactive), and one Pokja with none."""
+    bodies = [
+        BodyFactory(kind=Body.Kind.FORUM_KABKOTA, region=wilayah["serang"]),
+        BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["carenang"]),
+        BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["binuang"]),
+        BodyFactory(kind=Body.Kind.POKJA_DESA, region=wilayah["desa_carenang"]),
+        BodyFactory(kind=Body.Kind.POKJA_DESA, region=wilayah["desa_pamanuk"]),
+    ]
+    for n, body in enumerate(bodies):
+        MemberFactory.create_batch(3 + n, body=body)
+        MemberFactory(body=body, active=False)
+    BodyFactory(kind=Body.Kind.POKJA_DESA, region=wilayah["desa_binuang"])
+    return bodies
+
+
+def _counts(response) -> dict[str, int]:
+    return {kind: n for _label, kind, n in response.context["counts"]}
+
+
+def test_the_counts_are_of_bodies_whatever_their_members(client_for, rina, bodies_with_members):
+    response = client_for(rina).get(reverse("forums:body_list"))
+    assert response.status_code == 200
+    assert _counts(response) == {
+        Body.Kind.TIM_PEMBINA_KABKOTA: 0,
+        Body.Kind.FORUM_KABKOTA: 1,
+        Body.Kind.TIM_PEMBINA_KECAMATAN: 0,
+        Body.Kind.FORUM_KECAMATAN: 2,
+        Body.Kind.POKJA_DESA: 3,
+    }
+    assert response.context["total"] == 6
+    html = response.content.decode()
+    assert 'data-kind="forum_kabkota">Forum Kabupaten/Kota Sehat: <strong>1</strong>' in html
+    assert 'data-kind="forum_kecamatan">Forum Kecamatan Sehat: <strong>2</strong>' in html
+    assert 'data-kind="pokja_desa">Pokja Desa/Kelurahan Sehat: <strong>3</strong>' in html
+    # The members are still counted per body (active ones only).
+    members = {body.pk: body.member_count for body in response.context["bodies"]}
+    assert [members[body.pk] for body in bodies_with_members] == [3, 4, 5, 6, 7]
+
+
+def test_the_counts_follow_the_kecamatan_filter(client_for, rina, bodies_with_members, wilayah):
+    response = client_for(rina).get(reverse("forums:body_list"), {"kecamatan": wilayah["carenang"].code})
+    counts = _counts(response)
+    assert counts[Body.Kind.FORUM_KECAMATAN] == 1
+    assert counts[Body.Kind.POKJA_DESA] == 2
+    assert counts[Body.Kind.FORUM_KABKOTA] == 0
