@@ -19,7 +19,7 @@ from django.db import transaction
 from accounts.models import User
 from forums.models import Body, Member, WorkPlan
 from forums.services import decree_add, member_create
-from forums.services_workplans import work_plan_approve, work_plan_create, work_plan_item_add, work_plan_submit
+from forums.workplans.services import work_plan_approve, work_plan_create, work_plan_item_add, work_plan_submit
 from indicators.fieldwork.services import desa_of, kecamatan_of, odf_counts_set, titik_pantau_create
 from indicators.models import Assessment, IndicatorEntry, OdfStatus, TitikPantau
 from indicators.services import assessment_open

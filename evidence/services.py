@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from forums.models import Body, WorkPlanItem
 from forums.selectors import can_edit_body
-from forums.selectors_workplans import tatanan_for_work_plans
+from forums.workplans.selectors import tatanan_for_work_plans
 from tatanan.models import Cycle, Indicator, Tatanan
 
 from .models import Activity

@@ -1,9 +1,9 @@
 """The forum API: bodies (Tim Pembina, Forum, Pokja) with their SK, members and secretariat,
 work plans with their items and approval, and pembinaan visits.
 
-Every queryset starts from a scoped selector (``forums.selectors``, ``forums.selectors_workplans``),
+Every queryset starts from a scoped selector (``forums.selectors``, ``forums.workplans.selectors``),
 so an object outside the caller's read scope answers 404. Writes go through the same services as
-the web pages (``forums.services``, ``forums.services_workplans``). As on the web pages, an object
+the web pages (``forums.services``, ``forums.workplans.services``). As on the web pages, an object
 the caller reads but may not change (a verifier on a body, a kecamatan secretary on a desa Pokja)
 answers a write with 404: for them the write does not exist. Rule violations (a second approval,
 a return without reason) come out as 400 in the one error shape of ``kks_portal.lib.api_errors``.
@@ -20,16 +20,9 @@ from rest_framework.response import Response
 from accounts.selectors import scope_filter
 
 from .filters import BodyFilter, WorkPlanFilter
-from .kelembagaan import body_status, current_cycle, data_years_of, missing_texts
+from .kelembagaan.services import body_status, current_cycle, data_years_of, missing_texts
 from .models import Body, Member, Secretariat, WorkPlan, WorkPlanItem
 from .selectors import body_list, can_edit_body, decree_history
-from .selectors_workplans import (
-    can_decide_work_plan,
-    can_edit_pembinaan_visit,
-    pembinaan_team_regions_of,
-    pembinaan_visits_visible_to,
-    work_plans_visible_to,
-)
 from .serializers import (
     BodyDetailSerializer,
     BodySerializer,
@@ -47,7 +40,14 @@ from .serializers import (
     WorkPlanSerializer,
 )
 from .services import decree_add, member_create, member_set_active, member_update, secretariat_update
-from .services_workplans import (
+from .workplans.selectors import (
+    can_decide_work_plan,
+    can_edit_pembinaan_visit,
+    pembinaan_team_regions_of,
+    pembinaan_visits_visible_to,
+    work_plans_visible_to,
+)
+from .workplans.services import (
     pembinaan_visit_create,
     pembinaan_visit_update,
     work_plan_approve,

@@ -1,7 +1,7 @@
 """Serializers of the forum API: bodies, SK, members, secretariat, work plans, pembinaan.
 
 Write serializers only check the shape of the data; the rules (who, when, which status) are the
-services' (``forums.services``, ``forums.services_workplans``).
+services' (``forums.services``, ``forums.workplans.services``).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from regions.models import Region
 from tatanan.models import Indicator, Tatanan
 
 from .models import Body, Decree, Member, PembinaanVisit, Secretariat, WorkPlan, WorkPlanItem
-from .selectors_workplans import (
+from .workplans.selectors import (
     pembinaan_target_regions,
     pembinaan_team_regions_of,
     tatanan_for_work_plans,

@@ -21,6 +21,6 @@ urlpatterns = [
     path("lembaga/<id:pk>/sekretariat/", views.secretariat_edit, name="secretariat_edit"),
     path("lembaga/<id:pk>/sekretariat/papan-nama/", views.name_board_photo, name="name_board_photo"),
     path("lembaga/<id:pk>/sekretariat/struktur/", views.org_chart_photo, name="org_chart_photo"),
-    path("", include("forums.urls_workplans")),
-    path("", include("forums.urls_kelembagaan")),
+    path("", include("forums.workplans.urls")),
+    path("", include("forums.kelembagaan.urls")),
 ]

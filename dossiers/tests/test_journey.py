@@ -36,7 +36,7 @@ from dossiers.workflow.services import ScoreChange, submission_checklist, verifi
 from evidence.models import Blob
 from evidence.selectors import Owner, requirement_years
 from evidence.uploads import attach_upload
-from forums.kelembagaan import kelembagaan_fill_assessment
+from forums.kelembagaan.services import kelembagaan_fill_assessment
 from forums.models import Body
 from forums.services import decree_add
 from indicators.models import Assessment, IndicatorEntry

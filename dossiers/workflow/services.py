@@ -43,7 +43,7 @@ never count towards the tier:
 5. ``kelembagaan_scores``: every kelembagaan item has a self score (``kelembagaan_fill_assessment``
    fills them from the bodies).
 6. ``kelembagaan_bodies``: the kabupaten's Tim Pembina and Forum Kabupaten/Kota exist in the
-   portal with an SK in force (``forums.kelembagaan``); without them there is no programme to assess.
+   portal with an SK in force (``forums.kelembagaan.services``); without them there is no programme to assess.
 7. ``kelembagaan_evidence``: the kelembagaan items' own evidence requirements are met.
 8. ``odf``: the ODF status is reported for every kecamatan of the kabupaten.
 
@@ -67,7 +67,7 @@ from accounts.access import is_bappeda_admin_of, is_national_verifier, is_provin
 from accounts.models import User
 from evidence.completeness import assessment_readiness
 from evidence.models import EvidenceFile
-from forums.kelembagaan import body_statuses
+from forums.kelembagaan.services import body_statuses
 from forums.models import Body
 from indicators.fieldwork.services import kecamatan_of
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus

@@ -213,7 +213,7 @@ def test_carenang_secretary_completes_her_forum_and_bappeda_fills_the_assessment
     entries = {
         (e.item.component, e.item.item): e for e in assessment.kelembagaan_entries.select_related("item", "self_score")
     }
-    # Carenang is 1 of 29 Forum Kecamatan: a partial share. The rule (forums.kelembagaan.pick_option)
+    # Carenang is 1 of 29 Forum Kecamatan: a partial share. The rule (forums.kelembagaan.services.pick_option)
     # takes the middle option where the 2025 scale has one (RK, Anggaran: 100/50/0 → 50) and the
     # lowest where it has none (SK, Sekretariat: 100/0 → 0); the notes carry the figure.
     expected = {

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from forums.kelembagaan import body_status, kabupaten_rollup, kelembagaan_fill_assessment, pick_option
+from forums.kelembagaan.services import body_status, kabupaten_rollup, kelembagaan_fill_assessment, pick_option
 from forums.models import Body, Secretariat, WorkPlan, WorkPlanItem
 from forums.tests.factories import BodyFactory, DecreeFactory
 from indicators.scoring import assessment_score
@@ -199,7 +199,7 @@ def test_table_filter_hanya_yang_kurang(client_for, rina, wilayah, forum_carenan
 
 
 def _years():
-    from forums.kelembagaan import current_cycle, data_years_of
+    from forums.kelembagaan.services import current_cycle, data_years_of
 
     return data_years_of(current_cycle())
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from forums.models import Body, PembinaanVisit
-from forums.services_workplans import pembinaan_visit_create
+from forums.workplans.services import pembinaan_visit_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
 

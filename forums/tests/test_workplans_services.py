@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from forums.models import Body, WorkPlan
-from forums.selectors_workplans import rupiah, work_plan_totals, work_plans_awaiting
-from forums.services_workplans import (
+from forums.tests.factories import BodyFactory
+from forums.workplans.selectors import rupiah, work_plan_totals, work_plans_awaiting
+from forums.workplans.services import (
     work_plan_approve,
     work_plan_create,
     work_plan_item_add,
@@ -14,7 +15,6 @@ from forums.services_workplans import (
     work_plan_return,
     work_plan_submit,
 )
-from forums.tests.factories import BodyFactory
 from tatanan.models import Tatanan
 
 pytestmark = pytest.mark.django_db

@@ -3,11 +3,11 @@
 from django.urls import include, path
 
 from forums import urls as forums_urls
-from forums import urls_kelembagaan
+from forums.kelembagaan import urls as urls_kelembagaan
 from kks_portal.urls import urlpatterns as project_urlpatterns
 
 _included = any(
-    getattr(p, "urlconf_name", None) in ("forums.urls_kelembagaan", urls_kelembagaan) for p in forums_urls.urlpatterns
+    getattr(p, "urlconf_name", None) in ("forums.kelembagaan.urls", urls_kelembagaan) for p in forums_urls.urlpatterns
 )
 _extra = [] if _included else urls_kelembagaan.urlpatterns
 

@@ -10,7 +10,7 @@ An id outside the queryset gets one message, :data:`OUT_OF_SCOPE`, whether the o
 exist or belongs to somebody else: the answer must not tell the two apart (no existence leak).
 On the API it is a 400 in the one error shape (``kks_portal.lib.api_errors``).
 
-Where a service already checks a value against the parent (``forums.services_workplans``,
+Where a service already checks a value against the parent (``forums.workplans.services``,
 ``evidence.services``), the service stays the one home of the rule: the selector the field
 calls is the one the service calls.
 """

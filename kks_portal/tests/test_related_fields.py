@@ -50,12 +50,12 @@ from rest_framework import relations, serializers
 from accounts import forms as accounts_forms
 from accounts.tests.factories import OpdFactory
 from evidence import forms as evidence_forms
-from forums import forms_workplans
 from forums.forms import BodyFilterForm
 from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from forums.selectors import kecamatan_options
-from forums.selectors_workplans import pembinaan_team_regions_of
-from forums.services_workplans import work_plan_item_add
+from forums.workplans import forms as forms_workplans
+from forums.workplans.selectors import pembinaan_team_regions_of
+from forums.workplans.services import work_plan_item_add
 from indicators import forms as indicators_forms
 from indicators.fieldwork import forms as forms_fieldwork
 from indicators.models import TitikPantau
@@ -606,16 +606,16 @@ FIELDS: dict[str, Field] = {
         ),
         "a list filter: kecamatan_options(user), the kecamatan with a body the caller reads",
     ),
-    "forums.forms_workplans.WorkPlanItemForm.tatanan": Field(GLOBAL, "tatanan_for_work_plans()"),
-    "forums.forms_workplans.WorkPlanItemForm.activity": Field(TEXT, "the planned activity, in words"),
-    "forums.forms_workplans.WorkPlanItemForm.indicator": scoped(
+    "forums.workplans.forms.WorkPlanItemForm.tatanan": Field(GLOBAL, "tatanan_for_work_plans()"),
+    "forums.workplans.forms.WorkPlanItemForm.activity": Field(TEXT, "the planned activity, in words"),
+    "forums.workplans.forms.WorkPlanItemForm.indicator": scoped(
         FormProbe(work_plan_item_form, local_indicator, local_indicator),
         "work_plan_indicators_for(user, work_plan): catalogue, or local to the plan's kabupaten",
     ),
-    "forums.forms_workplans.PembinaanVisitForm.team_region": scoped(
+    "forums.workplans.forms.PembinaanVisitForm.team_region": scoped(
         FormProbe(pembinaan_form, kabupaten, kabupaten), "pembinaan_team_regions_of(user)"
     ),
-    "forums.forms_workplans.PembinaanVisitForm.target_region": scoped(
+    "forums.workplans.forms.PembinaanVisitForm.target_region": scoped(
         FormProbe(pembinaan_form, kecamatan, kecamatan), "below the caller's teams"
     ),
     "forums.serializers.MemberSerializer.tatanan": Field(GLOBAL, "tatanan"),

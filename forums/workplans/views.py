@@ -1,7 +1,7 @@
 """Pages of the work plans (rencana kerja) and pembinaan visits.
 
-Reading goes through ``forums.selectors_workplans`` (scope; 404 outside it). Writes go through
-``forums.services_workplans``, which check rights themselves; a ``PermissionDenied`` there
+Reading goes through ``forums.workplans.selectors`` (scope; 404 outside it). Writes go through
+``forums.workplans.services``, which check rights themselves; a ``PermissionDenied`` there
 answers 404 here too: the action does not exist for that user.
 """
 
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from kks_portal.lib.forms import add_service_errors
 
-from .forms_workplans import PembinaanVisitForm, WorkPlanCreateForm, WorkPlanItemForm, WorkPlanReturnForm
-from .models import WorkPlanItem
-from .selectors import body_for, can_edit_body
-from .selectors_workplans import (
+from ..models import WorkPlanItem
+from ..selectors import body_for, can_edit_body
+from .forms import PembinaanVisitForm, WorkPlanCreateForm, WorkPlanItemForm, WorkPlanReturnForm
+from .selectors import (
     can_decide_work_plan,
     can_edit_pembinaan_visit,
     can_edit_work_plan,
@@ -34,7 +34,7 @@ from .selectors_workplans import (
     work_plans_awaiting,
     work_plans_of_body,
 )
-from .services_workplans import (
+from .services import (
     ITEM_FIELDS,
     VISIT_FIELDS,
     pembinaan_visit_create,

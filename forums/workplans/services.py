@@ -20,9 +20,9 @@ from accounts.models import User
 from kks_portal.lib.scoped_fields import OUT_OF_SCOPE
 from regions.models import Region
 
-from .models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
-from .selectors import can_edit_body
-from .selectors_workplans import (
+from ..models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
+from ..selectors import can_edit_body
+from .selectors import (
     EDITABLE_STATUSES,
     can_decide_work_plan,
     can_edit_pembinaan_visit,

@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import require_kabupaten_admin
+from indicators.fieldwork.services import kelembagaan_entries_update
 from regions.models import Region
 from tatanan.models import Cycle, KelembagaanItem, ScaleOption
 
-from .models import Body, Decree, Secretariat, WorkPlan
+from ..models import Body, Decree, Secretariat, WorkPlan
 
 ITEMS = (
     KelembagaanItem.Item.SK,
@@ -314,8 +315,6 @@ def component_figure(rollup: KabupatenRollup, component: str, item: str) -> tupl
 def kelembagaan_fill_assessment(*, assessment, actor, today: datetime.date | None = None) -> int:
     """Score every kelembagaan item of ``assessment`` from the bodies' status; returns the number
     of entries changed (0 on a second run with nothing new). Only the kabupaten's Bappeda admin."""
-    from indicators.fieldwork.services import kelembagaan_entries_update
-
     require_kabupaten_admin(actor, assessment.kabupaten_id)
     rollup = kabupaten_rollup(assessment.kabupaten, years=assessment.cycle.data_years, today=today)
     entries = assessment.kelembagaan_entries.select_related("item").prefetch_related("item__scale_options")

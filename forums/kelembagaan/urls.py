@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_kelembagaan as views
+from . import views
 
 urlpatterns = [
     path("beranda/", views.secretary_home, name="secretary_home"),

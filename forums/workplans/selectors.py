@@ -22,8 +22,8 @@ from regions.models import Region
 from tatanan.models import Indicator, Tatanan
 from tatanan.selectors import indicators_in_scope_of
 
-from .models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
-from .selectors import can_edit_body, secretary_regions_of
+from ..models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
+from ..selectors import can_edit_body, secretary_regions_of
 
 EDITABLE_STATUSES = (WorkPlan.Status.DRAFT, WorkPlan.Status.RETURNED)
 

@@ -1,4 +1,4 @@
-"""Forms of the work plan and pembinaan pages. They parse input; rules are in ``forums.services_workplans``."""
+"""Forms of the work plan and pembinaan pages. They parse input; rules are in ``forums.workplans.services``."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from kks_portal.lib.scoped_fields import ScopedModelChoiceField
 from regions.models import Region
 
-from .models import WorkPlan, WorkPlanItem
-from .selectors_workplans import pembinaan_target_regions, tatanan_for_work_plans, work_plan_indicators_for
+from ..models import WorkPlan, WorkPlanItem
+from .selectors import pembinaan_target_regions, tatanan_for_work_plans, work_plan_indicators_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

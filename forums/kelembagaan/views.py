@@ -18,7 +18,9 @@ from accounts.selectors import kabupaten_managed_by, scope_of
 from indicators.models import Assessment
 from regions.models import Region
 
-from .kelembagaan import (
+from ..models import Body
+from ..selectors import body_for_secretary, secretary_regions_of
+from .services import (
     body_status,
     current_cycle,
     data_years_of,
@@ -26,8 +28,6 @@ from .kelembagaan import (
     kelembagaan_fill_assessment,
     missing_texts,
 )
-from .models import Body
-from .selectors import body_for_secretary, secretary_regions_of
 
 READER_ROLES = {Role.BAPPEDA_ADMIN, Role.PROVINCE_VERIFIER, Role.NATIONAL_VERIFIER}
 
