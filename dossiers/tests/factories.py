@@ -37,7 +37,7 @@ from indicators.tests.factories import AssessmentFactory, IndicatorEntryFactory
 Action = DossierEvent.Action
 Status = Dossier.Status
 
-# Where each workflow step takes a dossier (dossiers/workflow.py).
+# Where each workflow step takes a dossier (dossiers/workflow/services.py).
 ACTION_TO = {
     Action.SUBMIT: Status.SUBMITTED,
     Action.OPEN_REVIEW: Status.PROVINCE_REVIEW,
