@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # Connects the log line of refused (locked-out) logins to django-axes' signal.
+        # Imported in ready(), not at the top: the module uses models, which the app registry loads first.
         from . import lockout  # noqa: F401

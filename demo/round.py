@@ -15,8 +15,13 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from accounts.models import User
+from evidence.models import Activity
+from evidence.selectors import Owner
+from evidence.services import activity_create
+from evidence.uploads import attach_upload
 from forums.models import Body, Member, WorkPlan
 from forums.services import decree_add, member_create
 from forums.workplans.services import work_plan_approve, work_plan_create, work_plan_item_add, work_plan_submit
@@ -197,8 +202,6 @@ def demo_pdf(title: str) -> bytes:
 
 def demo_photo(seed: str, *, taken: datetime.datetime, position=SERANG_CENTRE) -> bytes:
     """A JPEG with EXIF date and GPS, drawn from ``seed`` (Pillow only)."""
-    from PIL import Image, ImageDraw
-
     shade = _pick(seed, 120)
     image = Image.new("RGB", (1200, 900), (60 + shade, 120, 90))
     draw = ImageDraw.Draw(image)
@@ -232,11 +235,6 @@ def demo_photo(seed: str, *, taken: datetime.datetime, position=SERANG_CENTRE) -
 def _activities(bodies: list[Body], admin: User) -> int:
     """Two activities for each demo body: one with its four kinds of evidence, one still lacking
     its notulen (so the readiness pages show both)."""
-    from evidence.models import Activity
-    from evidence.selectors import Owner
-    from evidence.services import activity_create
-    from evidence.uploads import attach_upload
-
     made = 0
     for body in bodies:
         if Activity.objects.filter(body=body).exists():

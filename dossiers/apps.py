@@ -8,4 +8,5 @@ class DossiersConfig(AppConfig):
 
     def ready(self):
         # The workflow's Celery tasks live beside its e-mails, outside ``tasks``: register them.
+        # Imported in ready(), not at the top: the module uses models, which the app registry loads first.
         from . import notifications  # noqa: F401

@@ -20,6 +20,7 @@ import time
 from functools import partial
 
 import segno
+from celery import chord, group
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -115,8 +116,7 @@ def version_pipeline(version: DossierVersion):
     rendered first of all), so that the workers do not end on one long chapter while the other
     waits. ``interval``: how often a result backend without native chords (the development
     file backend) checks whether the chapters are done."""
-    from celery import chord, group
-
+    # Imported here: dossiers.tasks imports this module (its tasks call these services back).
     from . import tasks
 
     took = dict(

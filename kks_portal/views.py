@@ -3,8 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from kks_portal import dashboard as dashboard_cards
@@ -45,7 +46,4 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that touch the database: the error may be the database.
-    from django.http import HttpResponseServerError
-    from django.template import loader
-
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -73,7 +74,9 @@ from indicators.fieldwork.services import kecamatan_of
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
 from tatanan.models import ScaleOption, TierRule
 
+from ..berita_acara import berita_acara_create
 from ..models import Dossier, DossierComment, DossierEvent, DossierVersion
+from ..notifications import event_notify_later
 from ..services import dossier_version_mark_submitted
 
 Status = Dossier.Status
@@ -384,8 +387,6 @@ def _record(
     data: dict | None = None,
 ) -> DossierEvent:
     """Move the (locked) dossier to ``to``, log the step and queue its e-mails after commit."""
-    from ..notifications import event_notify_later
-
     event = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
@@ -484,8 +485,6 @@ def _all_scored(assessment: Assessment, layer: str) -> None:
 def dossier_approve(*, dossier: Dossier, actor: User, comment: str = "") -> DossierEvent:
     """The province approves: every indicator must carry a provincial score. The berita acara
     PDF is generated in the same transaction and the dossier goes on to the national level."""
-    from ..berita_acara import berita_acara_create
-
     if not is_province_verifier_of(actor, dossier.assessment.kabupaten_id):
         raise PermissionDenied(_("Hanya verifikator provinsi ini yang dapat menyetujui dossier."))
     comment = _clean_text(comment, required=False, what="comment")
@@ -501,8 +500,6 @@ def dossier_approve(*, dossier: Dossier, actor: User, comment: str = "") -> Doss
             event.data = {"berita_acara": record.pk, "number": record.number, **record.data.get("summary", {})}
             event.save(update_fields=["data"])
     except Exception:
-        from django.core.files.storage import default_storage
-
         for name in stored:  # the row rolled back: its file must not stay behind
             default_storage.delete(name)
         raise

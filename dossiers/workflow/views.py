@@ -57,6 +57,7 @@ from .services import (
     scoring_layer,
     tier_choices,
     unscored,
+    verification_scores_update,
     verifies_in_stage,
 )
 
@@ -173,8 +174,6 @@ def review(request, pk):
     rows = review_rows(dossier, current.tatanan)
     form = ScoresForm(request.POST, entries=[r.entry for r in rows], layer=layer)
     if form.is_valid():
-        from .services import verification_scores_update
-
         try:
             changed = verification_scores_update(dossier=dossier, actor=request.user, changes=form.changes())
         except ValidationError as error:

@@ -11,22 +11,16 @@ from __future__ import annotations
 import os
 from typing import BinaryIO
 
+from botocore.exceptions import ClientError
 from django.core.files.storage import Storage, default_storage
-
-
-def _s3_storage_class():
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # django-storages is in requirements.txt; be lenient in odd environments
-        return None
-    return S3Storage
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name, safe_join
 
 
 def is_s3(storage: Storage | None = None) -> bool:
-    cls = _s3_storage_class()
     storage = storage if storage is not None else default_storage
     # default_storage is a lazy object: isinstance sees through it once it is set up.
-    return cls is not None and isinstance(storage, cls)
+    return isinstance(storage, S3Storage)
 
 
 def local_path(name: str, storage: Storage | None = None) -> str | None:
@@ -40,8 +34,6 @@ def local_path(name: str, storage: Storage | None = None) -> str | None:
 
 def s3_key(name: str, storage: Storage) -> str:
     """The object key the S3 storage uses for ``name`` (its ``location`` prefix included)."""
-    from storages.utils import clean_name, safe_join
-
     return safe_join(storage.location, clean_name(name))
 
 
@@ -61,8 +53,6 @@ def open_sized_stream(name: str, storage: Storage | None = None) -> tuple[Binary
         handle = open(path, "rb")  # noqa: SIM115 - the caller closes it (a FileResponse does)
         return handle, os.fstat(handle.fileno()).st_size
     if is_s3(storage):
-        from botocore.exceptions import ClientError
-
         try:
             answer = storage.bucket.Object(s3_key(name, storage)).get()
         except ClientError as error:

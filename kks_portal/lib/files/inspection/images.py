@@ -9,6 +9,7 @@ import warnings
 import zlib
 
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from ..imaging import strict_decoding
 from ..types import FileType
@@ -81,8 +82,6 @@ def _inspect_image(src: _Source, name: str, file_type: FileType) -> tuple[int, i
 def _pillow_check(
     src: _Source, name: str, file_type: FileType, width: int, height: int, progressive: bool
 ) -> tuple[int, int]:
-    from PIL import Image, UnidentifiedImageError
-
     pillow_format = {FileType.JPEG: "JPEG", FileType.PNG: "PNG", FileType.WEBP: "WEBP"}[file_type]
     broken = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error, IndexError)
     try:

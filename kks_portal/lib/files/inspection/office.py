@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import struct
+import tempfile
 import zipfile
 import zlib
 
@@ -296,8 +297,6 @@ def _classify_entry(head: bytes, entry: str, name: str, depth: int):
     for signature, what in _ARCHIVE_SIGNATURES:
         if head.startswith(signature):
             if signature == b"PK\x03\x04" and depth == 0 and _EMBEDDED_OFFICE.match(entry):
-                import tempfile
-
                 return tempfile.SpooledTemporaryFile(max_size=MB)
             raise _refused(
                 "nested_archive",

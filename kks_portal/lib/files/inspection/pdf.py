@@ -7,6 +7,8 @@ import logging
 import re
 
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .common import (
     KB,
@@ -83,8 +85,6 @@ def _inspect_pdf(src: _Source, name: str) -> None:
         raise _corrupt_pdf(name, _("berkas terpotong, penanda akhir %%EOF tidak ada"))
     _check_markers(src, name, tail_start + eof + 5, src.size, PDF_MARKERS)
 
-    from pypdf import PdfReader
-
     src.f.seek(0)
     try:
         reader = PdfReader(_BoundedReads(src.f, src.size), strict=False)
@@ -126,8 +126,6 @@ def _pdf_active_content(src: _Source, reader, name: str) -> str | None:
     """Every object the cross-reference table knows, looked at for dangerous names: objects in
     the file through our own tokenizer (never reading their stream data), objects in object streams
     through pypdf. Names are compared after #xx escapes are decoded (/J#61vaScript)."""
-    from pypdf.generic import IndirectObject
-
     try:
         for generation, objects in reader.xref.items():
             for number, offset in objects.items():
@@ -236,8 +234,6 @@ def _skip_pdf_string(data: bytes, index: int) -> int:
 
 
 def _pypdf_names(obj, depth: int = 0) -> set[str]:
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
-
     names: set[str] = set()
     if depth > 32:
         return names
