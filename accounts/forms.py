@@ -57,8 +57,14 @@ def _submit(label, css_class="") -> Submit:
 
 
 class LoginForm(auth_forms.AuthenticationForm):
-    """Django's login form (its Indonesian message on a wrong password, inactive users refused)
-    with a phone-friendly layout."""
+    """Django's login form (inactive users refused) with a phone-friendly layout and its own
+    message on a wrong login: Django's Indonesian one fills its ``%(username)s`` with the field's
+    name and reads "nama pengguna nama pengguna" (docs/GLOSSARY.md)."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _("Nama pengguna atau kata sandi tidak benar. Huruf besar dan kecil dibedakan."),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

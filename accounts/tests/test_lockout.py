@@ -16,7 +16,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 LOCKED = "Terlalu banyak percobaan masuk yang gagal"
-WRONG_LOGIN = "Masukkan nama pengguna"  # Django's own Indonesian message for a wrong login
+WRONG_LOGIN = "Nama pengguna atau kata sandi tidak benar."  # accounts.forms.LoginForm
 
 
 def login_post(client, username, password, address=None):

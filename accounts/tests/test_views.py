@@ -11,7 +11,7 @@ from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-WRONG_LOGIN = "Masukkan nama pengguna"  # Django's own Indonesian message for a wrong login
+WRONG_LOGIN = "Nama pengguna atau kata sandi tidak benar."  # accounts.forms.LoginForm
 
 
 def login_post(client, username, password):
@@ -55,10 +55,12 @@ def test_login_keeps_the_page_asked_for(client, rina, password):
     assert response.url == target
 
 
-def test_wrong_password_shows_djangos_indonesian_message(client, sari):
+def test_wrong_password_shows_an_indonesian_message_that_says_nama_pengguna_once(client, sari):
     response = login_post(client, "sari", "bukan-kata-sandinya")
     assert response.status_code == 200
     assert WRONG_LOGIN in text(response)
+    # Django's own Indonesian message read "Masukkan nama pengguna nama pengguna dan sandi …".
+    assert "nama pengguna nama pengguna" not in text(response).lower()
     assert "_auth_user_id" not in client.session
 
 

@@ -22,7 +22,7 @@ def test_secretary_logs_in_on_a_phone_and_sees_their_dashboard(phone, sari):
 def test_wrong_password_shows_an_indonesian_message(phone, sari):
     browser_login(phone, "sari", "salah-sekali")
     assert phone.url.endswith("/akun/masuk/")
-    assert "benar" in phone.locator("#login-form").inner_text().lower()  # "… nama pengguna dan sandi yang benar"
+    assert "tidak benar" in phone.locator("#login-form").inner_text().lower()  # "… kata sandi tidak benar"
 
 
 def test_repeated_wrong_passwords_lock_the_login_with_a_time_to_try_again(phone, sari):
