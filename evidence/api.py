@@ -11,13 +11,19 @@ for files).
 Uploads (``POST …/files/``, multipart: ``file`` repeated, ``kind``, optional ``title`` and, for a
 single file, ``replaces``) are streamed to disk by ``evidence.uploads.EvidenceUploadHandler``,
 installed before DRF (or the CSRF check of session authentication) first reads the body. Each
-file is judged on its own and answered in ``results``: ``stored``, ``duplicate`` (the same bytes
-were already stored for the kabupaten: linked, with ``duplicate_of``) or ``refused`` (with
-``code`` and ``message``). The status is **201** when every file was accepted (stored or
-duplicate), **400** in the one error shape (code ``upload_refused``, plus ``results``) when every
-file was refused, and **200** for a mix, so that a client can tell "all done" from "look at the
-list". A request without files, with an unknown kind or a bad ``replaces`` is 400 ``invalid``
-before any file is judged; a JSON body is 415.
+file is judged on its own by the upload service the web form uses too
+(``evidence.uploads.receive_files``, so both answer the same upload the same way) and answered
+in ``results``: ``stored``, ``duplicate`` (the same bytes were already stored for the kabupaten:
+linked, with ``duplicate_of``), ``already`` (the same bytes are attached to this owner as that
+kind already: not linked again; ``file`` is that attachment) or ``refused`` (with ``code`` and
+``message``); ``stored``, ``duplicates``, ``already`` and ``refused`` count them. The status is
+**201** when every file was accepted (stored, duplicate or already), **400** in the one error
+shape (code ``upload_refused``, plus ``results``) when every file was refused, and **200** for a
+mix, so that a client can tell "all done" from "look at the list". A request without files, with
+a kind the owner does not take, a title longer than 300 characters (refused, never cut) or a bad
+``replaces`` (not a current file of this owner, or with several files) is 400 ``invalid`` before
+any file is judged; a new version sent without a title keeps the title of the one it replaces.
+A JSON body is 415.
 """
 
 from __future__ import annotations
@@ -43,7 +49,6 @@ from forums.selectors_workplans import pembinaan_visit_for
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.api_errors import error_body
-from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Cycle, Indicator, Tatanan
 
@@ -56,7 +61,7 @@ from .completeness import (
     with_completeness,
 )
 from .filters import ActivityFilter, EvidenceFileFilter
-from .models import Activity, Blob, EvidenceFile
+from .models import Activity, Blob
 from .selectors import (
     Owner,
     activities_visible_to,
@@ -87,7 +92,17 @@ from .serializers import (
     kecamatan_data,
 )
 from .services import activity_create, activity_remove, activity_update
-from .uploads import EvidenceUploadHandler, attach_upload, evidence_remove, history_of
+from .uploads import (
+    ALREADY,
+    DUPLICATE,
+    REFUSED,
+    STORED,
+    EvidenceUploadHandler,
+    UploadsRefused,
+    evidence_remove,
+    history_of,
+    receive_files,
+)
 
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope, or not theirs to change (code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
@@ -124,67 +139,48 @@ def _printable(name) -> str:
     return text[:200]
 
 
-def _where(evidence: EvidenceFile, user) -> dict:
+def _where(outcome) -> dict:
     """The earlier attachment of the same bytes, named only if the caller reads it."""
-    if not files_visible_to(user).filter(pk=evidence.pk).exists():
+    if not outcome.duplicate_visible:
         return {"id": None, "in_scope": False}
-    owner = evidence.owner
-    return {"id": evidence.pk, "in_scope": True, "owner": str(owner) if owner is not None else ""}
+    owner = outcome.duplicate_of.owner
+    return {"id": outcome.duplicate_of.pk, "in_scope": True, "owner": str(owner) if owner is not None else ""}
+
+
+COUNTS = {STORED: "stored", DUPLICATE: "duplicates", ALREADY: "already", REFUSED: "refused"}
+
+
+def _result(upload, outcome) -> dict:
+    """One file's answer (see the module)."""
+    result = {"name": _printable(getattr(upload, "name", "")), "status": outcome.status}
+    if outcome.status == REFUSED:
+        return result | {"code": outcome.code, "message": str(outcome.message)}
+    result |= {"message": outcome.message, "file": EvidenceFileSerializer(outcome.evidence).data}
+    if outcome.status == DUPLICATE:
+        result["duplicate_of"] = _where(outcome) if outcome.duplicate_of else None
+    return result
 
 
 def receive_uploads(request, owner: Owner) -> Response:
-    """Attach every ``file`` of the request to ``owner``; one result per file (see the module)."""
+    """Attach every ``file`` of the request to ``owner`` through the upload service; one result per
+    file (see the module)."""
     uploads = request.FILES.getlist("file")
-    kind = str(request.data.get("kind", "") or "").strip()
-    title = str(request.data.get("title", "") or "").strip()
-    raw_replaces = str(request.data.get("replaces", "") or "").strip()
-    errors: dict[str, list[str]] = {}
-    if not uploads:
-        errors["file"] = [_("Kirim sedikitnya satu berkas dalam kolom file.")]
-    if kind not in EvidenceFile.Kind.values:
-        errors["kind"] = [
-            _("Pilih jenis bukti: %(kinds)s.") % {"kinds": ", ".join(EvidenceFile.Kind.values)},
-        ]
-    if len(title) > 300:
-        errors["title"] = [_("Keterangan paling panjang 300 karakter.")]
-    replaces = None
-    if raw_replaces:
-        replaces_pk = parse_id(raw_replaces)
-        if replaces_pk is None:
-            errors["replaces"] = [_("Isi dengan id berkas yang diganti.")]
-        elif len(uploads) > 1:
-            errors["replaces"] = [_("Penggantian hanya untuk satu berkas sekaligus.")]
-        else:
-            replaces = owner.files().filter(pk=replaces_pk).first()
-            if replaces is None:
-                errors["replaces"] = [_("Berkas yang diganti bukan milik tempat ini.")]
-            elif not replaces.is_current:
-                errors["replaces"] = [_("Berkas itu sudah dihapus atau sudah diganti.")]
-    if errors:
-        raise ValidationError(errors)
+    try:
+        outcomes = receive_files(
+            owner,
+            uploads,
+            kind=str(request.data.get("kind", "") or ""),
+            title=str(request.data.get("title", "") or ""),
+            replaces=str(request.data.get("replaces", "") or "").strip(),
+            actor=request.user,
+        )
+    except UploadsRefused as refused:
+        raise ValidationError({field: [message] for field, message in refused.problems.items()}) from refused
 
-    results = []
-    counts = {"stored": 0, "duplicates": 0, "refused": 0}
-    for upload in uploads:
-        name = _printable(getattr(upload, "name", ""))
-        try:
-            attached = attach_upload(
-                owner=owner, upload=upload, kind=kind, actor=request.user, title=title, replaces=replaces
-            )
-        except UploadRefused as refused:
-            counts["refused"] += 1
-            results.append({"name": name, "status": "refused", "code": refused.code, "message": str(refused.message)})
-            continue
-        result = {"name": name, "file": EvidenceFileSerializer(attached.evidence).data}
-        if attached.stored:
-            counts["stored"] += 1
-            result["status"] = "stored"
-        else:
-            counts["duplicates"] += 1
-            result["status"] = "duplicate"
-            result["duplicate_of"] = _where(attached.duplicate_of, request.user) if attached.duplicate_of else None
-        results.append(result)
-
+    results = [_result(upload, outcome) for upload, outcome in zip(uploads, outcomes, strict=True)]
+    counts = dict.fromkeys(COUNTS.values(), 0)
+    for outcome in outcomes:
+        counts[COUNTS[outcome.status]] += 1
     body = {**counts, "results": results}
     if not counts["refused"]:
         return Response(body, status=status.HTTP_201_CREATED)

@@ -34,7 +34,7 @@ import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -363,20 +363,15 @@ def cycle_for_year(year: int) -> Cycle | None:
     )
 
 
-def _reference_date(evidence: EvidenceFile) -> date:
-    if evidence.activity_id:
-        return evidence.activity.date
-    if evidence.pembinaan_visit_id:
-        return evidence.pembinaan_visit.date
-    return timezone.localdate(evidence.uploaded_at) if evidence.uploaded_at else timezone.localdate()
-
-
 def data_years_of(evidence: EvidenceFile) -> list[int]:
     """The data years a photo of this attachment should fall in (see the module's docstring)."""
-    years = Owner.of(evidence).data_years
-    if years:
-        return years
-    cycle = cycle_for_year(_reference_date(evidence).year)
+    owner = Owner.of(evidence)
+    if owner.data_years:
+        return owner.data_years
+    day = owner.reference_date
+    if day is None:
+        day = timezone.localdate(evidence.uploaded_at) if evidence.uploaded_at else timezone.localdate()
+    cycle = cycle_for_year(day.year)
     return cycle.data_years if cycle else []
 
 

@@ -13,10 +13,13 @@ operators with an assignment in the tatanan for titik pantau.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.access import ALL_ENTRIES_ROLES, is_bappeda_admin_of, opd_ids_operated_by
 from accounts.models import User
@@ -86,7 +89,9 @@ def activity_to_edit(user: User, pk: int) -> Activity:
 
 @dataclass(frozen=True)
 class Owner:
-    """What an evidence file is attached to, with the region that scopes it."""
+    """What an evidence file is attached to, with the region that scopes it. Exactly one kind of
+    owner is set (a requirement goes with its assessment and data year); what each kind means is
+    in ``OWNER_KINDS``."""
 
     activity: Activity | None = None
     body: Body | None = None
@@ -97,18 +102,15 @@ class Owner:
     pembinaan_visit: PembinaanVisit | None = None
 
     @property
-    def region(self) -> Region:
-        if self.activity is not None:
-            return self.activity.body.region
-        if self.body is not None:
-            return self.body.region
-        if self.requirement is not None:
-            return self.assessment.kabupaten
-        if self.titik_pantau is not None:
-            return self.titik_pantau.assessment.kabupaten
-        if self.pembinaan_visit is not None:
-            return self.pembinaan_visit.target_region
+    def kind(self) -> OwnerKind:
+        for owner_kind in OWNER_KINDS:
+            if getattr(self, owner_kind.name) is not None:
+                return owner_kind
         raise ValueError("An owner needs one object.")
+
+    @property
+    def region(self) -> Region:
+        return self.kind.region(self)
 
     @property
     def kabupaten_code(self) -> str:
@@ -117,49 +119,194 @@ class Owner:
     @property
     def data_years(self) -> list[int]:
         """The data years photos of this owner should fall in (empty when unknown)."""
-        if self.assessment is not None:
-            return self.assessment.cycle.data_years
-        if self.titik_pantau is not None:
-            return self.titik_pantau.assessment.cycle.data_years
-        return []
+        return self.kind.data_years(self)
+
+    @property
+    def evidence_kinds(self) -> tuple[str, ...]:
+        """The kinds of evidence (``EvidenceFile.Kind``) this owner takes."""
+        return self.kind.evidence_kinds
+
+    @property
+    def reference_date(self) -> datetime.date | None:
+        return self.kind.reference_date(self)
+
+    @property
+    def label(self) -> str:
+        """Where a file is, in words: "kegiatan “Rapat koordinasi” (12-03-2025) – Pokja …"."""
+        return self.kind.label(self)
+
+    @property
+    def url_args(self) -> list:
+        return self.kind.url_args(self)
 
     def fields(self) -> dict:
         """The ``EvidenceFile`` fields that name this owner."""
-        return {
-            "activity": self.activity,
-            "body": self.body,
-            "requirement": self.requirement,
-            "assessment": self.assessment,
-            "data_year": self.data_year,
-            "titik_pantau": self.titik_pantau,
-            "pembinaan_visit": self.pembinaan_visit,
-            "region": self.region,
-        }
+        named = dict.fromkeys(OWNER_FIELDS)
+        named |= {field: getattr(self, field) for field in self.kind.fields}
+        return named | {"region": self.region}
 
     def files(self) -> QuerySet[EvidenceFile]:
         """Every attachment of this owner (history included)."""
-        if self.activity is not None:
-            return EvidenceFile.objects.filter(activity=self.activity)
-        if self.body is not None:
-            return EvidenceFile.objects.filter(body=self.body)
-        if self.requirement is not None:
-            year = Q(data_year=self.data_year) if self.data_year is not None else Q(data_year__isnull=True)
-            return EvidenceFile.objects.filter(Q(requirement=self.requirement, assessment=self.assessment) & year)
-        if self.titik_pantau is not None:
-            return EvidenceFile.objects.filter(titik_pantau=self.titik_pantau)
-        return EvidenceFile.objects.filter(pembinaan_visit=self.pembinaan_visit)
+        lookups = {}
+        for field in self.kind.fields:
+            value = getattr(self, field)
+            lookups[field if value is not None else f"{field}__isnull"] = value if value is not None else True
+        return EvidenceFile.objects.filter(**lookups)
 
     @classmethod
     def of(cls, evidence: EvidenceFile) -> Owner:
-        return cls(
-            activity=evidence.activity,
-            body=evidence.body,
-            requirement=evidence.requirement,
-            assessment=evidence.assessment if evidence.requirement_id else None,
-            data_year=evidence.data_year if evidence.requirement_id else None,
-            titik_pantau=evidence.titik_pantau,
-            pembinaan_visit=evidence.pembinaan_visit,
-        )
+        for owner_kind in OWNER_KINDS:
+            if getattr(evidence, f"{owner_kind.name}_id") is not None:
+                return cls(**{field: getattr(evidence, field) for field in owner_kind.fields})
+        raise ValueError(f"Evidence file {evidence.pk} has no owner.")
+
+
+def _kelembagaan_or_indicator_attach(user: User, owner: Owner) -> bool:
+    assessment = owner.assessment
+    if is_bappeda_admin_of(user, assessment.kabupaten_id):
+        return True
+    if owner.requirement.indicator_id is None:
+        return False  # kelembagaan evidence: Bappeda's
+    opds = opd_ids_operated_by(user)
+    return (
+        bool(opds)
+        and IndicatorEntry.objects.filter(
+            assessment=assessment, indicator_id=owner.requirement.indicator_id, assigned_opd_id__in=opds
+        ).exists()
+    )
+
+
+def _titik_pantau_attach(user: User, owner: Owner) -> bool:
+    assessment = owner.titik_pantau.assessment
+    if is_bappeda_admin_of(user, assessment.kabupaten_id):
+        return True
+    opds = opd_ids_operated_by(user)
+    return (
+        bool(opds)
+        and IndicatorEntry.objects.filter(
+            assessment=assessment, indicator__tatanan_id=owner.titik_pantau.tatanan_id, assigned_opd_id__in=opds
+        ).exists()
+    )
+
+
+def _activity_label(owner: Owner) -> str:
+    return _("kegiatan “%(title)s” (%(date)s) – %(body)s") % {
+        "title": owner.activity.title,
+        "date": owner.activity.date.strftime("%d-%m-%Y"),
+        "body": owner.activity.body.name,
+    }
+
+
+def _requirement_label(owner: Owner) -> str:
+    text = owner.requirement.description
+    if owner.data_year:
+        return _("bukti dukung “%(text)s” tahun %(year)s") % {"text": text, "year": owner.data_year}
+    return _("bukti dukung “%(text)s”") % {"text": text}
+
+
+def _pembinaan_label(owner: Owner) -> str:
+    visit = owner.pembinaan_visit
+    return _("kunjungan pembinaan ke %(place)s (%(date)s)") % {
+        "place": visit.target_region.name,
+        "date": visit.date.strftime("%d-%m-%Y"),
+    }
+
+
+@dataclass(frozen=True)
+class OwnerKind:
+    """One kind of owner of evidence files: everything the portal does differently per kind."""
+
+    # The ``Owner`` (and ``EvidenceFile``) field that names it; ``fields`` are all that do.
+    name: str
+    fields: tuple[str, ...]
+    region: Callable[[Owner], Region]
+    data_years: Callable[[Owner], list[int]]
+    # The day its photos are dated against when it has no data years (None: the upload's day).
+    reference_date: Callable[[Owner], datetime.date | None]
+    # The evidence kinds (``EvidenceFile.Kind``) it takes.
+    evidence_kinds: tuple[str, ...]
+    # Who may add, replace or remove its files (after being signed in and active).
+    may_attach: Callable[[User, Owner], bool]
+    # Its files page and upload view (URL names in ``evidence.urls``) and their arguments.
+    page_url: str
+    upload_url: str
+    url_args: Callable[[Owner], list]
+    label: Callable[[Owner], str]
+
+
+K = EvidenceFile.Kind
+MEETING_KINDS = (K.UNDANGAN, K.DAFTAR_HADIR, K.NOTULEN, K.FOTO, K.LAPORAN, K.BERITA_ACARA)
+
+OWNER_KINDS: tuple[OwnerKind, ...] = (
+    OwnerKind(
+        name="activity",
+        fields=("activity",),
+        region=lambda owner: owner.activity.body.region,
+        data_years=lambda owner: [],
+        reference_date=lambda owner: owner.activity.date,
+        evidence_kinds=(*MEETING_KINDS, K.TANGKAPAN_LAYAR, K.LAINNYA),
+        may_attach=lambda user, owner: owner.activity.deleted_at is None and can_edit_body(user, owner.activity.body),
+        page_url="evidence:activity_detail",
+        upload_url="evidence:activity_upload",
+        url_args=lambda owner: [owner.activity.pk],
+        label=_activity_label,
+    ),
+    OwnerKind(
+        name="body",
+        fields=("body",),
+        region=lambda owner: owner.body.region,
+        data_years=lambda owner: [],
+        reference_date=lambda owner: None,
+        evidence_kinds=(K.SK, K.FOTO, K.LAPORAN, K.SURAT_PERNYATAAN, K.BERITA_ACARA, K.LAINNYA),
+        may_attach=lambda user, owner: can_edit_body(user, owner.body),
+        page_url="evidence:body_files",
+        upload_url="evidence:body_upload",
+        url_args=lambda owner: [owner.body.pk],
+        label=lambda owner: owner.body.name,
+    ),
+    OwnerKind(
+        name="requirement",
+        fields=("requirement", "assessment", "data_year"),
+        region=lambda owner: owner.assessment.kabupaten,
+        data_years=lambda owner: owner.assessment.cycle.data_years,
+        # A requirement says in words what it wants: any kind of document may answer it.
+        reference_date=lambda owner: None,
+        evidence_kinds=tuple(K.values),
+        may_attach=_kelembagaan_or_indicator_attach,
+        page_url="evidence:requirement_files",
+        upload_url="evidence:requirement_upload",
+        url_args=lambda owner: [owner.assessment.pk, owner.requirement.pk, owner.data_year or 0],
+        label=_requirement_label,
+    ),
+    OwnerKind(
+        name="titik_pantau",
+        fields=("titik_pantau",),
+        region=lambda owner: owner.titik_pantau.assessment.kabupaten,
+        data_years=lambda owner: owner.titik_pantau.assessment.cycle.data_years,
+        reference_date=lambda owner: None,
+        evidence_kinds=(K.FOTO, K.TANGKAPAN_LAYAR, K.LAPORAN, K.BERITA_ACARA, K.SURAT_PERNYATAAN, K.LAINNYA),
+        may_attach=_titik_pantau_attach,
+        page_url="evidence:titik_pantau_files",
+        upload_url="evidence:titik_pantau_upload",
+        url_args=lambda owner: [owner.titik_pantau.pk],
+        label=lambda owner: _("titik pantau %(name)s") % {"name": owner.titik_pantau.name},
+    ),
+    OwnerKind(
+        name="pembinaan_visit",
+        fields=("pembinaan_visit",),
+        region=lambda owner: owner.pembinaan_visit.target_region,
+        data_years=lambda owner: [],
+        reference_date=lambda owner: owner.pembinaan_visit.date,
+        evidence_kinds=(*MEETING_KINDS, K.LAINNYA),
+        # The same rule as editing the visit: Bappeda, or the kecamatan secretary for her Tim Pembina.
+        may_attach=lambda user, owner: can_edit_pembinaan_visit(user, owner.pembinaan_visit),
+        page_url="evidence:pembinaan_files",
+        upload_url="evidence:pembinaan_upload",
+        url_args=lambda owner: [owner.pembinaan_visit.pk],
+        label=_pembinaan_label,
+    ),
+)
+OWNER_FIELDS = tuple(dict.fromkeys(field for owner_kind in OWNER_KINDS for field in owner_kind.fields))
 
 
 def requirement_years(requirement: EvidenceRequirement, assessment: Assessment) -> list[int | None]:
@@ -175,38 +322,7 @@ def can_attach(user: User, owner: Owner) -> bool:
     """Whether ``user`` may add, replace or remove files of ``owner``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if owner.activity is not None:
-        return owner.activity.deleted_at is None and can_edit_body(user, owner.activity.body)
-    if owner.body is not None:
-        return can_edit_body(user, owner.body)
-    if owner.pembinaan_visit is not None:
-        # The same rule as editing the visit: Bappeda, or the kecamatan secretary for her Tim Pembina.
-        return can_edit_pembinaan_visit(user, owner.pembinaan_visit)
-    if owner.requirement is not None:
-        assessment = owner.assessment
-        if is_bappeda_admin_of(user, assessment.kabupaten_id):
-            return True
-        if owner.requirement.indicator_id is None:
-            return False  # kelembagaan evidence: Bappeda's
-        opds = opd_ids_operated_by(user)
-        return (
-            bool(opds)
-            and IndicatorEntry.objects.filter(
-                assessment=assessment, indicator_id=owner.requirement.indicator_id, assigned_opd_id__in=opds
-            ).exists()
-        )
-    if owner.titik_pantau is not None:
-        assessment = owner.titik_pantau.assessment
-        if is_bappeda_admin_of(user, assessment.kabupaten_id):
-            return True
-        opds = opd_ids_operated_by(user)
-        return (
-            bool(opds)
-            and IndicatorEntry.objects.filter(
-                assessment=assessment, indicator__tatanan_id=owner.titik_pantau.tatanan_id, assigned_opd_id__in=opds
-            ).exists()
-        )
-    return False
+    return owner.kind.may_attach(user, owner)
 
 
 def requirement_owner(user: User, *, assessment: Assessment, requirement_pk: int, data_year: int | None) -> Owner:

@@ -210,8 +210,13 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.ListField(
         child=serializers.FileField(), help_text="One or more files: repeat the field for each file."
     )
-    kind = serializers.CharField(help_text=KIND_HELP)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    kind = serializers.CharField(help_text=KIND_HELP + " (each kind of owner takes some of them).")
+    title = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Longer is refused (never cut); empty with replaces keeps the replaced file's title.",
+    )
     replaces = serializers.IntegerField(
         required=False, help_text="Id of a current file of the same owner that the (single) new file replaces."
     )
@@ -219,8 +224,11 @@ class UploadSerializer(serializers.Serializer):
 
 class UploadResultSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The file name as sent (made printable).")
-    status = serializers.CharField(help_text="stored, duplicate or refused.")
-    file = EvidenceFileSerializer(required=False, help_text="The new attachment (stored or duplicate).")
+    status = serializers.CharField(help_text="stored, duplicate, already or refused.")
+    file = EvidenceFileSerializer(
+        required=False,
+        help_text="The new attachment (stored or duplicate), or the one already attached (already).",
+    )
     duplicate_of = serializers.DictField(
         required=False, help_text="The earlier attachment of the same bytes in the kabupaten (id, owner)."
     )
@@ -231,6 +239,7 @@ class UploadResultSerializer(serializers.Serializer):
 class UploadResponseSerializer(serializers.Serializer):
     stored = serializers.IntegerField()
     duplicates = serializers.IntegerField()
+    already = serializers.IntegerField(help_text="Files already attached to this owner: not linked again.")
     refused = serializers.IntegerField()
     results = UploadResultSerializer(many=True)
 
@@ -242,6 +251,7 @@ class UploadRefusedSerializer(serializers.Serializer):
     error = ApiErrorDetailSerializer()
     stored = serializers.IntegerField(required=False)
     duplicates = serializers.IntegerField(required=False)
+    already = serializers.IntegerField(required=False)
     refused = serializers.IntegerField(required=False)
     results = UploadResultSerializer(many=True, required=False)
 

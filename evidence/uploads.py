@@ -12,6 +12,13 @@
    attachment. If anything fails the file and the pending row are removed at once; if the process
    dies, ``sweep_stale_uploads`` (a periodic Celery task) removes them later. So no file is left
    without a row and no ready row points to a missing file.
+
+``receive_files`` is the one upload service the web form (``evidence.views``) and the API
+(``evidence.api``) call: it owns the rules of a request (the kinds the owner takes, the title, the
+file replaced, checked once) and of each file (already attached here: not linked again) and
+answers one ``UploadOutcome`` per file; the views only turn outcomes into messages or JSON.
+``check_file`` is the refusal rule of one file for every app that takes files (the forums' SK
+scans and secretariat photos too).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import logging
 import os
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -36,16 +44,21 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from kks_portal.lib.files.errors import UploadRefused
-from kks_portal.lib.files.inspection import inspect_upload
+from kks_portal.lib.files.inspection import Inspection, inspect_upload
 from kks_portal.lib.files.names import clean_filename
+from kks_portal.lib.files.types import LABELS
+from kks_portal.lib.url_ids import parse_id
 from regions.models import Region
 
 from .models import Blob, EvidenceFile, random_storage_name
-from .selectors import Owner, live
+from .selectors import Owner, files_visible_to, live
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
+MB = 1024 * 1024
+TITLE_MAX = EvidenceFile._meta.get_field("title").max_length
+KIND_LABELS = dict(EvidenceFile.Kind.choices)
 
 
 def max_upload_bytes() -> int:
@@ -122,6 +135,86 @@ def _size_of(upload) -> int:
     return size
 
 
+# --- Checking one file --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    size: int
+    inspection: Inspection
+
+
+def check_file(upload, *, types: frozenset[str] | None = None, max_bytes: int | None = None) -> CheckedFile:
+    """The refusal rules of one uploaded file, for whatever it is taken (evidence, an SK scan, a
+    secretariat photo): a bad name, an oversize or empty file, whatever the inspection finds (type
+    by content from the allow-list, extension agreeing, polyglots, bombs, encrypted or broken
+    files) and, given ``types``, a type outside them (``unsupported_type``). ``UploadRefused``
+    otherwise; ``max_bytes`` defaults to the evidence limit."""
+    name = clean_filename(getattr(upload, "name", ""))
+    limit = max_bytes if max_bytes is not None else max_upload_bytes()
+    size = _size_of(upload)
+    if getattr(upload, "oversize", False) or size > limit:
+        raise UploadRefused(
+            "too_large",
+            _("Berkas %(name)s lebih besar dari batas %(limit)s MB.") % {"name": name, "limit": limit // MB},
+        )
+    if size == 0:
+        raise UploadRefused("empty", _("Berkas %(name)s kosong.") % {"name": name})
+    inspection = inspect_upload(upload, name)
+    if types is not None and inspection.file_type not in types:
+        raise UploadRefused(
+            "unsupported_type",
+            _("Berkas %(name)s berupa %(type)s; di sini hanya diterima %(allowed)s.")
+            % {
+                "name": name,
+                "type": LABELS[inspection.file_type],
+                "allowed": ", ".join(LABELS[file_type] for file_type in LABELS if file_type in types),
+            },
+        )
+    return CheckedFile(name, size, inspection)
+
+
+# --- The rules of an upload -----------------------------------------------------------------------
+
+
+def check_kind(owner: Owner, kind: str) -> None:
+    """``kind`` must be one of the evidence kinds ``owner`` takes (``evidence.selectors.OWNER_KINDS``)."""
+    if kind not in owner.evidence_kinds:
+        raise UploadRefused(
+            "bad_kind",
+            _("Pilih jenis bukti yang diterima di sini: %(kinds)s.")
+            % {"kinds": ", ".join(str(KIND_LABELS[value]).lower() for value in owner.evidence_kinds)},
+        )
+
+
+def replaceable(owner: Owner, replaces) -> EvidenceFile:
+    """The file ``replaces`` names (a file or its id as sent) if it is a current file of ``owner``;
+    ``UploadRefused`` otherwise. The one check of what may be replaced."""
+    pk = replaces.pk if isinstance(replaces, EvidenceFile) else parse_id(replaces)
+    found = owner.files().filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise UploadRefused("bad_replace", _("Berkas yang akan diganti tidak ditemukan di sini."))
+    if not found.is_current:
+        raise UploadRefused("bad_replace", _("Berkas itu sudah dihapus atau sudah diganti."))
+    return found
+
+
+def title_for(title: str, replaces: EvidenceFile | None) -> str:
+    """The title a new attachment gets: the one given (trimmed), or the title of the file it
+    replaces; a title longer than the field is refused, never cut."""
+    title = (title or "").strip()
+    if len(title) > TITLE_MAX:
+        raise UploadRefused(
+            "title_too_long",
+            _("Keterangan paling panjang %(limit)s karakter; yang dikirim %(length)s karakter.")
+            % {"limit": TITLE_MAX, "length": len(title)},
+        )
+    if not title and replaces is not None:
+        return replaces.title  # a new version keeps the description of the one it replaces
+    return title
+
+
 # --- Attaching ----------------------------------------------------------------------------------
 
 
@@ -140,15 +233,6 @@ def _kabupaten(owner: Owner) -> Region:
     return Region.objects.get(code=owner.kabupaten_code)
 
 
-def _check_replaceable(owner: Owner, replaces: EvidenceFile | None) -> None:
-    if replaces is None:
-        return
-    if not owner.files().filter(pk=replaces.pk).exists():
-        raise UploadRefused("bad_replace", _("Berkas yang diganti bukan milik tempat ini."))
-    if not replaces.is_current:
-        raise UploadRefused("bad_replace", _("Berkas itu sudah dihapus atau sudah diganti."))
-
-
 def attach_upload(
     *,
     owner: Owner,
@@ -158,24 +242,25 @@ def attach_upload(
     title: str = "",
     replaces: EvidenceFile | None = None,
 ) -> AttachResult:
-    """Make ``upload`` an evidence file of ``owner`` (or refuse it with ``UploadRefused``)."""
-    if kind not in EvidenceFile.Kind.values:
-        raise UploadRefused("bad_kind", _("Jenis bukti tidak dikenal."))
-    name = clean_filename(getattr(upload, "name", ""))
-    size = _size_of(upload)
-    if getattr(upload, "oversize", False) or size > max_upload_bytes():
-        raise UploadRefused(
-            "too_large",
-            _("Berkas %(name)s lebih besar dari batas %(limit)s MB.")
-            % {"name": name, "limit": settings.EVIDENCE_MAX_UPLOAD_MB},
-        )
-    if size == 0:
-        raise UploadRefused("empty", _("Berkas %(name)s kosong.") % {"name": name})
-    _check_replaceable(owner, replaces)
-    inspection = inspect_upload(upload, name)
-    sha256 = getattr(upload, "sha256", None) or _sha256_of(upload)
+    """Make one ``upload`` an evidence file of ``owner`` (or refuse it with ``UploadRefused``), by
+    the same rules as ``receive_files`` save "already attached here" (the same bytes given twice
+    are linked twice): for callers holding one file (the demo, imports)."""
+    check_kind(owner, kind)
+    if replaces is not None:
+        replaces = replaceable(owner, replaces)
+    title = title_for(title, replaces)
+    return _attach(owner, upload, check_file(upload), kind=kind, title=title, actor=actor, replaces=replaces)
+
+
+def _sha256(upload) -> str:
+    return getattr(upload, "sha256", None) or _sha256_of(upload)
+
+
+def _attach(owner, upload, checked: CheckedFile, *, kind, title, actor, replaces) -> AttachResult:
+    """Store (or link) a file that passed ``check_file`` under rules already checked."""
+    name, size, inspection = checked.name, checked.size, checked.inspection
+    sha256 = _sha256(upload)
     kabupaten = _kabupaten(owner)
-    title = (title or "").strip()[:300]
 
     existing = Blob.objects.filter(kabupaten=kabupaten, sha256=sha256, state=Blob.State.READY).first()
     if existing is not None:
@@ -245,7 +330,7 @@ def _create_attachment(owner, blob, *, kind, name, title, actor, replaces) -> Ev
         updated = EvidenceFile.objects.filter(pk=replaces.pk, deleted_at__isnull=True, replaced_by__isnull=True).update(
             replaced_by=evidence, replaced_at=timezone.now()
         )
-        if not updated:
+        if not updated:  # replaced or removed by someone else since ``replaceable`` looked
             raise UploadRefused("bad_replace", _("Berkas itu sudah dihapus atau sudah diganti."))
     return evidence
 
@@ -273,6 +358,135 @@ def _crash_point(where: str) -> None:
     process right there (used only by the crash test, which runs the upload in a subprocess)."""
     if os.environ.get("KKS_TEST_DIE_AT") == where:
         os._exit(70)
+
+
+# --- The upload service -------------------------------------------------------------------------
+
+STORED, DUPLICATE, ALREADY, REFUSED = "stored", "duplicate", "already", "refused"
+
+
+def display_name(name) -> str:
+    """The uploader's name of a file, safe to show (the pipeline refuses the dangerous ones)."""
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "\ufffd" for ch in str(name or ""))
+    text = text.strip() or _("(tanpa nama)")
+    return text if len(text) <= 120 else text[:118] + "…"
+
+
+@dataclass
+class UploadOutcome:
+    """What became of one file of an upload.
+
+    ``status``: ``stored`` (a new attachment; ``replaced`` set when it replaces one),
+    ``duplicate`` (a new attachment of bytes already stored in the kabupaten: linked, not stored
+    again; ``duplicate_of`` is the earlier attachment, ``duplicate_visible`` whether the uploader
+    may read it), ``already`` (the same bytes are attached here as that kind already: nothing
+    added; ``evidence`` is that attachment) or ``refused`` (``code`` and ``message``).
+    ``message`` is the sentence for the uploader, in Indonesian."""
+
+    name: str
+    status: str
+    message: str
+    evidence: EvidenceFile | None = None
+    replaced: EvidenceFile | None = None
+    duplicate_of: EvidenceFile | None = None
+    duplicate_visible: bool = False
+    code: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.status != REFUSED
+
+
+class UploadsRefused(Exception):
+    """An upload refused as a whole, before any file is judged: ``problems`` maps the field
+    (``file``, ``kind``, ``title``, ``replaces``) to what is wrong with it."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def receive_files(
+    owner: Owner, uploads: list, *, kind: str, title: str = "", replaces=None, actor: User | None
+) -> list[UploadOutcome]:
+    """Attach each of ``uploads`` to ``owner``: the one upload service of the web form and the API.
+
+    The request's rules first (``UploadsRefused`` with every problem): at least one file, a kind
+    the owner takes, a title within the field (refused, never cut), ``replaces`` (a file or its id
+    as sent) a current file of this owner and then with a single file. A new version without a
+    title keeps the title of the one it replaces. Then each file on its own, one outcome each."""
+    kind = str(kind or "").strip()
+    problems: dict[str, str] = {}
+    if not uploads:
+        problems["file"] = _("Pilih minimal satu berkas untuk diunggah.")
+    try:
+        check_kind(owner, kind)
+    except UploadRefused as refused:
+        problems["kind"] = refused.message
+    replaced = None
+    if replaces not in (None, ""):
+        try:
+            replaced = replaceable(owner, replaces)
+        except UploadRefused as refused:
+            problems["replaces"] = refused.message
+        else:
+            if len(uploads) > 1:
+                problems["replaces"] = _("Satu berkas hanya dapat diganti dengan satu berkas.")
+    try:
+        title = title_for(title, replaced)
+    except UploadRefused as refused:
+        problems["title"] = refused.message
+    if problems:
+        raise UploadsRefused(problems)
+    return [_receive_one(owner, upload, kind=kind, title=title, replaces=replaced, actor=actor) for upload in uploads]
+
+
+def _receive_one(owner: Owner, upload, *, kind: str, title: str, replaces, actor) -> UploadOutcome:
+    name = display_name(getattr(upload, "name", ""))
+    kind_label = str(KIND_LABELS[kind]).lower()
+    try:
+        checked = check_file(upload)
+        here = live(owner.files()).filter(blob__sha256=_sha256(upload), blob__state=Blob.State.READY, kind=kind)
+        if replaces is not None:
+            here = here.exclude(pk=replaces.pk)
+        already = here.order_by("uploaded_at", "id").first()
+        if already is not None:
+            return UploadOutcome(
+                name,
+                ALREADY,
+                _("%(name)s sudah ada di sini sebagai %(kind)s; tidak ditambahkan lagi.")
+                % {"name": name, "kind": kind_label},
+                evidence=already,
+            )
+        result = _attach(owner, upload, checked, kind=kind, title=title, actor=actor, replaces=replaces)
+    except UploadRefused as refused:
+        return UploadOutcome(name, REFUSED, refused.message, code=refused.code)
+    if result.stored:
+        if replaces is not None:
+            message = _("%(name)s menggantikan %(old)s.") % {"name": name, "old": replaces.original_name}
+        else:
+            message = _("%(name)s tersimpan sebagai %(kind)s.") % {"name": name, "kind": kind_label}
+        return UploadOutcome(name, STORED, message, evidence=result.evidence, replaced=replaces)
+    earlier = result.duplicate_of
+    visible = earlier is not None and actor is not None and files_visible_to(actor).filter(pk=earlier.pk).exists()
+    if visible:
+        message = _(
+            "%(name)s sama persis dengan %(earlier)s yang sudah ada di %(where)s; ditautkan tanpa disimpan ulang."
+        ) % {"name": name, "earlier": earlier.original_name, "where": Owner.of(earlier).label}
+    else:
+        message = _(
+            "%(name)s sama persis dengan berkas yang sudah pernah diunggah di kabupaten/kota ini; "
+            "ditautkan tanpa disimpan ulang."
+        ) % {"name": name}
+    return UploadOutcome(
+        name,
+        DUPLICATE,
+        message,
+        evidence=result.evidence,
+        replaced=replaces,
+        duplicate_of=earlier,
+        duplicate_visible=visible,
+    )
 
 
 # --- Removing and replacing ---------------------------------------------------------------------

@@ -13,7 +13,6 @@ refused without a byte of it being written anywhere.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 
 from django.conf import settings
@@ -33,9 +32,7 @@ from forums.selectors import body_for, body_to_edit, can_edit_body
 from forums.selectors_workplans import pembinaan_visit_for, rupiah
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
-from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.forms import add_service_errors
-from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Tatanan
 
 from .completeness import activity_missing_kinds, kinds_text, with_completeness
@@ -53,7 +50,16 @@ from .selectors import (
     requirement_owner,
 )
 from .services import ACTIVITY_FIELDS, activity_create, activity_remove, activity_update
-from .uploads import attach_upload, evidence_remove, history_of, use_evidence_upload_handler
+from .uploads import (
+    REFUSED,
+    STORED,
+    UploadOutcome,
+    UploadsRefused,
+    evidence_remove,
+    history_of,
+    receive_files,
+    use_evidence_upload_handler,
+)
 
 KIND_LABELS = dict(EvidenceFile.Kind.choices)
 # What the file inputs offer (the server decides by content anyway).
@@ -87,55 +93,11 @@ def _badge(missing: list[str]) -> dict:
 
 
 def owner_page_url(owner: Owner) -> str:
-    if owner.activity is not None:
-        return reverse("evidence:activity_detail", args=[owner.activity.pk])
-    if owner.body is not None:
-        return reverse("evidence:body_files", args=[owner.body.pk])
-    if owner.requirement is not None:
-        return reverse(
-            "evidence:requirement_files", args=[owner.assessment.pk, owner.requirement.pk, owner.data_year or 0]
-        )
-    if owner.titik_pantau is not None:
-        return reverse("evidence:titik_pantau_files", args=[owner.titik_pantau.pk])
-    return reverse("evidence:pembinaan_files", args=[owner.pembinaan_visit.pk])
+    return reverse(owner.kind.page_url, args=owner.url_args)
 
 
 def owner_upload_url(owner: Owner) -> str:
-    if owner.activity is not None:
-        return reverse("evidence:activity_upload", args=[owner.activity.pk])
-    if owner.body is not None:
-        return reverse("evidence:body_upload", args=[owner.body.pk])
-    if owner.requirement is not None:
-        return reverse(
-            "evidence:requirement_upload", args=[owner.assessment.pk, owner.requirement.pk, owner.data_year or 0]
-        )
-    if owner.titik_pantau is not None:
-        return reverse("evidence:titik_pantau_upload", args=[owner.titik_pantau.pk])
-    return reverse("evidence:pembinaan_upload", args=[owner.pembinaan_visit.pk])
-
-
-def owner_label(owner: Owner) -> str:
-    """Where a file is, in words: "kegiatan Rapat koordinasi (12-03-2025)", "Pokja Desa Sehat Carenang"…"""
-    if owner.activity is not None:
-        return _("kegiatan “%(title)s” (%(date)s) – %(body)s") % {
-            "title": owner.activity.title,
-            "date": owner.activity.date.strftime("%d-%m-%Y"),
-            "body": owner.activity.body.name,
-        }
-    if owner.body is not None:
-        return owner.body.name
-    if owner.requirement is not None:
-        text = owner.requirement.description
-        if owner.data_year:
-            return _("bukti dukung “%(text)s” tahun %(year)s") % {"text": text, "year": owner.data_year}
-        return _("bukti dukung “%(text)s”") % {"text": text}
-    if owner.titik_pantau is not None:
-        return _("titik pantau %(name)s") % {"name": owner.titik_pantau.name}
-    visit = owner.pembinaan_visit
-    return _("kunjungan pembinaan ke %(place)s (%(date)s)") % {
-        "place": visit.target_region.name,
-        "date": visit.date.strftime("%d-%m-%Y"),
-    }
+    return reverse(owner.kind.upload_url, args=owner.url_args)
 
 
 def _file_rows(owner: Owner, user) -> tuple[list[EvidenceFile], list[EvidenceFile]]:
@@ -178,13 +140,13 @@ def _owner_context(request, owner: Owner) -> dict:
         evidence.can_change = attach
     return {
         "owner": owner,
-        "owner_label": owner_label(owner),
+        "owner_label": owner.label,
         "files": current,
         "removed_files": removed,
         "can_attach": attach,
         "upload_url": owner_upload_url(owner) if attach else "",
         "page_url": owner_page_url(owner),
-        "kinds": EvidenceFile.Kind.choices,
+        "kinds": [(kind, KIND_LABELS[kind]) for kind in owner.evidence_kinds],
         "accept": ACCEPT,
         "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
         "max_upload_bytes": settings.EVIDENCE_MAX_UPLOAD_MB * 1024 * 1024,
@@ -367,126 +329,72 @@ def pembinaan_files(request, pk):
 # --- Upload ---------------------------------------------------------------------------------------
 
 
-def _display_name(name) -> str:
-    """The uploader's name of a file, safe to show (the pipeline refuses the dangerous ones)."""
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else "�" for ch in str(name or ""))
-    text = text.strip() or _("(tanpa nama)")
-    return text if len(text) <= 120 else text[:118] + "…"
-
-
-def _where(evidence: EvidenceFile, user) -> dict:
-    """Where an earlier copy of a file is, told only to someone who may read it there."""
-    if not files_visible_to(user).filter(pk=evidence.pk).exists():
-        return {}
+def _where(evidence: EvidenceFile) -> dict:
+    """Where an earlier copy of a file is (told only when the uploader may read it there)."""
     owner = Owner.of(evidence)
-    return {
-        "id": evidence.pk,
-        "name": evidence.original_name,
-        "where": owner_label(owner),
-        "url": owner_page_url(owner),
-    }
+    return {"id": evidence.pk, "name": evidence.original_name, "where": owner.label, "url": owner_page_url(owner)}
 
 
-def _attach_one(request, owner: Owner, upload, *, kind: str, title: str, replaces) -> dict:
-    name = _display_name(getattr(upload, "name", ""))
-    sha256 = getattr(upload, "sha256", None)
-    if sha256 and replaces is None:
-        here = live(owner.files()).filter(blob__sha256=sha256, kind=kind, blob__state=Blob.State.READY).first()
-        if here is not None:
-            return {
-                "name": name,
-                "status": "already",
-                "ok": True,
-                "message": _("%(name)s sudah ada di sini sebagai %(kind)s; tidak ditambahkan lagi.")
-                % {"name": name, "kind": str(KIND_LABELS[kind]).lower()},
-            }
-    try:
-        result = attach_upload(
-            owner=owner, upload=upload, kind=kind, actor=request.user, title=title, replaces=replaces
-        )
-    except UploadRefused as refused:
-        message = refused.message if name in refused.message else f"{name}: {refused.message}"
-        return {"name": name, "status": "refused", "ok": False, "code": refused.code, "message": message}
-    evidence = result.evidence
-    row = {
-        "name": name,
+def _told(outcome: UploadOutcome) -> str:
+    """The outcome's sentence, naming the file when it does not already."""
+    if outcome.name in outcome.message:
+        return outcome.message
+    return f"{outcome.name}: {outcome.message}"
+
+
+def _row(outcome: UploadOutcome) -> dict:
+    """One file's verdict for the upload widget."""
+    row = {"name": outcome.name, "status": outcome.status, "ok": outcome.accepted, "message": _told(outcome)}
+    if not outcome.accepted:
+        return row | {"code": outcome.code}
+    evidence = outcome.evidence
+    row |= {
         "id": evidence.pk,
-        "kind": kind,
-        "kind_label": str(KIND_LABELS[kind]),
-        "ok": True,
+        "kind": evidence.kind,
+        "kind_label": str(KIND_LABELS[evidence.kind]),
         "download_url": _url("evidence:file_download", evidence.pk),
     }
-    if result.stored:
-        row["status"] = "stored"
-        row["message"] = _("%(name)s tersimpan sebagai %(kind)s.") % {
-            "name": name,
-            "kind": str(KIND_LABELS[kind]).lower(),
-        }
-        if replaces is not None:
-            row["message"] = _("%(name)s menggantikan %(old)s.") % {"name": name, "old": replaces.original_name}
-        return row
-    earlier = _where(result.duplicate_of, request.user) if result.duplicate_of else {}
-    row["status"] = "duplicate"
-    if earlier:
-        row["duplicate_of"] = earlier
-        row["message"] = _(
-            "%(name)s sama persis dengan %(earlier)s yang sudah ada di %(where)s; ditautkan tanpa disimpan ulang."
-        ) % {"name": name, "earlier": earlier["name"], "where": earlier["where"]}
-    else:
-        row["message"] = _(
-            "%(name)s sama persis dengan berkas yang sudah pernah diunggah di kabupaten/kota ini; "
-            "ditautkan tanpa disimpan ulang."
-        ) % {"name": name}
+    if outcome.duplicate_visible:
+        row["duplicate_of"] = _where(outcome.duplicate_of)
     return row
 
 
 @csrf_protect
 def _receive(request, *, owner: Owner):
-    """Attach every file of the request to ``owner``, each judged on its own (CSRF checked here,
-    after the streaming handler is in place)."""
+    """Attach every file of the request to ``owner`` through the upload service and tell how each
+    fared (CSRF checked here, after the streaming handler is in place)."""
     wants_json = "application/json" in request.headers.get("Accept", "")
     back = owner_page_url(owner)
-    kind = request.POST.get("kind", "")
-    title = request.POST.get("title", "")
-    uploads = request.FILES.getlist("files")
-    replaces = None
-    problem = ""
-    if kind not in EvidenceFile.Kind.values:
-        problem = _("Pilih jenis bukti (undangan, daftar hadir, notulen, foto …).")
-    elif not uploads:
-        problem = _("Pilih minimal satu berkas untuk diunggah.")
-    elif request.POST.get("replaces"):
-        raw = request.POST["replaces"]
-        replaces_pk = parse_id(raw)
-        replaces = owner.files().filter(pk=replaces_pk).first() if replaces_pk is not None else None
-        if replaces is None:
-            problem = _("Berkas yang akan diganti tidak ditemukan di sini.")
-        elif not replaces.is_current:
-            problem = _("Berkas itu sudah dihapus atau sudah diganti.")
-        elif len(uploads) > 1:
-            problem = _("Satu berkas hanya dapat diganti dengan satu berkas.")
-    if problem:
+    try:
+        outcomes = receive_files(
+            owner,
+            request.FILES.getlist("files"),
+            kind=request.POST.get("kind", ""),
+            title=request.POST.get("title", ""),
+            replaces=request.POST.get("replaces"),
+            actor=request.user,
+        )
+    except UploadsRefused as refused:
         if wants_json:
-            return JsonResponse({"ok": False, "message": problem, "files": []}, status=400)
-        messages.error(request, problem)
+            return JsonResponse({"ok": False, "message": str(refused), "files": []}, status=400)
+        for problem in refused.problems.values():
+            messages.error(request, problem)
         return redirect(back)
 
-    if replaces is not None and not title.strip():
-        title = replaces.title  # a new version keeps the description of the one it replaces
-    results = [_attach_one(request, owner, upload, kind=kind, title=title, replaces=replaces) for upload in uploads]
-    accepted = sum(1 for row in results if row["ok"])
+    rows = [_row(outcome) for outcome in outcomes]
+    accepted = sum(1 for outcome in outcomes if outcome.accepted)
     if wants_json:
         return JsonResponse(
-            {"ok": accepted > 0, "accepted": accepted, "refused": len(results) - accepted, "files": results},
+            {"ok": accepted > 0, "accepted": accepted, "refused": len(rows) - accepted, "files": rows},
             status=200 if accepted else 400,
         )
-    for row in results:
-        if row["status"] == "stored":
-            messages.success(request, row["message"])
-        elif row["status"] == "refused":
-            messages.error(request, row["message"])
+    for outcome in outcomes:
+        if outcome.status == STORED:
+            messages.success(request, outcome.message)
+        elif outcome.status == REFUSED:
+            messages.error(request, _told(outcome))
         else:
-            messages.warning(request, row["message"])
+            messages.warning(request, outcome.message)
     return redirect(back + "#berkas")
 
 
@@ -535,7 +443,7 @@ def file_remove(request, pk):
     return render(
         request,
         "evidence/file_remove.html",
-        {"evidence": evidence, "owner_label": owner_label(owner), "page_url": back},
+        {"evidence": evidence, "owner_label": owner.label, "page_url": back},
     )
 
 
