@@ -43,9 +43,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import get_in_scope_or_404
-from forums.kelembagaan import current_cycle
+from forums.kelembagaan.services import current_cycle
 from forums.selectors import bodies_visible_to, body_for, can_edit_body
-from forums.selectors_workplans import pembinaan_visit_for
+from forums.workplans.selectors import pembinaan_visit_for
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.api_errors import error_body

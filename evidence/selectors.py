@@ -26,7 +26,7 @@ from accounts.models import User
 from accounts.selectors import get_in_scope_or_404, scope_filter, scope_of
 from forums.models import Body, PembinaanVisit
 from forums.selectors import can_edit_body
-from forums.selectors_workplans import can_edit_pembinaan_visit
+from forums.workplans.selectors import can_edit_pembinaan_visit
 from indicators.models import Assessment, IndicatorEntry, TitikPantau
 from regions.models import Region
 from tatanan.models import EvidenceRequirement

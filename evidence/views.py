@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.selectors import get_in_scope_or_404
 from forums.selectors import body_for, body_to_edit, can_edit_body
-from forums.selectors_workplans import pembinaan_visit_for, rupiah
+from forums.workplans.selectors import pembinaan_visit_for, rupiah
 from indicators.models import TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.forms import add_service_errors
