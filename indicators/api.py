@@ -16,6 +16,7 @@ whether or not they read the kabupaten, gets 404 (``accounts.access``).
 """
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -23,9 +24,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.access import is_bappeda_admin_of
-from regions.selectors import region_list
+from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Tatanan
-from tatanan.selectors import cycles_visible_to
 
 from .filters import AssessmentFilter, EntryFilter
 from .models import IndicatorEntry
@@ -112,21 +112,9 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         tags=["assessments"],
     )
     def create(self, request, *args, **kwargs):
-        params = AssessmentOpenSerializer(data=request.data)
+        params = AssessmentOpenSerializer(data=request.data, context=self.get_serializer_context())
         params.is_valid(raise_exception=True)
-        data = params.validated_data
-        kabupaten = region_list().filter(code=data["kabupaten"]).first()
-        if kabupaten is None:
-            raise ValidationError({"kabupaten": [_("Kode wilayah tidak dikenal.")]})
-        cycle = cycles_visible_to(request.user).filter(award_year=data["cycle"]).first()
-        if cycle is None:
-            raise ValidationError({"cycle": [_("Siklus penilaian tidak dikenal.")]})
-        codes = {code.strip().upper() for code in data["tatanan"]}
-        tatanan = list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id, code__in=codes))
-        unknown = codes - {t.code for t in tatanan}
-        if unknown:
-            message = _("Tatanan tidak dikenal dalam siklus ini: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
-            raise ValidationError({"tatanan": [message]})
+        kabupaten, cycle, tatanan = (params.validated_data[name] for name in ("kabupaten", "cycle", "tatanan"))
         existed = assessments_visible_to(request.user).filter(kabupaten=kabupaten, cycle=cycle).exists()
         assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=request.user, tatanan=tatanan)
         assessment = self.get_queryset().get(pk=assessment.pk)
@@ -136,6 +124,19 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             AssessmentDetailSerializer(assessment, context=self.get_serializer_context()).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
+
+
+def assessment_named_in(request):
+    """The assessment a create names in its body (``assessment``: an id), looked up in the caller's
+    scope before the rest of the body is judged against it: one the caller does not read answers
+    404, as a URL would. None when the id is missing or malformed (the serializer says so)."""
+    named = request.data.get("assessment", "") if hasattr(request.data, "get") else ""
+    if (assessment_pk := parse_id(named)) is None:
+        return None
+    assessment = assessments_visible_to(request.user).filter(pk=assessment_pk).first()
+    if assessment is None:
+        raise Http404
+    return assessment
 
 
 class AssessmentPartViewSet(viewsets.GenericViewSet):

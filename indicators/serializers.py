@@ -1,14 +1,19 @@
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+from rest_framework.utils.formatting import lazy_format
 
 from accounts.models import Opd
 from accounts.selectors import opds_visible_to
 from accounts.serializers import OpdRefSerializer, RegionRefSerializer
 from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
-from tatanan.models import ScaleOption
+from regions.selectors import region_list
+from tatanan.models import ScaleOption, Tatanan
+from tatanan.selectors import cycles_visible_to
 from tatanan.serializers import TatananRefSerializer
 
 from .models import Assessment, DataRequest, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
@@ -20,6 +25,108 @@ from .services import ADMIN_ONLY_ENTRY_FIELDS, ENTRY_FIELDS
 def _percent(**kwargs):
     # Percentages go out as JSON numbers (71.5), not strings: they are read, never summed to the cent.
     return serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+# --- Tatanan named by their codes ----------------------------------------------------------------
+
+UNKNOWN_TATANAN = _("Tatanan tidak dikenal dalam siklus ini: %(codes)s")
+NOT_ASSESSED = _("Pilih salah satu tatanan yang dinilai dalam penilaian ini.")
+
+
+def assessed_tatanan(serializer):
+    """The tatanan assessed in the assessment of the serializer's context (none without one)."""
+    assessment = serializer.context.get("assessment")
+    return assessment.tatanan.all() if assessment is not None else Tatanan.objects.none()
+
+
+def cycle_tatanan(serializer):
+    """Every tatanan of the cycle of the assessment of the serializer's context (none without one)."""
+    assessment = serializer.context.get("assessment")
+    if assessment is None:
+        return Tatanan.objects.none()
+    return Tatanan.objects.filter(tatanan_set=assessment.cycle.tatanan_set_id)
+
+
+def _tatanan_of_codes(queryset, codes, message) -> list:
+    """The tatanan of ``queryset`` with these codes (case and surrounding spaces ignored), in their
+    order; a ``ValidationError`` naming every code not among them."""
+    codes = {code.strip().upper() for code in codes}
+    tatanan = list(queryset.filter(code__in=codes).order_by("number"))
+    unknown = codes - {t.code for t in tatanan}
+    if unknown:
+        raise serializers.ValidationError(message % {"codes": ", ".join(sorted(unknown))})
+    return tatanan
+
+
+class _TatananCodesField(ManyRelatedField):
+    """``TatananCodeField(many=True)``: a list of codes, every unknown one named in one message."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) or not hasattr(data, "__iter__"):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        if not self.allow_empty and len(data) == 0:
+            self.fail("empty")
+        child = self.child_relation
+        for code in data:
+            if not isinstance(code, str):
+                child.fail("invalid")
+            serializers.Field.run_validators(child, code)
+        return _tatanan_of_codes(child.get_queryset(), data, child.message)
+
+
+@extend_schema_field(OpenApiTypes.STR)  # and maxLength, from the validator
+class TatananCodeField(serializers.SlugRelatedField):
+    """A tatanan named by its code (``PSR``; case and surrounding spaces ignored), turned into the
+    object by the serializer, among the tatanan ``scope(serializer)`` allows (``assessed_tatanan``,
+    ``cycle_tatanan``): a code outside them is refused with ``message`` (``%(codes)s`` names it).
+    With ``many=True`` a list of codes, every unknown code named in one message."""
+
+    default_error_messages = {"blank": serializers.CharField.default_error_messages["blank"]}
+
+    def __init__(self, *, scope, message=UNKNOWN_TATANAN, **kwargs):
+        self.scope = scope
+        self.message = message
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = Tatanan.objects.none()
+        # The validators judge the code, before it is looked up (``to_internal_value``).
+        max_length = Tatanan._meta.get_field("code").max_length
+        message_too_long = lazy_format(
+            serializers.CharField.default_error_messages["max_length"], max_length=max_length
+        )
+        kwargs["validators"] = [MaxLengthValidator(max_length, message=message_too_long)]
+        super().__init__(slug_field="code", **kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": _TatananCodeItem(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return _TatananCodesField(**list_kwargs)
+
+    def get_queryset(self):
+        return self.scope(self.root)
+
+    def run_validation(self, data=empty):
+        if isinstance(data, str):
+            data = data.strip()
+            if not data and not self.allow_null:
+                self.fail("blank")
+        return super().run_validation(data)  # "" is None to a related field
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        super().run_validators(data)
+        return _tatanan_of_codes(self.get_queryset(), [data], self.message)[0]
+
+    def run_validators(self, value):
+        pass  # ``value`` is the tatanan: the validators judged its code
+
+
+@extend_schema_field({"type": "string", "maxLength": 10})  # an item of the list has no validators in the schema
+class _TatananCodeItem(TatananCodeField):
+    pass
 
 
 class ScoreOptionSerializer(serializers.ModelSerializer):
@@ -78,6 +185,9 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 class AssessmentOpenSerializer(serializers.Serializer):
     """What ``POST /api/assessments/`` takes; the service ``assessment_open`` does the rest."""
 
+    # The codes become objects here: ``kabupaten`` a region, ``cycle`` a cycle the caller sees
+    # (the ``request`` of the context), ``tatanan`` tatanan of the cycle's set.
+
     kabupaten = serializers.CharField(max_length=13, help_text="Kemendagri code of the kabupaten/kota, e.g. 36.04.")
     cycle = serializers.IntegerField(help_text="Award year of the cycle, e.g. 2025.")
     tatanan = serializers.ListField(
@@ -87,6 +197,29 @@ class AssessmentOpenSerializer(serializers.Serializer):
         help_text="Codes of the chosen tatanan, for cycles where the kabupaten chooses; "
         "ignored when every tatanan is compulsory.",
     )
+
+    def validate_kabupaten(self, code):
+        kabupaten = region_list().filter(code=code).first()
+        if kabupaten is None:
+            raise serializers.ValidationError(_("Kode wilayah tidak dikenal."))
+        return kabupaten
+
+    def validate_cycle(self, award_year):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        cycle = cycles_visible_to(user).filter(award_year=award_year).first() if user is not None else None
+        if cycle is None:
+            raise serializers.ValidationError(_("Siklus penilaian tidak dikenal."))
+        return cycle
+
+    def validate(self, attrs):
+        # The tatanan are those of the cycle's set: known only once the cycle is.
+        tatanan = Tatanan.objects.filter(tatanan_set=attrs["cycle"].tatanan_set_id)
+        try:
+            attrs["tatanan"] = _tatanan_of_codes(tatanan, attrs["tatanan"], UNKNOWN_TATANAN)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"tatanan": error.detail}) from None
+        return attrs
 
 
 # --- Scores -------------------------------------------------------------------------------------
@@ -392,7 +525,9 @@ class TitikPantauWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
     (tatanan assessed, kind known, desa in the kabupaten/kota, coordinates in range and paired)."""
 
     assessment = serializers.IntegerField(help_text="Id of the assessment (on create only).")
-    tatanan = serializers.CharField(max_length=10, help_text="Code of one of the assessed tatanan, e.g. PSR.")
+    tatanan = TatananCodeField(
+        scope=assessed_tatanan, message=NOT_ASSESSED, help_text="Code of one of the assessed tatanan, e.g. PSR."
+    )
     name = serializers.CharField(max_length=200)
     kind = serializers.CharField(max_length=20, help_text="One of: " + ", ".join(TitikPantau.Kind.values) + ".")
     desa = serializers.CharField(
@@ -408,6 +543,15 @@ class TitikPantauWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
         if self.partial:
             del fields["assessment"]  # a point stays with its assessment
         return fields
+
+    def validate_desa(self, code):
+        if not code:
+            return None
+        desa = region_list().filter(code=code.strip()).first()
+        if desa is None:
+            # Refused here: the service reads an unknown code as "no desa", which would drop it silently.
+            raise serializers.ValidationError(_("Kode wilayah tidak dikenal."))
+        return desa
 
 
 def _request_opds(user, serializer):
@@ -586,8 +730,8 @@ class AssessmentTatananSerializer(serializers.Serializer):
 class TatananChoiceSerializer(_RefusesOtherKeys, serializers.Serializer):
     """What ``PUT /api/assessments/<id>/tatanan/`` takes (``assessment_tatanan_update``)."""
 
-    tatanan = serializers.ListField(
-        child=serializers.CharField(max_length=10), help_text='Codes of the tatanan chosen, e.g. ["PSR", "PDD"].'
+    tatanan = TatananCodeField(
+        many=True, scope=cycle_tatanan, help_text='Codes of the tatanan chosen, e.g. ["PSR", "PDD"].'
     )
 
 
@@ -613,7 +757,9 @@ class LocalIndicatorWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
     """What ``POST``/``PATCH`` of local indicators take (``local_indicator_add`` /
     ``tatanan.services.local_indicator_update``); the services check the values."""
 
-    tatanan = serializers.CharField(max_length=10, help_text="Code of one of the assessed tatanan (on create only).")
+    tatanan = TatananCodeField(
+        scope=assessed_tatanan, message=NOT_ASSESSED, help_text="Code of one of the assessed tatanan (on create only)."
+    )
     number = serializers.CharField(max_length=10)
     name = serializers.CharField()
     definisi_operasional = serializers.CharField(allow_blank=True, required=False)
@@ -650,9 +796,8 @@ class InnovationWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
 
     assessment = serializers.IntegerField(help_text="Id of the assessment (on create only).")
     title = serializers.CharField(max_length=200, allow_blank=True)
-    tatanan = serializers.CharField(
-        max_length=10,
-        allow_blank=True,
+    tatanan = TatananCodeField(
+        scope=cycle_tatanan,
         allow_null=True,
         required=False,
         help_text="Code of one of the assessed tatanan, e.g. PSR; empty or null for none.",

@@ -4,14 +4,11 @@ and removes them through ``indicators.innovations.services`` (other readers 403,
 scope 404), in the one error shape of ``kks_portal.lib.api_errors``."""
 
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from tatanan.models import Tatanan
-
+from ..api import assessment_named_in
 from ..filters import InnovationFilter
 from ..models import Innovation
 from ..selectors import assessments_visible_to
@@ -21,22 +18,6 @@ from .services import innovation_create, innovation_delete, innovation_update
 NOT_FOUND = OpenApiResponse(description="Outside the caller's scope (the one error shape, code not_found).")
 INVALID = OpenApiResponse(description="Invalid data: the one error shape with `fields` (code invalid).")
 FORBIDDEN = OpenApiResponse(description="In scope but not allowed (code permission_denied).")
-
-
-def _service_fields(assessment, data: dict) -> dict:
-    fields = dict(data)
-    if "tatanan" in fields:
-        code = (fields["tatanan"] or "").strip().upper()
-        if not code:
-            fields["tatanan"] = None
-        else:
-            tatanan = Tatanan.objects.filter(tatanan_set=assessment.cycle.tatanan_set_id, code=code).first()
-            if tatanan is None:
-                raise ValidationError(
-                    {"tatanan": [_("Tatanan tidak dikenal dalam siklus ini: %(codes)s") % {"codes": code}]}
-                )
-            fields["tatanan"] = tatanan
-    return fields
 
 
 @extend_schema_view(
@@ -66,13 +47,16 @@ class InnovationViewSet(
         tags=["assessments"],
     )
     def create(self, request, *args, **kwargs):
-        params = InnovationWriteSerializer(data=request.data)
+        # The assessment first (404 outside the scope), then the body judged against it: the
+        # serializer makes the tatanan code an object of the cycle's set.
+        assessment = assessment_named_in(request)
+        context = {**self.get_serializer_context(), "assessment": assessment}
+        params = InnovationWriteSerializer(data=request.data, context=context)
         params.is_valid(raise_exception=True)
         fields = dict(params.validated_data)
-        assessment = assessments_visible_to(request.user).filter(pk=fields.pop("assessment")).first()
-        if assessment is None:
-            raise Http404
-        innovation = innovation_create(assessment=assessment, actor=request.user, **_service_fields(assessment, fields))
+        if assessment is None or fields.pop("assessment") != assessment.pk:
+            raise Http404  # an id the URL rule refuses but the integer field took ("1.0")
+        innovation = innovation_create(assessment=assessment, actor=request.user, **fields)
         return Response(
             self.get_serializer(self.get_queryset().get(pk=innovation.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -86,10 +70,10 @@ class InnovationViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         innovation = self.get_object()
-        params = InnovationWriteSerializer(data=request.data, partial=True)
+        context = {**self.get_serializer_context(), "assessment": innovation.assessment}
+        params = InnovationWriteSerializer(data=request.data, context=context, partial=True)
         params.is_valid(raise_exception=True)
-        fields = _service_fields(innovation.assessment, params.validated_data)
-        innovation_update(innovation=innovation, actor=request.user, **fields)
+        innovation_update(innovation=innovation, actor=request.user, **params.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=innovation.pk)).data)
 
     @extend_schema(

@@ -3,7 +3,6 @@ some entries by a deadline and reminds its operators; the requests are read by t
 of the kabupaten/kota and by the operators of the OPD asked."""
 
 from django.db.models import Q
-from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,9 +10,8 @@ from rest_framework.response import Response
 
 from accounts.access import opd_ids_operated_by
 from accounts.selectors import admin_scope_of
-from kks_portal.lib.url_ids import parse_id
 
-from ..api import INVALID, NOT_FOUND
+from ..api import INVALID, NOT_FOUND, assessment_named_in
 from ..filters import DataRequestFilter
 from ..models import DataRequest
 from ..selectors import assessments_visible_to
@@ -68,12 +66,7 @@ class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def create(self, request, *args, **kwargs):
         # The assessment is the parent the request is written into: one the caller does not read
         # answers 404, as a URL would, before the OPD and entries are judged against it.
-        named = str(request.data.get("assessment", "") if hasattr(request.data, "get") else "")
-        assessment = None
-        if (assessment_pk := parse_id(named)) is not None:
-            assessment = assessments_visible_to(request.user).filter(pk=assessment_pk).first()
-            if assessment is None:
-                raise Http404
+        assessment = assessment_named_in(request)
         context = {**self.get_serializer_context(), "assessment": assessment}
         params = DataRequestAssignSerializer(data=request.data, context=context)
         params.is_valid(raise_exception=True)

@@ -270,6 +270,22 @@ def test_opening_with_invalid_data_answers_400_with_fields(client_for, rina, sma
     assert not Assessment.objects.exists()
 
 
+def test_every_unknown_code_of_an_opening_is_named_at_once(client_for, rina, small_cycle):
+    # The serializer turns the codes into objects, so a bad kabupaten and a bad cycle are both reported.
+    error = error_of(open_assessment(client_for(rina), kabupaten="36.99", cycle=1999), 400, "invalid")
+
+    assert error["fields"] == {
+        "kabupaten": ["Kode wilayah tidak dikenal."],
+        "cycle": ["Siklus penilaian tidak dikenal."],
+    }
+
+
+def test_every_unknown_tatanan_of_an_opening_is_named_in_one_message(client_for, rina, small_cycle):
+    error = error_of(open_assessment(client_for(rina), tatanan=["psr", "xyz", " abc "]), 400, "invalid")
+
+    assert error["fields"] == {"tatanan": ["Tatanan tidak dikenal dalam siklus ini: ABC, XYZ"]}
+
+
 def test_a_kecamatan_is_no_kabupaten(client_for, root_user, small_cycle, wilayah):
     error = error_of(open_assessment(client_for(root_user), kabupaten="36.04.17"), 400, "invalid")
 
@@ -462,6 +478,24 @@ def test_only_the_bappeda_admin_writes_titik_pantau(client_for, oscar, vina, waw
     error_of(add_point(client_for(wawan), assessment), 404, "not_found")
     error_of(client_for(wawan).delete(f"/api/titik-pantau/{point.pk}/"), 404, "not_found")
     assert TitikPantau.objects.get().name == "Pasar Baros"
+
+
+def test_a_titik_pantau_tatanan_is_one_the_assessment_assesses(client_for, rina, assessment, wilayah):
+    error = error_of(add_point(client_for(rina), assessment, tatanan="XYZ"), 400, "invalid")
+    assert error["fields"] == {"tatanan": ["Pilih salah satu tatanan yang dinilai dalam penilaian ini."]}
+    error = error_of(add_point(client_for(rina), assessment, tatanan="   "), 400, "invalid")
+    assert list(error["fields"]) == ["tatanan"]
+
+    response = add_point(client_for(rina), assessment, tatanan=" pdd ")
+    assert (response.status_code, response.json()["tatanan"]["code"]) == (201, "PDD")
+
+
+def test_a_reader_who_is_not_the_admin_gets_404_whatever_the_tatanan(client_for, oscar, vina, assessment):
+    # The admin rule comes before the body is judged: no 400 that tells a code from another.
+    error_of(add_point(client_for(oscar), assessment, tatanan="XYZ"), 404, "not_found")
+    psr = entry(assessment, "PSR", "1").indicator.tatanan
+    point = TitikPantau.objects.create(assessment=assessment, tatanan=psr, name="Pasar Baros", kind="pasar")
+    error_of(patch(client_for(vina), f"/api/titik-pantau/{point.pk}/", {"tatanan": "XYZ"}), 404, "not_found")
 
 
 # --- Data request writes (the request services) ------------------------------------------------------

@@ -196,3 +196,20 @@ def test_api_errors_come_in_the_one_shape(assessment, innovation, client_for, ri
     )
     assert refused.status_code == 404
     assert refused.json()["error"]["code"] == "not_found"
+
+
+def test_api_reads_a_blank_tatanan_as_none_and_codes_in_any_case(assessment, innovation, client_for, rina):
+    url = f"/api/innovations/{innovation.pk}/"
+    changed = client_for(rina).patch(url, {"tatanan": " psr "}, content_type="application/json")
+    assert (changed.status_code, changed.json()["tatanan"]["code"]) == (200, "PSR")
+    changed = client_for(rina).patch(url, {"tatanan": "  "}, content_type="application/json")
+    assert (changed.status_code, changed.json()["tatanan"]) == (200, None)
+    bad = client_for(rina).patch(url, {"tatanan": ["PSR"]}, content_type="application/json")
+    assert list(bad.json()["error"]["fields"]) == ["tatanan"]
+
+
+def test_api_create_for_an_assessment_out_of_scope_is_404_before_the_body_is_judged(assessment, client_for, wawan):
+    response = client_for(wawan).post(
+        "/api/innovations/", {"assessment": assessment.pk, "tatanan": "XYZ"}, content_type="application/json"
+    )
+    assert response.status_code == 404
