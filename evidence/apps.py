@@ -10,4 +10,4 @@ class EvidenceConfig(AppConfig):
         # Connects the evidence panel of the assessment dashboard (indicators' signal), whether or
         # not the URL configuration has been loaded yet in this process.
         # Imported in ready(), not at the top: the module uses models, which the app registry loads first.
-        from . import views_readiness  # noqa: F401
+        from .readiness import views  # noqa: F401

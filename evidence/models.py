@@ -15,7 +15,7 @@
 * ``ReferencePoint``: where a kabupaten is, so that photos taken far from it can be flagged.
 
 Files live in the default (private) storage under random names; they are served only through
-views that check the user's scope (``evidence.views_files``, answered by ``kks_portal.lib.files.responses``).
+views that check the user's scope (``evidence.downloads.views``, answered by ``kks_portal.lib.files.responses``).
 """
 
 from __future__ import annotations

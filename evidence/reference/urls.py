@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import views_reference
+from . import views
 
 urlpatterns = [
-    path("titik-acuan/<str:code>/", views_reference.reference_point, name="reference_point"),
+    path("titik-acuan/<str:code>/", views.reference_point, name="reference_point"),
 ]

@@ -4,7 +4,7 @@ from django.urls import path
 
 from kks_portal.lib import url_ids  # noqa: F401  (registers the <id:…> and <year:…> path converters)
 
-from . import views_readiness as views
+from . import views
 
 urlpatterns = [
     path("kesiapan/<id:pk>/", views.readiness, name="readiness"),

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_safe
 
 from kks_portal.lib.files.responses import protected_file_response
 
-from .models import Blob, EvidenceFile, FileType
-from .selectors import file_for
+from ..models import Blob, EvidenceFile, FileType
+from ..selectors import file_for
 
 VARIANT_SUFFIX = {"thumbnail": "kecil", "preview": "1600px"}
 

@@ -30,9 +30,9 @@ from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.views import assessment_dashboard_panels
 from indicators.selectors import assessment_for
 
-from .completeness import assessment_readiness, kabupaten_readiness
-from .models import EvidenceFile
-from .selectors import Owner, assessment_kecamatan_for, can_attach, indicator_opd_limit, live
+from ..completeness import assessment_readiness, kabupaten_readiness
+from ..models import EvidenceFile
+from ..selectors import Owner, assessment_kecamatan_for, can_attach, indicator_opd_limit, live
 
 
 def requirement_page_url(assessment_pk: int, requirement_pk: int, year: int | None) -> str:

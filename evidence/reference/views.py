@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from accounts.access import require_kabupaten_admin
 from regions.models import Region
 
-from .forms_reference import ReferencePointForm
-from .models import ReferencePoint
-from .photos import reference_point_set
+from ..models import ReferencePoint
+from ..photos import reference_point_set
+from .forms import ReferencePointForm
 
 
 def _kabupaten_to_manage(user, code: str) -> Region:
