@@ -37,9 +37,13 @@ class TitikPantauForm(forms.Form):
     )
     description = forms.CharField(label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, assessment, **kwargs):
+    def __init__(self, *args, assessment, tatanan_code: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tatanan"].queryset = assessment.tatanan.order_by("number")
+        if tatanan_code:
+            # "?tatanan=PSR" preselects that tatanan when the assessment assesses it.
+            code = tatanan_code.strip().upper()
+            self.initial.setdefault("tatanan", self.fields["tatanan"].queryset.filter(code=code).first())
         desa = (
             Region.objects.filter(code__startswith=assessment.kabupaten_id + ".", level=Region.Level.DESA)
             .select_related("parent")

@@ -94,11 +94,7 @@ def _warn_if_far(request, point):
 @login_required
 def titik_pantau_create_view(request, pk):
     assessment = _admin_assessment(request, pk)
-    initial = {}
-    code = query_text(request.GET, "tatanan")
-    if code:
-        initial["tatanan"] = assessment.tatanan.filter(code=code.upper()).first()
-    form = TitikPantauForm(_posted(request), initial=initial, assessment=assessment)
+    form = TitikPantauForm(_posted(request), assessment=assessment, tatanan_code=query_text(request.GET, "tatanan"))
     if request.method == "POST" and form.is_valid():
         try:
             point = titik_pantau_create(assessment=assessment, actor=request.user, **form.cleaned_data)
