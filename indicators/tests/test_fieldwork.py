@@ -13,6 +13,7 @@ from django.http import Http404
 
 from accounts.models import Role
 from accounts.tests.factories import RoleAssignmentFactory, UserFactory
+from indicators.fieldwork.forms import TitikPantauForm
 from indicators.fieldwork.services import (
     assessment_tatanan_update,
     kelembagaan_entries_update,
@@ -580,3 +581,9 @@ def test_every_form_page_renders_for_rina(client_for, rina, chosen_assessment, p
     detail = client.get(url(chosen_assessment)).content.decode()
     assert f'href="{url(chosen_assessment, "tatanan/")}"' in detail
     assert client.get(f"/tatanan/lokal/{chosen_assessment.cycle.award_year}/{local.indicator.pk}/").status_code == 200
+
+
+def test_a_tatanan_code_in_the_address_preselects_it_when_assessed(assessment):
+    assert TitikPantauForm(assessment=assessment, tatanan_code=" pdd ").initial["tatanan"].code == "PDD"
+    assert TitikPantauForm(assessment=assessment, tatanan_code="XYZ").initial["tatanan"] is None
+    assert "tatanan" not in TitikPantauForm(assessment=assessment).initial
