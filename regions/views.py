@@ -95,7 +95,7 @@ def _listing(request, region: Region | None):
     columns = [
         column
         for column in (
-            (Region.Level.KABKOTA, _("Kabupaten/Kota"), _("Kab/Kota")),
+            (Region.Level.KABKOTA, _("Kabupaten/Kota"), _("Kabupaten/Kota")),
             (Region.Level.KECAMATAN, _("Kecamatan"), _("Kec.")),
             (Region.Level.DESA, _("Desa/Kelurahan"), _("Desa/Kel.")),
         )

@@ -273,7 +273,7 @@ class KelembagaanItem(models.Model):
     class Component(models.TextChoices):
         TIM_PEMBINA = "tim_pembina", _("Tim Pembina")
         FORUM_KABKOTA = "forum_kabkota", _("Forum Kabupaten/Kota")
-        FORUM_KECAMATAN = "forum_kecamatan", _("Forum Komunikasi Kecamatan")
+        FORUM_KECAMATAN = "forum_kecamatan", _("Forum Kecamatan Sehat")
         POKJA_DESA = "pokja_desa", _("Pokja Desa/Kelurahan")
 
     class Item(models.TextChoices):

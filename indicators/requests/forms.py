@@ -17,7 +17,7 @@ class DataRequestAssignForm(forms.Form):
         label=_("Pesan untuk OPD"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Ikut dikirim dalam e-mail pengingat."),
+        help_text=_("Ikut dikirim dalam email pengingat."),
     )
     entries = ModelMultipleIdChoiceField(
         label=_("Indikator"),

@@ -142,7 +142,6 @@ def test_the_scan_reads_translate_tags_blocktranslate_bodies_and_msgids(tmp_path
 
 # The offenders left (December 2026) are in dossiers/, indicators/, regions/ and tatanan/ (the
 # last needs a migration for its choice label), which other changes are moving right now.
-@pytest.mark.xfail(strict=True, reason="offenders in modules being moved")
 def test_no_template_or_msgid_uses_a_variant_the_glossary_bans():
     found = offenders()
     assert not found, "use the glossary's name (docs/GLOSSARY.md):\n" + "\n".join(found)
