@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_kabupaten_admin
 from accounts.models import User
+from evidence.uploads import check_file
 from kks_portal.lib.files.errors import UploadRefused
-from kks_portal.lib.files.inspection import inspect_upload
-from kks_portal.lib.files.names import clean_filename
 from kks_portal.lib.files.types import FileType
 from regions.models import Region
 from tatanan.models import Cycle, Tatanan
@@ -154,50 +153,44 @@ PHOTO_TYPES = frozenset({FileType.JPEG, FileType.PNG, FileType.WEBP})
 SK_MAX_BYTES = 20 * 1024 * 1024
 
 
-def inspected_upload(file, *, allowed: frozenset[str], wrong_type_message: str):
-    """The file's type decided by content, by the files layer's inspection (the one evidence files
-    get too). Refusals become a form error with the inspection's message; a type outside
-    ``allowed`` (or outside the allow-list) gets ``wrong_type_message`` (``%(name)s``: the file's
-    name)."""
-    name = getattr(file, "name", "") or ""
+def _checked(file, *, types: frozenset[str], max_bytes: int, too_large: str, wrong_type: str) -> None:
+    """The file by the refusal rules every upload follows (``evidence.uploads.check_file``: name,
+    size, type by content, polyglots, bombs, broken files), as a form error. An oversize file gets
+    ``too_large`` and a type outside ``types`` gets ``wrong_type`` (``%(name)s``: the file's name);
+    the others the check's own message."""
     try:
-        name = clean_filename(name)
-        inspection = inspect_upload(file, name)
+        check_file(file, types=types, max_bytes=max_bytes)
     except UploadRefused as refused:
+        if refused.code == "too_large":
+            raise ValidationError(too_large, code=refused.code) from refused
         if refused.code == "unsupported_type":
-            raise ValidationError(wrong_type_message % {"name": name}, code=refused.code) from refused
+            name = getattr(file, "name", "") or ""
+            raise ValidationError(wrong_type % {"name": name}, code=refused.code) from refused
         raise ValidationError(refused.message, code=refused.code) from refused
-    if inspection.file_type not in allowed:
-        raise ValidationError(wrong_type_message % {"name": name}, code="unsupported_type")
-    return inspection
 
 
 def photo_validate(file) -> None:
-    """A JPG, PNG or WebP image (by content) of at most 10 MB, inspected like evidence files: no
-    polyglots, no decompression bombs, no broken images (web forms and the API alike)."""
-    if file.size > PHOTO_MAX_BYTES:
-        raise ValidationError(
-            _("Ukuran foto %(size).1f MB melebihi batas 10 MB. Kecilkan foto lalu unggah lagi.")
-            % {"size": file.size / (1024 * 1024)}
-        )
-    inspected_upload(
+    """A JPG, PNG or WebP image (by content) of at most 10 MB, refused by the rules of every upload
+    (web forms and the API alike)."""
+    _checked(
         file,
-        allowed=PHOTO_TYPES,
-        wrong_type_message=_(
-            "Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP."
-        ),
+        types=PHOTO_TYPES,
+        max_bytes=PHOTO_MAX_BYTES,
+        too_large=_("Ukuran foto %(size).1f MB melebihi batas 10 MB. Kecilkan foto lalu unggah lagi.")
+        % {"size": file.size / (1024 * 1024)},
+        wrong_type=_("Berkas “%(name)s” bukan foto yang dapat dibaca. Unggah foto berformat JPG, PNG atau WebP."),
     )
 
 
 def decree_scan_validate(file) -> None:
-    """An SK scan: a PDF or a photo (by content) of at most 20 MB, inspected like evidence files
-    (the form's field check; ``decree_add`` calls it through ``decree_file_validate``)."""
-    if file.size > SK_MAX_BYTES:
-        raise ValidationError(_("Berkas SK melebihi batas 20 MB."))
-    inspected_upload(
+    """An SK scan: a PDF or a photo (by content) of at most 20 MB, refused by the rules of every
+    upload (the form's field check; ``decree_add`` calls it through ``decree_file_validate``)."""
+    _checked(
         file,
-        allowed=SK_TYPES,
-        wrong_type_message=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
+        types=SK_TYPES,
+        max_bytes=SK_MAX_BYTES,
+        too_large=_("Berkas SK melebihi batas 20 MB."),
+        wrong_type=_("Berkas SK “%(name)s” harus berupa PDF atau foto (JPG, PNG, WebP)."),
     )
 
 

@@ -8,9 +8,10 @@ from django.core.management import call_command
 from django.http import Http404
 from PIL import Image
 
+from evidence.tests.hostile import EXE
 from forums.models import Body, Decree, Secretariat
 from forums.selectors import bodies_visible_to, body_for_secretary, can_edit_body, default_signer
-from forums.services import body_bulk_setup, decree_add, photo_validate, secretariat_update
+from forums.services import body_bulk_setup, decree_add, decree_scan_validate, photo_validate, secretariat_update
 from regions.models import Region
 
 
@@ -187,3 +188,16 @@ def test_default_signer(forum_carenang, pokja_carenang, wilayah):
     assert default_signer(forum_kab) == "Bupati Serang"
     assert default_signer(forum_carenang) == "Camat Carenang"
     assert default_signer(pokja_carenang) == "Kepala Desa Carenang"
+
+
+def test_sk_scans_and_photos_are_refused_by_the_rules_of_every_upload():
+    """``decree_scan_validate`` and ``photo_validate`` go through ``evidence.uploads.check_file``:
+    what it refuses in evidence (an empty file, a program renamed .pdf, a name with control characters) they
+    refuse too, with its message."""
+    for validate in (decree_scan_validate, photo_validate):
+        with pytest.raises(ValidationError, match="kosong"):
+            validate(SimpleUploadedFile("kosong.pdf", b""))
+        with pytest.raises(ValidationError):
+            validate(SimpleUploadedFile("sk.pdf", EXE))
+        with pytest.raises(ValidationError, match="karakter kendali"):
+            validate(SimpleUploadedFile("sk\x07.png", png_bytes()))
