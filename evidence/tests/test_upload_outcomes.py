@@ -18,7 +18,7 @@ from django.urls import reverse
 from pypdf import PdfWriter
 
 from evidence.models import Activity, Blob, EvidenceFile
-from evidence.selectors import Owner
+from evidence.selectors import OWNER_FIELDS, OWNER_KINDS, Owner
 from evidence.tests.hostile import EXE
 from evidence.uploads import attach_upload
 
@@ -345,8 +345,6 @@ def test_both_paths_refuse_a_request_with_the_same_words(world, client_for):
 def test_every_owner_of_an_evidence_file_is_one_kind_in_the_registry():
     """The owner foreign keys of ``EvidenceFile`` and the kinds of ``OWNER_KINDS`` are the same
     set, and each kind's kinds of evidence are real ones."""
-    from evidence.selectors import OWNER_FIELDS, OWNER_KINDS
-
     owner_keys = {
         model_field.name
         for model_field in EvidenceFile._meta.get_fields()
