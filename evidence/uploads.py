@@ -17,8 +17,8 @@
 (``evidence.api``) call: it owns the rules of a request (the kinds the owner takes, the title, the
 file replaced, checked once) and of each file (already attached here: not linked again) and
 answers one ``UploadOutcome`` per file; the views only turn outcomes into messages or JSON.
-``check_file`` is the refusal rule of one file for every app that takes files (the forums' SK
-scans and secretariat photos too).
+The refusal rule of one file is ``kks_portal.lib.files.checks.check_file``, shared with the forums'
+SK scans and secretariat photos.
 """
 
 from __future__ import annotations
@@ -43,10 +43,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kks_portal.lib.files.checks import CheckedFile
+from kks_portal.lib.files.checks import check_file as check_uploaded_file
 from kks_portal.lib.files.errors import UploadRefused
-from kks_portal.lib.files.inspection import Inspection, inspect_upload
-from kks_portal.lib.files.names import clean_filename
-from kks_portal.lib.files.types import LABELS
 from kks_portal.lib.url_ids import parse_id
 from regions.models import Region
 
@@ -126,53 +125,12 @@ def _sha256_of(upload) -> str:
     return digest.hexdigest()
 
 
-def _size_of(upload) -> int:
-    size = getattr(upload, "size", None)
-    if size is None:
-        upload.seek(0, os.SEEK_END)
-        size = upload.tell()
-        upload.seek(0)
-    return size
-
-
 # --- Checking one file --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    name: str
-    size: int
-    inspection: Inspection
-
-
-def check_file(upload, *, types: frozenset[str] | None = None, max_bytes: int | None = None) -> CheckedFile:
-    """The refusal rules of one uploaded file, for whatever it is taken (evidence, an SK scan, a
-    secretariat photo): a bad name, an oversize or empty file, whatever the inspection finds (type
-    by content from the allow-list, extension agreeing, polyglots, bombs, encrypted or broken
-    files) and, given ``types``, a type outside them (``unsupported_type``). ``UploadRefused``
-    otherwise; ``max_bytes`` defaults to the evidence limit."""
-    name = clean_filename(getattr(upload, "name", ""))
-    limit = max_bytes if max_bytes is not None else max_upload_bytes()
-    size = _size_of(upload)
-    if getattr(upload, "oversize", False) or size > limit:
-        raise UploadRefused(
-            "too_large",
-            _("Berkas %(name)s lebih besar dari batas %(limit)s MB.") % {"name": name, "limit": limit // MB},
-        )
-    if size == 0:
-        raise UploadRefused("empty", _("Berkas %(name)s kosong.") % {"name": name})
-    inspection = inspect_upload(upload, name)
-    if types is not None and inspection.file_type not in types:
-        raise UploadRefused(
-            "unsupported_type",
-            _("Berkas %(name)s berupa %(type)s; di sini hanya diterima %(allowed)s.")
-            % {
-                "name": name,
-                "type": LABELS[inspection.file_type],
-                "allowed": ", ".join(LABELS[file_type] for file_type in LABELS if file_type in types),
-            },
-        )
-    return CheckedFile(name, size, inspection)
+def check_file(upload) -> CheckedFile:
+    """``kks_portal.lib.files.checks.check_file`` with the evidence size limit."""
+    return check_uploaded_file(upload, max_bytes=max_upload_bytes())
 
 
 # --- The rules of an upload -----------------------------------------------------------------------
@@ -337,6 +295,7 @@ def _create_attachment(owner, blob, *, kind, name, title, actor, replaces) -> Ev
 
 def _after_attach(evidence: EvidenceFile) -> None:
     if evidence.blob.is_image:
+        # Imported here: evidence.tasks imports this module (its sweep task calls it back).
         from .tasks import process_photo
 
         blob_id = evidence.blob_id

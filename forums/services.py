@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_kabupaten_admin
 from accounts.models import User
-from evidence.uploads import check_file
+from kks_portal.lib.files.checks import check_file
 from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.files.types import FileType
 from regions.models import Region
@@ -154,7 +154,7 @@ SK_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _checked(file, *, types: frozenset[str], max_bytes: int, too_large: str, wrong_type: str) -> None:
-    """The file by the refusal rules every upload follows (``evidence.uploads.check_file``: name,
+    """The file by the refusal rules every upload follows (``kks_portal.lib.files.checks.check_file``: name,
     size, type by content, polyglots, bombs, broken files), as a form error. An oversize file gets
     ``too_large`` and a type outside ``types`` gets ``wrong_type`` (``%(name)s``: the file's name);
     the others the check's own message."""

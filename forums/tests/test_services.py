@@ -191,7 +191,7 @@ def test_default_signer(forum_carenang, pokja_carenang, wilayah):
 
 
 def test_sk_scans_and_photos_are_refused_by_the_rules_of_every_upload():
-    """``decree_scan_validate`` and ``photo_validate`` go through ``evidence.uploads.check_file``:
+    """``decree_scan_validate`` and ``photo_validate`` go through ``kks_portal.lib.files.checks.check_file``:
     what it refuses in evidence (an empty file, a program renamed .pdf, a name with control characters) they
     refuse too, with its message."""
     for validate in (decree_scan_validate, photo_validate):
