@@ -2,18 +2,17 @@
 
 from celery import shared_task
 
+from .photos import process_blob
+from .uploads import sweep_stale_uploads as sweep
+
 
 @shared_task(acks_late=True)
 def process_photo(blob_id: int) -> str:
     """Fix orientation, read EXIF date and GPS, make the thumbnail and the ≤ 1600 px copy (once)."""
-    from .photos import process_blob
-
     return process_blob(blob_id)
 
 
 @shared_task
 def sweep_stale_uploads() -> int:
     """Remove pending blobs (and their files) that a dead process left, and stale temp uploads."""
-    from .uploads import sweep_stale_uploads as sweep
-
     return sweep()

@@ -92,6 +92,7 @@ def data_request_remind(*, data_request: DataRequest, actor: User, base_url: str
     ``base_url`` ("https://portal.example/") makes the link in the e-mail absolute.
     """
     require_kabupaten_admin(actor, data_request.assessment.kabupaten_id)
+    # Imported here: indicators.tasks imports this module (the task sends what this service queues).
     from ..tasks import send_data_request_reminder
 
     pk = data_request.pk
