@@ -25,8 +25,7 @@ from kks_portal.lib.url_ids import ID_REGEX
 
 from .diff.compare import diff_pair, version_diff
 from .downloads import version_pdf_response
-from .export.sipantas import sipantas_json
-from .export.views import sipantas_filename
+from .export.sipantas import sipantas_filename, sipantas_json
 from .models import Dossier
 from .selectors import can_compile_dossier, dossier_assessments_visible_to, versions_of
 from .serializers import DiffQuerySerializer, DiffSerializer, DossierSerializer, DossierVersionSerializer

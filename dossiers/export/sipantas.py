@@ -60,6 +60,11 @@ class IndicatorRow:
     files: list[FileLink] = field(default_factory=list)
 
 
+def sipantas_filename(assessment: Assessment, extension: str) -> str:
+    """ "sipantas-36.04-2025.xlsx": the kabupaten's code and the award year."""
+    return f"sipantas-{assessment.kabupaten_id}-{assessment.cycle.award_year}.{extension}"
+
+
 def _url(path: str, base_url: str | None) -> str:
     return urljoin(base_url or settings.KKS_BASE_URL, path)
 

@@ -11,14 +11,9 @@ from django.views.decorators.http import require_GET
 from kks_portal.lib.files.responses import protected_file_response
 
 from ..selectors import dossier_assessment_for
-from .sipantas import sipantas_json, sipantas_workbook
+from .sipantas import sipantas_filename, sipantas_json, sipantas_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def sipantas_filename(assessment, extension: str) -> str:
-    """ "sipantas-36.04-2025.xlsx": the kabupaten's code and the award year."""
-    return f"sipantas-{assessment.kabupaten_id}-{assessment.cycle.award_year}.{extension}"
 
 
 @login_required
