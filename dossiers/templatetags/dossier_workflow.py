@@ -1,7 +1,9 @@
 """The workflow panel of the dossier page: ``{% load dossier_workflow %}{% workflow_panel assessment %}``.
 
 Shows the status, the history timeline, the berita acara, and the actions of the person looking:
-Bappeda sees the submission checklist and the submit button, verifiers the way to the review."""
+Bappeda sees the submission checklist and the submit button, verifiers the way to the review.
+
+Also the filters ``entry_box`` and ``reply_box`` of the review page's comment boxes (below)."""
 
 from django import template
 
@@ -50,3 +52,17 @@ def workflow_panel(context, assessment):
         "thread_count": threads_of(dossier).count if dossier else 0,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+# The comment boxes of a tatanan tab where the verifier scores (``TabComments``): what was typed in
+# one box and its error, e.g. ``{% with box=comments|entry_box:entry.pk %}{{ box.text }}{% endwith %}``.
+
+
+@register.filter
+def entry_box(comments, entry_id) -> dict:
+    return comments.box(f"entry-{entry_id}") if comments else {"text": "", "error": ""}
+
+
+@register.filter
+def reply_box(comments, comment_id) -> dict:
+    return comments.box(f"reply-{comment_id}") if comments else {"text": "", "error": ""}

@@ -4,6 +4,8 @@ was typed."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -148,3 +150,47 @@ class ScoresForm(forms.Form):
             )
             for entry in self.entries
         ]
+
+
+BOX_NAME = re.compile(r"^comment-((entry|reply)-(\d+))$")
+SENT = re.compile(r"^(entry|reply)-(\d+)$")
+
+
+class TabComments:
+    """The comment boxes of a tatanan tab where the verifier scores. They belong to the scores form
+    (``form="scores-form"``), so pressing "Kirim komentar" sends the scores typed on the tab with
+    the comment (see ``review_save``). A box is ``comment-entry-<entry id>`` (a new thread on an
+    indicator) or ``comment-reply-<comment id>`` (a reply); the button pressed is ``send_comment``
+    with the same ``entry-…``/``reply-…`` value. Every box's text comes back after an error."""
+
+    def __init__(self, data=None):
+        data = data or {}
+        self.texts: dict[str, str] = {}
+        for name in data:
+            match = BOX_NAME.match(name)
+            if match:
+                self.texts[match[1]] = data.get(name, "")
+        sent = SENT.match(data.get("send_comment") or "")
+        self.key = sent[0] if sent else ""
+        self.kind = sent[1] if sent else ""
+        self.target = int(sent[2]) if sent else None
+        self.body = self.texts.get(self.key, "").strip() if sent else ""
+        self.error = ""
+        if sent and not self.body:
+            self.error = str(_("Komentar tidak boleh kosong."))
+        elif len(self.body) > COMMENT_MAX:
+            self.error = str(_("Komentar paling banyak %(n)s karakter.") % {"n": COMMENT_MAX})
+
+    @property
+    def sent(self) -> bool:
+        return bool(self.key)
+
+    def box(self, key: str) -> dict:
+        """The text typed in one box and its error (only the box whose button was pressed has one)."""
+        return {"text": self.texts.get(key, ""), "error": self.error if key == self.key else ""}
+
+    def unsent(self) -> TabComments:
+        """The boxes still holding text other than the comment just sent."""
+        left = TabComments()
+        left.texts = {key: text for key, text in self.texts.items() if text.strip() and key != self.key}
+        return left

@@ -730,6 +730,33 @@ def comment_add(
     )
 
 
+@dataclass(frozen=True)
+class CommentDraft:
+    """A comment sent from a tatanan tab together with the scores: a new thread on ``entry`` or
+    a reply to ``parent``."""
+
+    body: str
+    entry: IndicatorEntry | None = None
+    parent: DossierComment | None = None
+
+
+@transaction.atomic
+def review_save(
+    *, dossier: Dossier, actor: User, changes: list[ScoreChange], comment: CommentDraft | None = None
+) -> tuple[int, DossierComment | None]:
+    """Save a verifier's scores and notes of a tatanan and, when they pressed a comment's button,
+    that comment, in one transaction: a comment never goes out while the scores typed with it
+    are dropped, and a refused comment (or score) saves nothing, so the page can come back with
+    all of it. Returns the number of entries changed and the comment created."""
+    changed = verification_scores_update(dossier=dossier, actor=actor, changes=changes)
+    created = None
+    if comment is not None:
+        created = comment_add(
+            dossier=dossier, actor=actor, body=comment.body, entry=comment.entry, parent=comment.parent
+        )
+    return changed, created
+
+
 def last_event(dossier: Dossier, action: str) -> DossierEvent | None:
     return dossier.events.filter(action=action).order_by("-created_at", "-id").first()
 

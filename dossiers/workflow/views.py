@@ -10,6 +10,8 @@ form with bad input comes back with what was typed.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +26,7 @@ from accounts.access import is_national_verifier, is_province_verifier_of
 
 from ..downloads import berita_acara_response
 from ..models import Dossier, DossierComment
-from .forms import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm
+from .forms import ApproveForm, CommentForm, DecisionForm, ReasonForm, ScoresForm, SubmitForm, TabComments
 from .selectors import (
     berita_acara_for,
     berita_acara_of,
@@ -40,6 +42,7 @@ from .selectors import (
 )
 from .services import (
     Action,
+    CommentDraft,
     SubmissionRefused,
     allowed_actions,
     chapter_titles,
@@ -54,10 +57,10 @@ from .services import (
     is_kabupaten_admin,
     national_open,
     review_open,
+    review_save,
     scoring_layer,
     tier_choices,
     unscored,
-    verification_scores_update,
     verifies_in_stage,
 )
 
@@ -105,12 +108,25 @@ def queue(request):
 # --- The review page ---------------------------------------------------------------------------------
 
 
-def _review_page(request, assessment, *, forms=None, status=200):
+def _approve_progress(assessment) -> dict:
+    """How far the provincial scoring is before "Setujui": n of N indicators scored and the first
+    one still unscored (the approval itself is refused until all are, ``dossier_approve``)."""
+    tabs = tatanan_tabs(assessment, "provincial")
+    missing = unscored(assessment, "provincial")
+    return {
+        "scored": sum(t.scored for t in tabs),
+        "total": sum(t.total for t in tabs),
+        "missing": len(missing),
+        "first": missing[0] if missing else None,
+    }
+
+
+def _review_page(request, assessment, *, forms=None, status=200, code=None):
     dossier = dossier_of(assessment)
     user = request.user
     layer = scoring_layer(user, dossier)
     tabs = tatanan_tabs(assessment, layer or ("national" if dossier.status in Dossier.AWAITING_NATIONAL else None))
-    code = (request.GET.get("tatanan") or "").upper()
+    code = ((request.GET.get("tatanan") if code is None else code) or "").upper()
     chapters_tab = code == CHAPTERS_TAB.upper()
     current = None if chapters_tab else next((t for t in tabs if t.tatanan.code == code), tabs[0] if tabs else None)
     rows = review_rows(dossier, current.tatanan) if current else []
@@ -144,7 +160,8 @@ def _review_page(request, assessment, *, forms=None, status=200):
         "correction_form": forms.get("correction") or ReasonForm(prefix="correction"),
         "decision_form": forms.get("decision") or DecisionForm(prefix="decision", tiers=tier_choices(assessment)),
         "comment_form": forms.get("comment"),
-        "unscored_provincial": len(unscored(assessment, "provincial")) if Action.APPROVE in actions else 0,
+        "comments": forms.get("comments") or TabComments(),
+        "approve_progress": _approve_progress(assessment) if Action.APPROVE in actions else None,
         "unscored_national": len(unscored(assessment, "national")) if Action.AWARD in actions else 0,
         "diff_url": diff_url(assessment),
         "berita_acara": berita_acara_of(dossier),
@@ -153,9 +170,31 @@ def _review_page(request, assessment, *, forms=None, status=200):
     return render(request, "dossiers/workflow/review.html", context, status=status)
 
 
+def _tab_url(pk, code: str, anchor: str = "") -> str:
+    return f"{reverse('dossiers:review', kwargs={'pk': pk})}?tatanan={code}{anchor}"
+
+
+def _tab_comment(comments: TabComments, dossier, rows) -> CommentDraft | None:
+    """The comment sent with the scores, its subject looked up on the tab (404 when it is not
+    there: an indicator of another tatanan, a comment of another dossier)."""
+    if not comments.sent:
+        return None
+    if comments.kind == "entry":
+        entry = next((r.entry for r in rows if r.entry.pk == comments.target), None)
+        if entry is None:
+            raise Http404
+        return CommentDraft(body=comments.body, entry=entry)
+    parent = dossier.comments.filter(pk=comments.target).first()
+    if parent is None:
+        raise Http404
+    return CommentDraft(body=comments.body, parent=parent)
+
+
 @login_required
 def review(request, pk):
-    """GET: the review page. POST: the verifier's scores and notes for the tatanan shown."""
+    """GET: the review page. POST: the verifier's scores and notes for the tatanan shown and, when
+    a comment's "Kirim komentar" or "Balas" was pressed, that comment with them (one transaction).
+    A refusal comes back with everything typed: scores, notes and every comment box."""
     assessment = workflow_assessment_for(request.user, pk)
     if request.method != "POST":
         return _review_page(request, assessment)
@@ -173,21 +212,51 @@ def review(request, pk):
         raise Http404
     rows = review_rows(dossier, current.tatanan)
     form = ScoresForm(request.POST, entries=[r.entry for r in rows], layer=layer)
-    if form.is_valid():
+    comments = TabComments(request.POST)
+    draft = _tab_comment(comments, dossier, rows)
+    if form.is_valid() and not comments.error:
         try:
-            changed = verification_scores_update(dossier=dossier, actor=request.user, changes=form.changes())
+            changed, created = review_save(dossier=dossier, actor=request.user, changes=form.changes(), comment=draft)
+        except PermissionDenied as error:
+            raise Http404 from error
         except ValidationError as error:
             for text in _errors(error):
                 form.add_error(None, text)
         else:
-            messages.success(
-                request,
-                _("Nilai %(tatanan)s disimpan (%(n)s indikator berubah).")
-                % {"tatanan": current.tatanan.code, "n": changed},
-            )
-            return redirect(f"{reverse('dossiers:review', kwargs={'pk': pk})}?tatanan={current.tatanan.code}")
-    messages.error(request, _("Nilai belum disimpan. Periksa isian yang ditandai."))
-    return _review_page(request, assessment, forms={"scores": form}, status=400)
+            if created is None:
+                messages.success(
+                    request,
+                    _("Nilai %(tatanan)s disimpan (%(n)s indikator berubah).")
+                    % {"tatanan": current.tatanan.code, "n": changed},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Komentar dikirim dan nilai %(tatanan)s disimpan (%(n)s indikator berubah).")
+                    % {"tatanan": current.tatanan.code, "n": changed},
+                )
+            unsent = comments.unsent()
+            if unsent.texts:
+                # Other boxes still hold text: show them again rather than drop them on a redirect.
+                messages.info(
+                    request,
+                    _("Komentar lain yang Anda ketik belum dikirim; teksnya masih ada di kotaknya.")
+                    if created
+                    else _("Komentar yang Anda ketik belum dikirim; teksnya masih ada di kotaknya."),
+                )
+                return _review_page(request, assessment, forms={"comments": unsent})
+            anchor = f"#komentar-{created.parent_id or created.pk}" if created else ""
+            return redirect(_tab_url(pk, current.tatanan.code, anchor))
+    if comments.sent:
+        messages.error(
+            request,
+            _(
+                "Komentar belum dikirim dan nilai belum disimpan. Periksa isian yang ditandai; yang Anda ketik masih ada."
+            ),
+        )
+    else:
+        messages.error(request, _("Nilai belum disimpan. Periksa isian yang ditandai."))
+    return _review_page(request, assessment, forms={"scores": form, "comments": comments}, status=400)
 
 
 # --- Transitions ---------------------------------------------------------------------------------------
@@ -362,11 +431,12 @@ def comment(request, pk):
         raise Http404  # nobody writes in threads at this stage but the verifiers of it and Bappeda
     form = CommentForm(request.POST)
     target = _safe_next(request, request.POST.get("next", ""), pk)
+    tab = parse_qs(urlsplit(target).query).get("tatanan", [""])[0]  # the page comes back on its tab
     if not form.is_valid():
         messages.error(
             request, _("Komentar belum dikirim: %(errors)s") % {"errors": " ".join(form.errors.get("body", []))}
         )
-        return _review_page(request, assessment, forms={"comment": form}, status=400)
+        return _review_page(request, assessment, forms={"comment": form}, status=400, code=tab)
     data = form.cleaned_data
     entry = parent = None
     if data.get("entry"):
@@ -391,7 +461,7 @@ def comment(request, pk):
     except ValidationError as error:
         for text in _errors(error):
             messages.error(request, text)
-        return _review_page(request, assessment, forms={"comment": form}, status=400)
+        return _review_page(request, assessment, forms={"comment": form}, status=400, code=tab)
     messages.success(request, _("Komentar dikirim."))
     anchor = f"#komentar-{created.parent_id or created.pk}"
     return redirect(target.split("#")[0] + anchor)
