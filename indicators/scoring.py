@@ -21,13 +21,17 @@ Conventions (see DOMAIN.md, "Scoring and award tiers"):
 * ``extra_requirements`` (e.g. IP-SPM, innovation adopted elsewhere for Wistara Paripurna) are not
   held as data yet, so a tier with extra requirements is never predicted; it is listed with that
   condition as not verifiable.
+* The what-if names every unmet condition of its target tier with its figure
+  (``unmet_conditions``): the achievement against the minimum, the ODF share, each kelembagaan
+  item short of its top value (with the note that explains it, e.g. how many Forum Kecamatan have
+  an SK), the entries reported for both data years, and each extra requirement, one by one.
 * Recomputed on demand: a few hundred entries, no caching needed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
@@ -79,6 +83,11 @@ class TatananScore:
     indicator_count: int
     scored_count: int
 
+    @property
+    def scored(self) -> bool:
+        """Has anyone scored an indicator of this tatanan in this layer? (0 % and "not yet" differ.)"""
+        return self.scored_count > 0
+
 
 @dataclass(frozen=True)
 class TierOutcome:
@@ -104,6 +113,9 @@ class WhatIf:
     target_label: str
     improvements: list[Improvement]
     reaches_score: bool  # False when even every indicator at its top value is not enough
+    # Every condition of the target tier not met now, each with its figure ("…: 85 % dari 90 %").
+    conditions: list[str] = field(default_factory=list)
+    score_met: bool = False  # the achievement condition already holds
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,11 @@ class AssessmentScore:
     missing_year1: int = 0
     missing_year2: int = 0
     data_years: tuple[int, int] | None = None
+
+    @property
+    def scored(self) -> bool:
+        """Has anyone scored any indicator in this layer? A layer nobody scored shows "–", not 0 %."""
+        return any(t.scored_count for t in self.tatanan)
 
     @property
     def reported_both_years(self) -> bool:
@@ -172,6 +189,21 @@ def kelembagaan_gate(items: list[tuple[int | None, int | None]]) -> tuple[bool, 
 
 
 @dataclass(frozen=True)
+class KelembagaanShort:
+    """A kelembagaan item below its top value: its label, self score, top value and note."""
+
+    label: str  # "SK Forum Kecamatan Sehat"
+    value: int | None
+    top: int | None
+    note: str = ""  # how the score was reached, e.g. "SK berlaku: 12 dari 29 Forum Kecamatan."
+
+
+def kelembagaan_short(items: list[KelembagaanShort]) -> tuple[KelembagaanShort, ...]:
+    """The items that keep the kelembagaan gate closed (the same test as ``kelembagaan_gate``)."""
+    return tuple(i for i in items if i.top is None or i.value is None or i.value < i.top)
+
+
+@dataclass(frozen=True)
 class Figures:
     """What the tier rules are evaluated against."""
 
@@ -184,6 +216,10 @@ class Figures:
     missing_year1: int = 0
     missing_year2: int = 0
     data_years: tuple[int, int] | None = None
+    # Official entries in all and those with data for both years; the kelembagaan items short.
+    entry_count: int = 0
+    both_years_count: int = 0
+    kelembagaan_items: tuple[KelembagaanShort, ...] = ()
 
     def aggregate(self, aggregation: str) -> Decimal | None:
         if not self.tatanan:
@@ -228,24 +264,31 @@ def years_condition_failure(figures: Figures) -> str | None:
     return _("Belum melapor untuk kedua tahun data: %(parts)s.") % {"parts": "; ".join(parts)}
 
 
+def count_condition_failures(rule: TierRule, figures: Figures) -> list[str]:
+    """The tatanan-run conditions of older rounds (method "count") not met, with their figures."""
+    failures = []
+    if rule.min_tatanan_count is not None and figures.tatanan_count < rule.min_tatanan_count:
+        failures.append(
+            _("Jumlah tatanan %(count)s, kurang dari minimum %(min)s.")
+            % {"count": figures.tatanan_count, "min": rule.min_tatanan_count}
+        )
+    if rule.kecamatan_coverage_min_percent is not None:
+        coverage = figures.kecamatan_coverage
+        if coverage is None:
+            failures.append(_("Cakupan kecamatan belum dapat dihitung."))
+        elif coverage < rule.kecamatan_coverage_min_percent:
+            failures.append(
+                _("Cakupan kecamatan %(value)s, kurang dari minimum %(min)s.")
+                % {"value": _pct(coverage), "min": _pct(rule.kecamatan_coverage_min_percent)}
+            )
+    return failures
+
+
 def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
     """The conditions of ``rule`` that ``figures`` do not meet, worded for the user."""
     failures: list[str] = []
     if rule.method == TierRule.Method.COUNT:
-        if rule.min_tatanan_count is not None and figures.tatanan_count < rule.min_tatanan_count:
-            failures.append(
-                _("Jumlah tatanan %(count)s, kurang dari minimum %(min)s.")
-                % {"count": figures.tatanan_count, "min": rule.min_tatanan_count}
-            )
-        if rule.kecamatan_coverage_min_percent is not None:
-            coverage = figures.kecamatan_coverage
-            if coverage is None:
-                failures.append(_("Cakupan kecamatan belum dapat dihitung."))
-            elif coverage < rule.kecamatan_coverage_min_percent:
-                failures.append(
-                    _("Cakupan kecamatan %(value)s, kurang dari minimum %(min)s.")
-                    % {"value": _pct(coverage), "min": _pct(rule.kecamatan_coverage_min_percent)}
-                )
+        failures.extend(count_condition_failures(rule, figures))
     else:
         failure = score_condition_failure(rule, figures)
         if failure:
@@ -268,6 +311,73 @@ def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
             _("Syarat tambahan belum dapat diperiksa otomatis: %(text)s") % {"text": rule.extra_requirements.strip()}
         )
     return failures
+
+
+def _figure(text: str) -> str:
+    return text.strip().rstrip(".").strip()
+
+
+def unmet_conditions(rule: TierRule, figures: Figures) -> list[str]:
+    """Every condition of ``rule`` that ``figures`` do not meet, each named with its figure.
+
+    The what-if's list: "Capaian terendah per tatanan: 75 % dari 81 %", "Desa/kelurahan ODF:
+    85 % dari 90 %", one line per kelembagaan item short of its top value ("SK Forum Kecamatan
+    Sehat: nilai 50 dari 100 (SK berlaku: 12 dari 29 Forum Kecamatan)"), "Data 2 tahun (2023 dan
+    2024): 120 dari 136 indikator" and one line per extra requirement (DOMAIN.md, "Scores and award
+    tiers"). The conditions are those of ``rule_failures``; only the wording differs.
+    """
+    conditions: list[str] = []
+    if rule.method == TierRule.Method.COUNT:
+        # Older rounds (tatanan run, kecamatan covered): their wording already holds the figures.
+        conditions.extend(count_condition_failures(rule, figures))
+    elif score_condition_failure(rule, figures):
+        what = (
+            _("Capaian terendah per tatanan")
+            if rule.aggregation == TierRule.Aggregation.MINIMUM
+            else _("Rata-rata capaian tatanan")
+        )
+        conditions.append(
+            _("%(what)s: %(value)s dari %(min)s")
+            % {"what": what, "value": _pct(figures.aggregate(rule.aggregation)), "min": _pct(rule.score_min)}
+        )
+    if rule.odf_min_percent is not None:
+        if figures.odf is None:
+            conditions.append(
+                _("Desa/kelurahan ODF: belum dilaporkan, perlu %(min)s") % {"min": _pct(rule.odf_min_percent)}
+            )
+        elif figures.odf < rule.odf_min_percent:
+            conditions.append(
+                _("Desa/kelurahan ODF: %(value)s dari %(min)s")
+                % {"value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
+            )
+    if rule.requires_kelembagaan and not figures.kelembagaan_met:
+        if not figures.kelembagaan_items:
+            conditions.append(_("Syarat kelembagaan belum terpenuhi."))
+        for item in figures.kelembagaan_items:
+            if item.value is None:
+                text = _("%(item)s: belum dinilai") % {"item": item.label}
+            else:
+                text = _("%(item)s: nilai %(value)s dari %(top)s") % {
+                    "item": item.label,
+                    "value": item.value,
+                    "top": item.top if item.top is not None else "–",
+                }
+            if item.note.strip():
+                text += f" ({_figure(item.note)})"
+            conditions.append(text)
+    if figures.missing_year1 or figures.missing_year2:
+        first, second = figures.data_years or (None, None)
+        reported = {"done": figures.both_years_count, "total": figures.entry_count}
+        conditions.append(
+            _("Data 2 tahun (%(first)s dan %(second)s): %(done)s dari %(total)s indikator")
+            % {**reported, "first": first, "second": second}
+            if first
+            else _("Data 2 tahun: %(done)s dari %(total)s indikator") % reported
+        )
+    for extra in rule.extra_requirements.split(";"):
+        if _figure(extra):
+            conditions.append(_("%(requirement)s: belum dapat diperiksa otomatis") % {"requirement": _figure(extra)})
+    return conditions
 
 
 def tier_evaluate(rules: list[TierRule], figures: Figures) -> tuple[TierRule | None, list[TierOutcome]]:
@@ -298,8 +408,8 @@ def what_if(scores: list[IndicatorScore], *, rule: TierRule, figures: Figures, m
     tatanan % is the largest gain overall). Gain = weight × (next value − current value) /
     Σ weights of the tatanan. Steps on the same indicator are merged into one improvement
     (from → to). Greedy is not guaranteed minimal across tatanan of different sizes, but it is
-    close, explainable, and cheap. ODF, kelembagaan and extra requirements are left to the
-    tier's list of failed conditions.
+    close, explainable, and cheap. ODF, kelembagaan, both data years and extra requirements are
+    named, with their figures, in ``conditions`` (``unmet_conditions`` of the figures now).
     """
     current = {s.indicator_id: s for s in scores}
     start_values = {s.indicator_id: s.value for s in scores}
@@ -309,15 +419,7 @@ def what_if(scores: list[IndicatorScore], *, rule: TierRule, figures: Figures, m
 
     def figures_now() -> Figures:
         percents = [t.percent for t in tatanan_percents(list(current.values()))]
-        return Figures(
-            tatanan=percents,
-            odf=figures.odf,
-            kelembagaan_met=figures.kelembagaan_met,
-            tatanan_count=figures.tatanan_count,
-            missing_year1=figures.missing_year1,
-            missing_year2=figures.missing_year2,
-            data_years=figures.data_years,
-        )
+        return replace(figures, tatanan=percents)
 
     reaches = True
     for _step in range(max_steps):
@@ -364,6 +466,8 @@ def what_if(scores: list[IndicatorScore], *, rule: TierRule, figures: Figures, m
         target_label=str(rule.get_tier_display()),
         improvements=improvements,
         reaches_score=reaches,
+        conditions=unmet_conditions(rule, figures),
+        score_met=score_condition_failure(rule, figures) is None,
     )
 
 
@@ -409,10 +513,20 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
     percents = [t.percent for t in tatanan]
 
     kelembagaan = []
-    for entry in assessment.kelembagaan_entries.select_related("self_score").prefetch_related("item__scale_options"):
+    for entry in assessment.kelembagaan_entries.select_related("self_score", "item").prefetch_related(
+        "item__scale_options"
+    ):
         values = [o.value for o in entry.item.scale_options.all()]
-        kelembagaan.append((entry.self_score.value if entry.self_score else None, max(values) if values else None))
-    kelembagaan_met, kelembagaan_missing = kelembagaan_gate(kelembagaan)
+        kelembagaan.append(
+            KelembagaanShort(
+                # "SK Forum Kecamatan Sehat", "Rencana Kerja Tim Pembina"
+                label=f"{entry.item.get_item_display()} {entry.item.get_component_display()}",
+                value=entry.self_score.value if entry.self_score else None,
+                top=max(values) if values else None,
+                note=entry.note,
+            )
+        )
+    kelembagaan_met, kelembagaan_missing = kelembagaan_gate([(k.value, k.top) for k in kelembagaan])
 
     cycle = assessment.cycle
     figures = Figures(
@@ -423,6 +537,9 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
         missing_year1=sum(1 for e in entries if not (e.value_year1 or "").strip()),
         missing_year2=sum(1 for e in entries if not (e.value_year2 or "").strip()),
         data_years=(cycle.first_data_year, cycle.last_data_year),
+        entry_count=len(entries),
+        both_years_count=sum(1 for e in entries if (e.value_year1 or "").strip() and (e.value_year2 or "").strip()),
+        kelembagaan_items=kelembagaan_short(kelembagaan),
     )
     rules = list(cycle.tier_rules.all())
     reached, outcomes = tier_evaluate(rules, figures)

@@ -68,10 +68,39 @@ class TestDashboard:
         failures = html[
             html.index('id="next-tier-failures"') : html.index("</ul>", html.index('id="next-tier-failures"'))
         ]
-        assert "kurang dari minimum 81 %" in failures
+        # Each unmet condition of the next tier named with its figure (issue 12).
+        assert "<li>Capaian terendah per tatanan: 75 % dari 81 %</li>" in failures
+        assert "periksa syarat lainnya" not in html
         what_if = html[html.index('id="what-if"') : html.index("</ol>", html.index('id="what-if"'))]
         assert "PDD" in what_if
         assert "→ 100" in what_if
+
+    def test_when_the_score_holds_the_other_conditions_are_named_with_their_figures(
+        self, client_for, rina, assessment, wilayah
+    ):
+        # Minimum 87,5 % reaches Wiwerda's 81 %, but ODF is 85 % of the 90 % it needs.
+        set_scores(assessment, {"PSR1": 100, "PSR2": 75, "PDD1": 100, "PDD2": 75})
+        set_kelembagaan(assessment, 100)
+        set_odf(assessment, wilayah, total=20, odf=17)
+        html = client_for(rina).get(dashboard_url(assessment)).content.decode()
+        failures = html[
+            html.index('id="next-tier-failures"') : html.index("</ul>", html.index('id="next-tier-failures"'))
+        ]
+        assert "<li>Desa/kelurahan ODF: 85 % dari 90 %</li>" in failures
+        assert "Capaian terendah" not in failures
+        assert 'id="what-if-score-met"' in html
+        assert "Capaian sudah memenuhi minimum strata Wiwerda" in html
+        assert 'id="what-if-conditions"' not in html  # named once, in the list above
+        assert "periksa syarat lainnya" not in html
+
+    def test_nothing_scored_yet_shows_a_dash_and_the_legend_has_its_place(self, client_for, rina, assessment):
+        html = client_for(rina).get(dashboard_url(assessment)).content.decode()
+        assert '<div class="h4 mb-0" id="overall">–</div>' in html
+        table = html[html.index('id="readiness-table"') : html.index("</table>", html.index('id="readiness-table"'))]
+        assert '<td class="text-end">–</td>' in table
+        assert "0,00 %" not in table
+        assert 'id="readiness-legend"' in html
+        assert 'data-below="Belum mencapai strata"' in html
 
     def test_shows_the_data_requests_outstanding(self, client_for, rina, assessment, dinkes_serang):
         DataRequest.objects.create(

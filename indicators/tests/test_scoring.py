@@ -2,13 +2,17 @@ from decimal import Decimal
 
 import pytest
 
+from indicators.models import KelembagaanEntry
 from indicators.scoring import (
     Figures,
     IndicatorScore,
+    KelembagaanShort,
     assessment_score,
     kelembagaan_gate,
+    kelembagaan_short,
     tatanan_percent,
     tier_evaluate,
+    unmet_conditions,
     what_if,
 )
 from tatanan.models import TierRule
@@ -222,3 +226,131 @@ class TestBothDataYears:
         result = assessment_score(assessment=assessment)
         assert result.reported_both_years
         assert result.tier == "wistara"
+
+
+PARIPURNA = TierRule(
+    tier="wistara_paripurna",
+    rank=4,
+    odf_min_percent=D(100),
+    score_min=D(91),
+    extra_requirements=(
+        "Meraih Wistara pada penilaian sebelumnya; Indeks Pelayanan Standar Pelayanan Minimal (IP-SPM) "
+        "memenuhi ketentuan; memiliki inovasi yang telah direplikasi/diadopsi daerah lain."
+    ),
+)
+
+
+def figures(**changes):
+    """A kabupaten that meets every condition of every tier; ``changes`` take some away."""
+    values = {
+        "tatanan": [D(95), D(92)],
+        "odf": D(100),
+        "kelembagaan_met": True,
+        "tatanan_count": 2,
+        "data_years": (2023, 2024),
+        "entry_count": 136,
+        "both_years_count": 136,
+        **changes,
+    }
+    return Figures(**values)
+
+
+class TestUnmetConditions:
+    """The what-if names every unmet condition of the next tier with its figure (issue 12)."""
+
+    def test_nothing_when_every_condition_holds(self):
+        assert unmet_conditions(rules()[1], figures()) == []
+
+    def test_the_achievement_against_the_minimum_of_the_tier(self):
+        assert unmet_conditions(rules()[1], figures(tatanan=[D(95), D("75.5")])) == [
+            "Capaian terendah per tatanan: 75,5 % dari 81 %"
+        ]
+        average = rules("average")[2]
+        assert unmet_conditions(average, figures(tatanan=[D(95), D(80)])) == [
+            "Rata-rata capaian tatanan: 87,5 % dari 91 %"
+        ]
+
+    def test_villages_odf(self):
+        assert unmet_conditions(rules()[1], figures(odf=D(85))) == ["Desa/kelurahan ODF: 85 % dari 90 %"]
+        assert unmet_conditions(rules()[1], figures(odf=None)) == ["Desa/kelurahan ODF: belum dilaporkan, perlu 90 %"]
+
+    def test_each_kelembagaan_item_short_of_its_top_value(self):
+        items = [
+            KelembagaanShort("SK Tim Pembina", 100, 100),
+            KelembagaanShort("SK Forum Kecamatan Sehat", 50, 100, "SK berlaku: 12 dari 29 Forum Kecamatan."),
+            KelembagaanShort("Anggaran Pokja Desa/Kelurahan Sehat", None, 100),
+        ]
+        short = kelembagaan_short(items)
+        assert [i.label for i in short] == ["SK Forum Kecamatan Sehat", "Anggaran Pokja Desa/Kelurahan Sehat"]
+        assert unmet_conditions(rules()[0], figures(kelembagaan_met=False, kelembagaan_items=short)) == [
+            "SK Forum Kecamatan Sehat: nilai 50 dari 100 (SK berlaku: 12 dari 29 Forum Kecamatan)",
+            "Anggaran Pokja Desa/Kelurahan Sehat: belum dinilai",
+        ]
+        relaxed = rules()[0]
+        relaxed.requires_kelembagaan = False
+        assert unmet_conditions(relaxed, figures(kelembagaan_met=False, kelembagaan_items=short)) == []
+
+    def test_both_data_years_reported(self):
+        assert unmet_conditions(rules()[0], figures(missing_year1=4, missing_year2=16, both_years_count=120)) == [
+            "Data 2 tahun (2023 dan 2024): 120 dari 136 indikator"
+        ]
+
+    def test_wistara_paripurna_names_each_extra_condition(self):
+        assert unmet_conditions(PARIPURNA, figures(odf=D("99.5"))) == [
+            "Desa/kelurahan ODF: 99,5 % dari 100 %",
+            "Meraih Wistara pada penilaian sebelumnya: belum dapat diperiksa otomatis",
+            "Indeks Pelayanan Standar Pelayanan Minimal (IP-SPM) memenuhi ketentuan: belum dapat diperiksa otomatis",
+            "memiliki inovasi yang telah direplikasi/diadopsi daerah lain: belum dapat diperiksa otomatis",
+        ]
+
+    def test_every_condition_in_the_order_of_the_rules(self):
+        short = (KelembagaanShort("SK Forum Kecamatan Sehat", 0, 100, "SK berlaku: 12 dari 29 Forum Kecamatan."),)
+        assert unmet_conditions(
+            rules()[1],
+            figures(
+                tatanan=[D(70), D(90)],
+                odf=D(85),
+                kelembagaan_met=False,
+                kelembagaan_items=short,
+                missing_year2=16,
+                both_years_count=120,
+            ),
+        ) == [
+            "Capaian terendah per tatanan: 70 % dari 81 %",
+            "Desa/kelurahan ODF: 85 % dari 90 %",
+            "SK Forum Kecamatan Sehat: nilai 0 dari 100 (SK berlaku: 12 dari 29 Forum Kecamatan)",
+            "Data 2 tahun (2023 dan 2024): 120 dari 136 indikator",
+        ]
+
+    def test_the_what_if_carries_them_and_says_when_the_score_already_holds(self):
+        scores = [score(1, 100, "A"), score(2, 100, "A"), score(3, 100, "B"), score(4, 75, "B")]
+        enough = what_if(scores, rule=rules()[1], figures=figures(tatanan=[D(100), D("87.5")], odf=D(85)))
+        assert enough.score_met
+        assert enough.improvements == []
+        assert enough.conditions == ["Desa/kelurahan ODF: 85 % dari 90 %"]
+        short = what_if(scores, rule=rules()[2], figures=figures(tatanan=[D(100), D("87.5")]))
+        assert not short.score_met
+        assert [(i.indicator_id, i.to_value) for i in short.improvements] == [(4, 100)]
+        assert short.conditions == ["Capaian terendah per tatanan: 87,5 % dari 91 %"]
+
+
+class TestWhatIfOfAStoredAssessment:
+    def test_names_the_kelembagaan_item_with_its_note_and_the_years(self, assessment, wilayah):
+        set_scores(assessment, {"PSR1": 75, "PSR2": 75, "PDD1": 75, "PDD2": 75})
+        pdd2 = assessment.indicator_entries.get(indicator__tatanan__code="PDD", indicator__number="2")
+        pdd2.value_year2 = ""
+        pdd2.save()
+        set_odf(assessment, wilayah, total=10, odf=10)
+        kelembagaan = KelembagaanEntry.objects.get(assessment=assessment)
+        kelembagaan.self_score = kelembagaan.item.scale_options.get(value=0)
+        kelembagaan.note = "SK berlaku: tidak ada (Tim Pembina)."
+        kelembagaan.save()
+        result = assessment_score(assessment=assessment)
+        assert result.tier is None
+        assert result.what_if.target_tier == "padapa"
+        assert result.what_if.score_met
+        assert result.what_if.conditions == [
+            "SK Tim Pembina: nilai 0 dari 100 (SK berlaku: tidak ada (Tim Pembina))",
+            f"Data 2 tahun ({assessment.cycle.first_data_year} dan {assessment.cycle.last_data_year}): "
+            "3 dari 4 indikator",
+        ]
