@@ -636,9 +636,10 @@ def _tatanan(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
         evidence.append(item)
 
     def layer_percent(score_field: str):
+        """The tatanan % in one layer; None ("–" on the page, not "0 %") while nobody scored it."""
         official = [e for e in entries if not e.indicator.is_local]
         weight = sum((e.indicator.weight for e in official), Decimal(0))
-        if not weight:
+        if not weight or not any(getattr(e, score_field) for e in official):
             return None
         total = sum(
             (Decimal(getattr(e, score_field).value) * e.indicator.weight for e in official if getattr(e, score_field)),
@@ -827,17 +828,23 @@ def chapter_pdf(data: ChapterData, *, fetcher: PortalURLFetcher | None = None) -
 
 
 def summary_context(assessment: Assessment) -> dict:
-    """The figures of the summary page (all three layers), read now."""
+    """The figures of the summary page (all three layers), read now.
+
+    A figure nobody has scored yet is None, shown as "–" (``persen``), never "0 %": a tatanan no
+    indicator of which is scored in that layer, and the average and lowest of a layer (provinsi,
+    pusat before their verification) in which nothing is scored at all. Once a layer has scores,
+    an unscored indicator counts as 0 (DOMAIN.md, "Scores and award tiers")."""
     scores = {layer: assessment_score(assessment=assessment, layer=layer) for layer in LAYERS}
     rows: dict[str, dict] = {}
     for layer, score in scores.items():
         for tatanan in score.tatanan:
-            rows.setdefault(tatanan.code, {"code": tatanan.code, "name": tatanan.name})[layer] = tatanan.percent
+            row = rows.setdefault(tatanan.code, {"code": tatanan.code, "name": tatanan.name})
+            row[layer] = tatanan.percent if tatanan.scored else None
     own = scores["self"]
     return {
         "tatanan": list(rows.values()),
-        "overall": {layer: score.overall for layer, score in scores.items()},
-        "minimum": {layer: score.minimum for layer, score in scores.items()},
+        "overall": {layer: score.overall if score.scored else None for layer, score in scores.items()},
+        "minimum": {layer: score.minimum if score.scored else None for layer, score in scores.items()},
         "odf": own.odf,
         "kelembagaan_met": own.kelembagaan_met,
         "kelembagaan_missing": own.kelembagaan_missing,
