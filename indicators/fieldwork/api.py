@@ -66,6 +66,10 @@ class OdfViewSet(AssessmentPartViewSet):
 
     serializer_class = OdfOverviewSerializer
 
+    def get_serializer_class(self):
+        # The browsable API's form for PUT asks for the serializer of the update.
+        return OdfWriteSerializer if self.action == "update" else OdfOverviewSerializer
+
     @extend_schema(
         summary="ODF status per kecamatan and the kabupaten/kota's ODF %",
         description=(
