@@ -1,23 +1,40 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 
 from ..models import Assessment
 from .selectors import opds_of
+from .services import deadline_check
 
 
 class DataRequestAssignForm(forms.Form):
     """Which entries an OPD is asked for, and by when. The entry checkboxes are drawn by the
-    template, grouped per tatanan; the field only validates the ids."""
+    template, grouped per tatanan; the field only validates the ids.
 
-    opd = forms.ModelChoiceField(label=_("OPD"), queryset=None, empty_label=_("— pilih OPD —"))
-    deadline = forms.DateField(label=_("Tenggat"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    Every field is checked on its own, so one submit reports all that is missing (no OPD, a past
+    deadline, nothing ticked) and the page comes back with everything as typed."""
+
+    opd = forms.ModelChoiceField(
+        label=_("OPD"),
+        queryset=None,
+        empty_label=_("— pilih OPD —"),
+        error_messages={
+            "required": _("Pilih OPD yang diminta datanya."),
+            "invalid_choice": _("OPD ini bukan OPD kabupaten/kota penilaian ini."),
+        },
+    )
+    deadline = forms.DateField(
+        label=_("Tenggat"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Tentukan tenggat.")},
+    )
     message = forms.CharField(
         label=_("Pesan untuk OPD"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Ikut dikirim dalam email pengingat."),
+        # The placeholder says what the help text said: the sticky bar has no room for one.
+        widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("Ikut dikirim dalam email pengingat.")}),
     )
     entries = ModelMultipleIdChoiceField(
         label=_("Indikator"),
@@ -31,3 +48,11 @@ class DataRequestAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["opd"].queryset = opds_of(assessment)
         self.fields["entries"].queryset = assessment.indicator_entries.all()
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        try:
+            deadline_check(deadline)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["deadline"]) from None
+        return deadline

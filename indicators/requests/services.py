@@ -25,7 +25,10 @@ REMINDER_SUBJECT_TEMPLATE = "indicators/requests/reminder_subject.txt"
 REMINDER_BODY_TEMPLATE = "indicators/requests/reminder_body.txt"
 
 
-def _check_deadline(deadline: datetime.date | None) -> None:
+def deadline_check(deadline: datetime.date | None) -> None:
+    """A data request's deadline: given, and today or later (a local date, ``today``).
+
+    The assign form checks it too, so that the page reports it together with its other errors."""
     if deadline is None:
         raise ValidationError({"deadline": _("Tentukan tenggat.")})
     if deadline < today():
@@ -60,7 +63,7 @@ def data_request_assign(
     require_kabupaten_admin(actor, assessment.kabupaten_id)
     if opd.kabupaten_id != assessment.kabupaten_id:
         raise ValidationError({"opd": _("OPD harus dari kabupaten/kota yang sama.")})
-    _check_deadline(deadline)
+    deadline_check(deadline)
     ids = {e if isinstance(e, int) else e.pk for e in entries}
     if not ids:
         raise ValidationError({"entries": _("Pilih sedikitnya satu indikator.")})

@@ -4,6 +4,8 @@ Bappeda pages go through ``assessment_administered_by``: for anyone but the Bapp
 the kabupaten (and superusers) they do not exist (404). Writes go through the services.
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kks_portal.lib.forms import add_service_errors
-from kks_portal.lib.query_filters import query_text
 from kks_portal.lib.url_ids import parse_id
 
 from ..models import IndicatorEntry
@@ -34,22 +35,37 @@ from .selectors import (
 from .services import data_request_assign, data_request_remind, data_requests_remind_overdue
 
 
-def _entries_by_tatanan(entries):
-    """[(tatanan, [entries])] in catalogue order, for the grouped checkboxes."""
-    groups: list = []
+@dataclass
+class _TatananGroup:
+    """One tatanan of the assign page: its entries and how many of them are ticked."""
+
+    tatanan: object
+    entries: list = field(default_factory=list)
+    ticked: int = 0
+
+
+def _entries_by_tatanan(entries, ticked: set[str]) -> list[_TatananGroup]:
+    """The entries grouped per tatanan in catalogue order, for the grouped checkboxes; each
+    entry carries ``ticked``."""
+    groups: list[_TatananGroup] = []
     for entry in entries:
         tatanan = entry.indicator.tatanan
-        if not groups or groups[-1][0].pk != tatanan.pk:
-            groups.append((tatanan, []))
-        groups[-1][1].append(entry)
+        if not groups or groups[-1].tatanan.pk != tatanan.pk:
+            groups.append(_TatananGroup(tatanan=tatanan))
+        entry.ticked = str(entry.pk) in ticked
+        groups[-1].entries.append(entry)
+        groups[-1].ticked += entry.ticked
     return groups
 
 
 @login_required
 def request_assign(request, pk):
+    """One page for the entries of every tatanan: tick them (static/js/request-assign.js adds
+    "Pilih semua"/"Kosongkan" and the filter in the browser, without a reload), choose the OPD,
+    deadline and message in the sticky bar, save. After an error the page comes back with every
+    tick and field as typed."""
     assessment = assessment_administered_by(request.user, pk)
     initial = {}
-    requests = {r.opd_id: r for r in assessment.data_requests.all()}
     chosen_opd = request.GET.get("opd", "")
     opd_id = parse_id(chosen_opd)
     if opd_id is not None:
@@ -60,16 +76,10 @@ def request_assign(request, pk):
             "entries": list(assessment.indicator_entries.filter(assigned_opd_id=opd_id).values_list("pk", flat=True)),
             "replace": True,
         }
-        if opd_id in requests:
-            initial["deadline"] = requests[opd_id].deadline
-            initial["message"] = requests[opd_id].message
-    elif tatanan := query_text(request.GET, "tatanan"):
-        # "Pilih semua" of a tatanan, without JavaScript: the page again with its entries ticked.
-        initial = {
-            "entries": list(
-                assessment.indicator_entries.filter(indicator__tatanan__code=tatanan).values_list("pk", flat=True)
-            )
-        }
+        data_request = assessment.data_requests.filter(opd_id=opd_id).first()
+        if data_request is not None:
+            initial["deadline"] = data_request.deadline
+            initial["message"] = data_request.message
     form = DataRequestAssignForm(request.POST or None, initial=initial, assessment=assessment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,15 +117,16 @@ def request_assign(request, pk):
         ticked = {str(v) for v in form.data.getlist("entries")}
     else:
         ticked = {str(v) for v in initial.get("entries", [])}
-    entries = list(entries_of(assessment, user=request.user))
+    groups = _entries_by_tatanan(entries_of(assessment, user=request.user), ticked)
     return render(
         request,
         "indicators/requests/assign.html",
         {
             "assessment": assessment,
             "form": form,
-            "groups": _entries_by_tatanan(entries),
-            "ticked": ticked,
+            "groups": groups,
+            "ticked_count": sum(group.ticked for group in groups),
+            "entry_count": sum(len(group.entries) for group in groups),
             "opds": opds_of(assessment),
             "chosen_opd": chosen_opd,
             "replace": bool(initial.get("replace")) or (form.is_bound and form.data.get("replace") in ("True", "on")),

@@ -392,13 +392,6 @@ class TestReminders:
 
 
 class TestAssignPageHelpers:
-    def test_pilih_semua_ticks_every_entry_of_a_tatanan(self, client_for, rina, assessment):
-        html = client_for(rina).get(assign_url(assessment) + "?tatanan=PDD").content.decode()
-        for e in (entry(assessment, "PDD", "1"), entry(assessment, "PDD", "2")):
-            assert f'value="{e.pk}" id="entry-{e.pk}" checked' in html
-        psr1 = entry(assessment, "PSR", "1")
-        assert f'value="{psr1.pk}" id="entry-{psr1.pk}">' in html
-
     def test_switching_the_opd_of_a_per_opd_form_does_not_strip_the_other_opd(
         self, client_for, rina, assessment, dinkes_serang, disdik
     ):

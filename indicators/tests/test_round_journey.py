@@ -110,8 +110,7 @@ def test_bappeda_runs_the_2025_round_and_the_dashboard_matches_the_hand_calculat
     desktop.wait_for_url(f"**/penilaian/{assessment.pk}/permintaan-data/")
     desktop.click(".nav-tabs >> text=Tugaskan ke OPD")
     desktop.wait_for_url(f"**/penilaian/{assessment.pk}/permintaan-data/tugaskan/")
-    desktop.click("fieldset[data-tatanan=PSR] legend >> text=Pilih semua")
-    desktop.wait_for_url("**/tugaskan/?tatanan=PSR")
+    desktop.click("details[data-tatanan=PSR] [data-pick=all]")  # in the browser, no reload
     ticked = desktop.locator("#assign-form input[name=entries]:checked")
     assert {ticked.nth(i).get_attribute("value") for i in range(ticked.count())} == psr_ids
     desktop.select_option("#assign-form select[name=opd]", label=str(dinkes))
