@@ -1,4 +1,4 @@
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -93,7 +93,11 @@ class TatananCodeField(serializers.SlugRelatedField):
         message_too_long = lazy_format(
             serializers.CharField.default_error_messages["max_length"], max_length=max_length
         )
-        kwargs["validators"] = [MaxLengthValidator(max_length, message=message_too_long)]
+        # NUL first: PostgreSQL refuses it in a query, so it must never reach the lookup.
+        kwargs["validators"] = [
+            ProhibitNullCharactersValidator(),
+            MaxLengthValidator(max_length, message=message_too_long),
+        ]
         super().__init__(slug_field="code", **kwargs)
 
     @classmethod

@@ -210,6 +210,13 @@ class TestChosenTatanan:
         assert "XYZ" in error["fields"]["tatanan"][0]
         assert assessment.tatanan.count() == 2
 
+    def test_a_code_with_a_nul_character_is_refused_before_any_query(self, client_for, rina, chosen_cycle, assessment):
+        # PostgreSQL cannot take NUL in a query: the field refuses it (found by the API fuzzer).
+        url = base(assessment) + "tatanan/"
+        error = error_of(put(client_for(rina), url, {"tatanan": ["PS\x00R", "PDD"]}), 400, "invalid")
+        assert "tatanan" in error["fields"]
+        assert assessment.tatanan.count() == 2
+
     def test_a_cycle_where_every_tatanan_is_compulsory_refuses_a_choice(self, client_for, rina, assessment):
         url = base(assessment) + "tatanan/"
         body = client_for(rina).get(url).json()
