@@ -317,7 +317,8 @@ def test_dockerfile_collectstatic_step_builds_the_manifest(tmp_path):
     static_root = tmp_path / "static"
     env = assignments | {"KKS_VAR_DIR": str(tmp_path / "var"), "STATIC_ROOT": str(static_root)}
 
-    result = run_python(command[1:], env, tmp_path / "var")
+    # Compressing every static file takes about a minute on 2 busy cores: a generous hang guard.
+    result = run_python(command[1:], env, tmp_path / "var", timeout=600)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert (static_root / "staticfiles.json").is_file()

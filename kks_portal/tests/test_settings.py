@@ -50,11 +50,13 @@ def production_env() -> dict[str, str]:
     }
 
 
-def run_python(args: list[str], env: dict[str, str], var_dir: Path) -> subprocess.CompletedProcess:
+def run_python(
+    args: list[str], env: dict[str, str], var_dir: Path, *, timeout: int = 120
+) -> subprocess.CompletedProcess:
     """Run ``python *args`` in the project with only ``env`` as settings input.
 
     Variables the test run itself uses (DATABASE_URL, REDIS_URL, KKS_VAR_DIR ...) are removed
-    first, so every case sees exactly what it states.
+    first, so every case sees exactly what it states. ``timeout`` only guards against a hang.
     """
     # DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser tests' event loop runs: not for children.
     clean = {k: v for k, v in os.environ.items() if k not in settings_variables() and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -62,7 +64,7 @@ def run_python(args: list[str], env: dict[str, str], var_dir: Path) -> subproces
     clean["KKS_VAR_DIR"] = str(var_dir)
     clean.update(env)
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
