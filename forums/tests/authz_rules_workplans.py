@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from forums.tests.authz_rules import FORUM_EDITORS, FORUM_READERS, KABUPATEN_ADMINS, forum_at, post
+from forums.workplans.selectors import work_plan_years
 from kks_portal.tests.authz import SIGNED_IN, Built, Listing, Rule, Write, everywhere
 from tatanan.models import Tatanan
 
@@ -20,9 +21,14 @@ VISIT_RECORDERS = {"serang": frozenset({"rina"}), "bogor": frozenset()}
 
 
 def free_year(body_id) -> int:
-    """A year (within the form's 2000–2100) the body has no plan for yet."""
+    """A year (within the API's 2000–2100) the body has no plan for yet."""
     taken = set(WorkPlan.objects.filter(body_id=body_id).values_list("year", flat=True))
     return next(year for year in range(2000, 2101) if year not in taken)
+
+
+def offered_free_year(body_id) -> int:
+    """A year the page's form offers and the body has no plan for yet (the form's own choice)."""
+    return work_plan_years(Body.objects.get(pk=body_id)).suggested
 
 
 def plan_at(world, place, *, status=WorkPlan.Status.DRAFT, with_item=False) -> Built:
@@ -91,7 +97,7 @@ WORKPLAN_ROUTES: dict[str, Rule] = {
     "forums:work_plan_list": scoped_object(
         FORUM_READERS,
         forum_at,
-        writes=[post(lambda world, built: {"year": free_year(built.kwargs["pk"])}, writers=FORUM_EDITORS)],
+        writes=[post(lambda world, built: {"year": offered_free_year(built.kwargs["pk"])}, writers=FORUM_EDITORS)],
     ),
     "forums:work_plan_queue": Rule(
         "SCOPED_LIST", everywhere(SIGNED_IN), listings=(Listing(KABUPATEN_ADMINS, submitted_plan_at),)

@@ -141,7 +141,7 @@ def test_carenang_secretary_completes_her_forum_and_bappeda_fills_the_assessment
     plans = {}
     for year in years:
         phone.goto(f"/forum/lembaga/{forum.pk}/rencana-kerja/")
-        phone.fill("input[name=year]", str(year))
+        phone.select_option("select[name=year]", str(year))
         _submit(phone, "#work-plan-create [type=submit]")
         phone.click("#add-item")
         phone.select_option("select[name=tatanan]", str(ksm.pk))

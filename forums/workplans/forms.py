@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -13,7 +11,12 @@ from kks_portal.lib.scoped_fields import ScopedModelChoiceField
 from regions.models import Region
 
 from ..models import WorkPlan, WorkPlanItem
-from .selectors import pembinaan_target_regions, tatanan_for_work_plans, work_plan_indicators_for
+from .selectors import (
+    WorkPlanYears,
+    pembinaan_target_regions,
+    tatanan_for_work_plans,
+    work_plan_indicators_for,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -26,11 +29,25 @@ def _helper(form_id: str, label=None, css_class="btn-success") -> FormHelper:
 
 
 class WorkPlanCreateForm(forms.Form):
-    year = forms.IntegerField(label=_("Tahun"), min_value=2000, max_value=2100)
+    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, years: WorkPlanYears, **kwargs):
+        """``years``: the data years of the current round, offered first and the first one without
+        a plan chosen, then the other years (``work_plan_years``)."""
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = datetime.date.today().year
+        year = self.fields["year"]
+        if years.cycle is not None:
+            data_label = _("Tahun data %(cycle)s") % {"cycle": years.cycle}
+        else:
+            data_label = _("Tahun data")
+        year.choices = [
+            (data_label, [(y, str(y)) for y in years.data_years]),
+            (_("Tahun lain"), [(y, str(y)) for y in years.other_years]),
+        ]
+        year.initial = years.suggested
+        year.help_text = _("Penilaian memakai rencana kerja tahun %(years)s.") % {
+            "years": " dan ".join(str(y) for y in years.data_years)
+        }
         self.helper = _helper("work-plan-create", _("Buat rencana kerja"))
 
 

@@ -10,18 +10,22 @@ kecamatan and kabupaten bodies by Bappeda of the kabupaten. Superusers decide ev
 
 from __future__ import annotations
 
+import datetime
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import admin_scope_of, get_in_scope_or_404, scope_filter
 from regions.models import Region
-from tatanan.models import Indicator, Tatanan
+from tatanan.models import Cycle, Indicator, Tatanan
 from tatanan.selectors import indicators_in_scope_of
 
+from ..kelembagaan.services import current_cycle, data_years_of
 from ..models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from ..selectors import can_edit_body, secretary_regions_of
 
@@ -80,6 +84,42 @@ def work_plan_for(user: User, pk: int) -> WorkPlan:
 
 def work_plans_of_body(body: Body) -> QuerySet[WorkPlan]:
     return body.work_plans.select_related("submitted_by", "decided_by").order_by("-year")
+
+
+# How many years before the round's first data year the form still offers (a late plan of an
+# earlier year, for the record).
+EARLIER_YEARS_OFFERED = 4
+
+
+@dataclass(frozen=True)
+class WorkPlanYears:
+    """The years a new plan of a body may be for: the data years of the current round first (the
+    kelembagaan items score the plans of exactly those years, docs/DOMAIN.md "Scores and award
+    tiers"), then the others; and the years the body already has a plan for."""
+
+    cycle: Cycle | None
+    data_years: list[int]
+    other_years: list[int]
+    planned: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def suggested(self) -> int | None:
+        """The first data year still without a plan, else the first other year without one."""
+        return next((y for y in [*self.data_years, *self.other_years] if y not in self.planned), None)
+
+
+def work_plan_years(body: Body, *, today: datetime.date | None = None) -> WorkPlanYears:
+    """The years to offer for a new plan of ``body``: the current round's data years, as the
+    secretary's home asks for them (``forums.kelembagaan``), then the years from next year back to
+    a few before the round."""
+    cycle = current_cycle()
+    data_years = data_years_of(cycle, today=today)
+    this_year = (today or timezone.localdate()).year
+    newest = max(this_year + 1, data_years[-1])
+    oldest = data_years[0] - EARLIER_YEARS_OFFERED
+    other_years = [y for y in range(newest, oldest - 1, -1) if y not in data_years]
+    planned = frozenset(body.work_plans.values_list("year", flat=True))
+    return WorkPlanYears(cycle=cycle, data_years=data_years, other_years=other_years, planned=planned)
 
 
 def can_edit_work_plan(user: User, plan: WorkPlan) -> bool:

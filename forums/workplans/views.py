@@ -31,6 +31,7 @@ from .selectors import (
     work_plan_for,
     work_plan_items,
     work_plan_totals,
+    work_plan_years,
     work_plans_awaiting,
     work_plans_of_body,
 )
@@ -84,7 +85,7 @@ def work_plan_list(request, pk):
     can_edit = can_edit_body(request.user, body)
     form = None
     if can_edit:
-        form = WorkPlanCreateForm(request.POST or None)
+        form = WorkPlanCreateForm(request.POST or None, years=work_plan_years(body))
         if request.method == "POST" and form.is_valid():
             try:
                 plan = work_plan_create(body=body, year=form.cleaned_data["year"], actor=request.user)
