@@ -1,6 +1,6 @@
 """The foundation's first browser journey, on the real demo data (``seed_demo``): every demo
 role logs in on a phone and lands on its own dashboard card; a secretary switches language and
-browses the regions down to Carenang's desa. Later issues add their journeys beside this one."""
+goes from her card to her kecamatan and one of its desa. Later issues add their journeys beside this one."""
 
 import pytest
 from django.core.management import call_command
@@ -38,13 +38,10 @@ def test_secretary_switches_language_and_browses_down_to_her_desa(phone, demo):
     with phone.expect_navigation():
         phone.select_option("#language-select", "en")
     assert phone.locator("html").get_attribute("lang") == "en"
-    browser_open_menu(phone)
+    # Her menu holds her work only (issue 12); her kecamatan is one tap away on her dashboard card.
     with phone.expect_navigation():
-        phone.click("#mainnav >> text=Regions")
-    for name in ["Banten", "Kabupaten Serang", "Carenang"]:
-        with phone.expect_navigation():
-            phone.locator("table a, .list-group a").filter(has_text=name).first.click()
-        assert name in phone.locator("h1").inner_text()
+        phone.locator("[data-role=secretary] a", has_text="View region").click()
+    assert "Carenang" in phone.locator("h1").inner_text()
     # Carenang's desa, with their real names; the secretary's own area is marked.
     rows = phone.locator("table").inner_text()
     for desa in ["Pamanuk", "Mandaya", "Teras", "Walikukun"]:
