@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.context_processors import menu_for
 from accounts.models import Role, RoleAssignment, User
 from accounts.selectors import role_assignments_of
 from forums.models import Body
 from forums.tests.factories import BodyFactory
 from indicators.tests.factories import AssessmentFactory
+from kks_portal.navigation import menu_for
 from tatanan.tests.factories import CycleFactory
 
 pytestmark = pytest.mark.django_db

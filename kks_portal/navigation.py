@@ -4,11 +4,9 @@ Every role names the sections of its work; a user holding several roles gets the
 section once, in the order of ``SECTIONS``. The section of the page being shown is marked, from
 the namespace and name of its URL.
 
-``accounts`` sits below the apps whose pages the menu links (docs/ARCHITECTURE.md, "Layers"), so
-this module imports none of them: it links their pages by URL name and reads the two ids it needs
-(a kabupaten's latest assessment, a secretary's Forum or Pokja) through the reverse relations of the
-user's regions (``assessments``, ``bodies``), in one query, as forums reads the activities of
-evidence through theirs.
+The menu links the pages of every app, so it lives in the site layer (``kks_portal``, above all apps;
+docs/ARCHITECTURE.md, "Layers") and reads the two ids it needs (a kabupaten's latest assessment, a
+secretary's Forum or Pokja) from their apps' models, in one query.
 """
 
 from __future__ import annotations
@@ -19,11 +17,12 @@ from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import is_superuser
+from accounts.models import Role
+from accounts.selectors import can_manage_users, role_assignments_of
+from forums.models import Body
+from indicators.models import Assessment
 from regions.models import Region
-
-from .access import is_superuser
-from .models import Role
-from .selectors import can_manage_users, role_assignments_of
 
 # Every section the menu knows, in the order it shows them: (key, label, Bootstrap icon).
 SECTIONS = (
@@ -122,11 +121,8 @@ def _region_targets(bappeda_codes: list[str], secretary_codes: list[str]) -> tup
     codes = sorted(set(bappeda_codes) | set(secretary_codes))
     if not codes:
         return None, None
-    # The models behind the regions' reverse relations (see the module docstring).
-    assessment_model = Region._meta.get_field("assessments").related_model
-    body_model = Region._meta.get_field("bodies").related_model
-    latest = assessment_model.objects.filter(kabupaten=OuterRef("code")).order_by("-cycle__award_year", "-pk")
-    own_body = body_model.objects.filter(region=OuterRef("code"), kind__in=body_model.SECRETARY_KINDS).order_by("pk")
+    latest = Assessment.objects.filter(kabupaten=OuterRef("code")).order_by("-cycle__award_year", "-pk")
+    own_body = Body.objects.filter(region=OuterRef("code"), kind__in=Body.SECRETARY_KINDS).order_by("pk")
     rows = {
         code: (assessment_pk, body_pk)
         for code, assessment_pk, body_pk in Region.objects.filter(code__in=codes)
