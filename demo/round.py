@@ -174,17 +174,24 @@ def _bodies(kabupaten: Region, admin: User) -> list[Body]:
 # --- Evidence ------------------------------------------------------------------------------------
 
 
-def demo_pdf(title: str) -> bytes:
-    """A small, valid one-page PDF whose text names the document (no outside tools)."""
-    text = title.replace("\\", "").replace("(", "").replace(")", "")[:80]
-    stream = f"BT /F1 14 Tf 56 780 Td ({text}) Tj ET".encode("latin-1", "replace")
+def _pdf_text(text: str) -> str:
+    return text.replace("\\", "").replace("(", "").replace(")", "")
+
+
+def demo_pdf(title: str, *, lines: list[str] = ()) -> bytes:
+    """A small, valid one-page PDF whose text names the document, with ``lines`` of text under
+    the title (no outside tools; Helvetica, Latin-1)."""
+    parts = [f"BT /F1 14 Tf 56 780 Td ({_pdf_text(title)[:80]}) Tj ET"]
+    for number, line in enumerate(lines[:40]):
+        parts.append(f"BT /F1 10 Tf 56 {750 - 15 * number} Td ({_pdf_text(line)[:100]}) Tj ET")
+    stream = "\n".join(parts).encode("latin-1", "replace")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
@@ -200,14 +207,16 @@ def demo_pdf(title: str) -> bytes:
     return out.getvalue()
 
 
-def demo_photo(seed: str, *, taken: datetime.datetime, position=SERANG_CENTRE) -> bytes:
+def demo_photo(seed: str, *, taken: datetime.datetime, position=SERANG_CENTRE, size=(1200, 900)) -> bytes:
     """A JPEG with EXIF date and GPS, drawn from ``seed`` (Pillow only)."""
     shade = _pick(seed, 120)
-    image = Image.new("RGB", (1200, 900), (60 + shade, 120, 90))
+    width, height = size
+    image = Image.new("RGB", size, (60 + shade, 120, 90))
     draw = ImageDraw.Draw(image)
     for i in range(12):
-        x = _pick(f"{seed}{i}", 1100)
-        draw.rectangle([x, 500 + i * 20, x + 90, 620 + i * 20], fill=(200, 180 - i * 10, 80))
+        x = _pick(f"{seed}{i}", width - 100)
+        top = height * 5 // 9 + i * height // 45
+        draw.rectangle([x, top, x + width // 13, top + height * 2 // 15], fill=(200, 180 - i * 10, 80))
     draw.text((40, 40), seed[:60], fill=(255, 255, 255))
     exif = Image.Exif()
     exif[0x0132] = taken.strftime("%Y:%m:%d %H:%M:%S")
@@ -286,17 +295,30 @@ def _activities(bodies: list[Body], admin: User) -> int:
     return made
 
 
-def demo_round_seed(*, kabupaten: Region, admin: User, stdout=None) -> Assessment | None:
-    """Open the demo's 2025 assessment and give it data, bodies' papers and activities."""
+def demo_cycle(stdout=None) -> Cycle | None:
     cycle = Cycle.objects.filter(award_year=DEMO_CYCLE).first()
-    if cycle is None:
-        if stdout is not None:
-            stdout.write(f"Siklus {DEMO_CYCLE} belum diimpor: penilaian demo dilewati.")
-        return None
+    if cycle is None and stdout is not None:
+        stdout.write(f"Siklus {DEMO_CYCLE} belum diimpor: penilaian demo dilewati.")
+    return cycle
+
+
+def round_open_and_fill(*, kabupaten: Region, cycle: Cycle, admin: User) -> Assessment:
+    """Open ``kabupaten``'s assessment and give every empty entry data and a self score, and
+    every kecamatan its ODF status."""
     with transaction.atomic():
         assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=admin)
         _fill_entries(assessment)
         _odf(assessment, admin)
+    return assessment
+
+
+def demo_round_seed(*, kabupaten: Region, admin: User, stdout=None) -> Assessment | None:
+    """Open the demo's 2025 assessment and give it data, bodies' papers and activities."""
+    cycle = demo_cycle(stdout)
+    if cycle is None:
+        return None
+    assessment = round_open_and_fill(kabupaten=kabupaten, cycle=cycle, admin=admin)
+    with transaction.atomic():
         _titik_pantau(assessment, admin)
         bodies = _bodies(kabupaten, admin)
     _activities(bodies, admin)

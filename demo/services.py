@@ -23,7 +23,8 @@ from evidence.models import ReferencePoint
 from forums.services import body_bulk_setup
 from regions.models import Region
 
-from .round import demo_round_seed
+from .round import demo_cycle, demo_round_seed, round_open_and_fill
+from .submission import BytesCache, demo_round_complete, dossier_return_by_province
 
 # Printed by the command and by README: a demo is only useful if people can log in to it.
 DEFAULT_PASSWORD = "kks-demo-2025"
@@ -32,6 +33,14 @@ LOGIN_URL = f"http://{os.environ.get('KKS_HOST', '127.0.0.1')}:{os.environ.get('
 
 PROVINCE_CODE = "36"  # Banten
 KABUPATEN_CODE = "36.04"  # Kabupaten Serang
+# The second demo kabupaten: its dossier was submitted and returned by the province.
+RETURNED_CODE = "36.72"  # Kota Cilegon
+SUBMIT_COMMENT = "Dokumen penilaian KKS 2025 kami ajukan untuk diverifikasi. Terima kasih."
+RETURN_REASON = (
+    "Bukti dukung tatanan Pasar (PSR) tahun 2024 belum memuat laporan pengawasan pasar, dan nilai mandiri "
+    "kelembagaan Forum Kecamatan belum sesuai dengan kegiatan yang terdokumentasi. Mohon dilengkapi dan "
+    "diajukan kembali."
+)
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,7 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("admin", "Hendra Gunawan", None, serves="Administrator portal"),
     DemoUser("bappeda.serang", "Rina Wulandari", Role.BAPPEDA_ADMIN, "36.04", serves="Bappeda Kabupaten Serang"),
+    DemoUser("bappeda.cilegon", "Agus Salim", Role.BAPPEDA_ADMIN, RETURNED_CODE, serves="Bappeda Kota Cilegon"),
     DemoUser("dinkes.serang", "Dedi Supriadi", Role.OPD_OPERATOR, "36.04", "Dinkes", serves="Dinkes Kabupaten Serang"),
     DemoUser("dlh.serang", "Yuni Rahmawati", Role.OPD_OPERATOR, "36.04", "DLH", serves="DLH Kabupaten Serang"),
     DemoUser("forum.serang", "Ahmad Fauzi", Role.SECRETARY, "36.04", serves="Forum Kabupaten Sehat Serang"),
@@ -217,6 +227,38 @@ def demo_seed(*, password: str | None = None, force: bool = False, stdout=None) 
         # demo secretary has a body to keep. Idempotent, like the rest.
         admin = User.objects.get(username__iexact=DEMO_USERS[0].username)
         body_bulk_setup(kabupaten=regions[KABUPATEN_CODE], actor=admin)
-    # A 2025 round in progress (when the instrument is imported): data, papers, activities.
-    demo_round_seed(kabupaten=regions[KABUPATEN_CODE], admin=admin, stdout=stdout)
+        body_bulk_setup(kabupaten=regions[RETURNED_CODE], actor=admin)
+    _rounds_seed(regions=regions, admin=admin, stdout=stdout)
     return accounts
+
+
+def _rounds_seed(*, regions: dict[str, Region], admin: User, stdout=None) -> None:
+    """The 2025 round (when the instrument is imported): Serang's complete, documented and
+    submitted, so the Banten verifier has it in her queue; Cilegon's submitted and returned with
+    a reason. Each step leaves alone what exists (``demo.submission``)."""
+    cycle = demo_cycle(stdout)
+    if cycle is None:
+        return
+    users = {u.username: u for u in User.objects.filter(username__in=[spec.username for spec in DEMO_USERS])}
+    files = BytesCache()
+    serang = demo_round_seed(kabupaten=regions[KABUPATEN_CODE], admin=admin, stdout=stdout)
+    demo_round_complete(
+        assessment=serang,
+        bappeda=users["bappeda.serang"],
+        files=files,
+        signer="Bupati Serang",
+        comment=SUBMIT_COMMENT,
+        operators={spec.opd_short_name: users[spec.username] for spec in DEMO_USERS if spec.opd_short_name},
+        stdout=stdout,
+    )
+    cilegon = round_open_and_fill(kabupaten=regions[RETURNED_CODE], cycle=cycle, admin=admin)
+    submitted = demo_round_complete(
+        assessment=cilegon,
+        bappeda=users["bappeda.cilegon"],
+        files=files,
+        signer="Wali Kota Cilegon",
+        comment=SUBMIT_COMMENT,
+        stdout=stdout,
+    )
+    if submitted:
+        dossier_return_by_province(assessment=cilegon, verifier=users["verifikator.banten"], reason=RETURN_REASON)
