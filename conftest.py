@@ -53,6 +53,17 @@ def _celery_eager(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """MD5 first for the personas and logins of the tests (Django's own hashers are Django's to
+    test): a million PBKDF2 rounds take about a second here, and every persona made and every login
+    paid it, minutes of each pass. The default hashers stay listed after it, so that a password set
+    by a subprocess under the real settings (``seed_demo``, the worker) still verifies."""
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings, request):
     """Each test starts with an empty cache, as it does with an empty database: the throttles'
     counts (password reset, API token) must not carry over from one test to the next. A memory

@@ -686,12 +686,6 @@ def _private_media(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """MD5 for the personas and the users the builders make: hashing is Django's to test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def env(wilayah, personas, mailoutbox):
     users = {ANONYMOUS: None, **personas}

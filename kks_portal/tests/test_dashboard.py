@@ -12,11 +12,6 @@ from kks_portal.dashboard import cards_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def card_of(user, role):
     (card,) = [c for c in cards_for(user) if c.role == role]
     return card

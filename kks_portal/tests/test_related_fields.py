@@ -746,12 +746,6 @@ def all_id_fields(world: World | None = None) -> dict[str, tuple[type, Any]]:
 # --- Tests ----------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are never typed here; hashing nine of them per test took seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def users(personas):
     return personas
