@@ -47,6 +47,10 @@ never count towards the tier:
 7. ``kelembagaan_evidence``: the kelembagaan items' own evidence requirements are met.
 8. ``odf``: the ODF status is reported for every kecamatan of the kabupaten.
 
+Every missing item carries the page where it is fixed (``Missing.url``): the indicator's entry
+form, the upload page of the requirement and year, the kelembagaan form, the body's SK page, the
+kecamatan's ODF form, the compile button. The page lists the first few and folds the rest.
+
 A kelembagaan or ODF score *below* a tier's threshold does not block submission: that decides
 the tier, which is the verifiers' business, not whether the dossier may be verified.
 """
@@ -61,6 +65,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,8 +86,12 @@ from ..services import dossier_version_mark_submitted
 
 Status = Dossier.Status
 Action = DossierEvent.Action
-# How many missing items a check lists by name (the rest are counted).
+# How many missing items a check lists by name in a message (the rest are counted).
 DETAIL_LIMIT = 12
+# How many the dossier page shows before folding the rest into "dan N lainnya".
+SHOWN_ON_PAGE = 5
+# Longest name of an indicator or requirement a missing item quotes.
+NAME_LIMIT = 80
 COMMENT_MAX = 4000
 REASON_MIN = 10
 
@@ -173,11 +182,27 @@ def allowed_actions(user: User, dossier: Dossier | None, assessment: Assessment)
 # --- What must be complete before submitting ------------------------------------------------------------
 
 
+class Missing(str):
+    """One missing item of a check: its text (the string itself, so ``messages()``, the API and
+    comparisons read it as plain text) and ``url``, the page where it is fixed."""
+
+    url: str
+
+    def __new__(cls, text: str, url: str = "") -> Missing:
+        item = super().__new__(cls, text)
+        item.url = url
+        return item
+
+    @property
+    def text(self) -> str:
+        return str(self)
+
+
 @dataclass
 class Check:
     code: str
     label: str
-    missing: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -190,6 +215,20 @@ class Check:
     @property
     def more(self) -> int:
         return max(0, len(self.missing) - DETAIL_LIMIT)
+
+    @property
+    def first(self) -> list[Missing]:
+        """What the page lists at once; ``rest`` folds behind "dan N lainnya"."""
+        return self.missing[:SHOWN_ON_PAGE]
+
+    @property
+    def rest(self) -> list[Missing]:
+        return self.missing[SHOWN_ON_PAGE:]
+
+    @property
+    def url(self) -> str:
+        """Where to start fixing: the page of the first missing item."""
+        return next((item.url for item in self.missing if item.url), "")
 
 
 @dataclass
@@ -220,25 +259,54 @@ class Checklist:
         return next(check for check in self.checks if check.code == code)
 
 
+def _shorten(text: str, limit: int = NAME_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, never inside a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut.rstrip(" ,.;:–-") + "…"
+
+
 def _entry_label(entry: IndicatorEntry) -> str:
-    name = entry.indicator.name
-    return f"{entry.indicator.tatanan.code} {entry.indicator.number}. {name[:80]}{'…' if len(name) > 80 else ''}"
+    return f"{entry.indicator.tatanan.code} {entry.indicator.number}. {_shorten(entry.indicator.name)}"
+
+
+def _cell_text(cell) -> str:
+    """A requirement's missing files for one year (the words of ``RequirementYear.missing_text``,
+    with the requirement shortened at a word)."""
+    return _("%(requirement)s (%(year)s): %(have)s dari %(need)s berkas.") % {
+        "requirement": _shorten(cell.requirement.description, 120),
+        "year": cell.year_label,
+        "have": cell.have,
+        "need": cell.need,
+    }
+
+
+def _cell_url(assessment: Assessment, cell) -> str:
+    """The upload page of a requirement for one data year (0: not bound to a year)."""
+    return reverse("evidence:requirement_files", args=[assessment.pk, cell.requirement.pk, cell.year or 0])
+
+
+def _add(check: Check, text: str, *, url: str) -> None:
+    check.missing.append(Missing(text, url))
 
 
 def _version_check(assessment: Assessment) -> tuple[Check, DossierVersion | None]:
     check = Check("version", _("Versi dossier terbaru sudah disusun dari data terakhir"))
+    # The compile button (and the progress of a running compile) sit in this card of the page.
+    compile_url = reverse("dossiers:detail", args=[assessment.pk]) + "#compile-card"
+    add = partial(_add, check, url=compile_url)
     versions = DossierVersion.objects.filter(dossier__assessment=assessment)
     active = versions.filter(state__in=DossierVersion.ACTIVE_STATES).order_by("-number").first()
     if active is not None:
-        check.missing.append(_("Versi %(n)s sedang disusun; tunggu sampai selesai.") % {"n": active.number})
+        add(_("Versi %(n)s sedang disusun; tunggu sampai selesai.") % {"n": active.number})
     candidate = versions.filter(state=DossierVersion.State.DONE).order_by("-number").first()
     if candidate is None:
-        check.missing.append(_("Belum ada versi dossier yang selesai disusun. Susun dossier dulu."))
+        add(_("Belum ada versi dossier yang selesai disusun. Susun dossier dulu."))
         return check, None
     if candidate.submitted:
-        check.missing.append(
-            _("Versi %(n)s sudah pernah diajukan. Susun versi baru setelah perbaikan.") % {"n": candidate.number}
-        )
+        add(_("Versi %(n)s sudah pernah diajukan. Susun versi baru setelah perbaikan.") % {"n": candidate.number})
         return check, candidate
     since = candidate.created_at
     changed_entries = assessment.indicator_entries.filter(updated_at__gt=since).count()
@@ -248,7 +316,7 @@ def _version_check(assessment: Assessment) -> tuple[Check, DossierVersion | None
         .count()
     )
     if changed_entries or changed_files:
-        check.missing.append(
+        add(
             _(
                 "Data berubah setelah versi %(n)s disusun (%(entries)s isian indikator, %(files)s berkas bukti). "
                 "Susun ulang dossier."
@@ -256,6 +324,11 @@ def _version_check(assessment: Assessment) -> tuple[Check, DossierVersion | None
             % {"n": candidate.number, "entries": changed_entries, "files": changed_files}
         )
     return check, candidate
+
+
+def _entry_url(assessment: Assessment, entry: IndicatorEntry) -> str:
+    """The entry form: data of both years and the self score."""
+    return reverse("indicators:entry_edit", args=[assessment.pk, entry.pk])
 
 
 def submission_checklist(assessment: Assessment) -> Checklist:
@@ -270,7 +343,8 @@ def submission_checklist(assessment: Assessment) -> Checklist:
         .order_by("indicator__tatanan__number", "indicator__order", "indicator_id")
     )
     self_scores = Check("self_scores", _("Semua indikator sudah diberi nilai mandiri"))
-    self_scores.missing = [_entry_label(e) for e in entries if e.self_score_id is None]
+    entry_url = partial(_entry_url, assessment)
+    self_scores.missing = [Missing(_entry_label(e), entry_url(e)) for e in entries if e.self_score_id is None]
     years = Check(
         "data_years",
         _("Data tahun %(first)s dan %(last)s terisi untuk semua indikator") % {"first": first, "last": last},
@@ -278,8 +352,10 @@ def submission_checklist(assessment: Assessment) -> Checklist:
     for entry in entries:
         lacking = [str(y) for y, v in ((first, entry.value_year1), (last, entry.value_year2)) if not (v or "").strip()]
         if lacking:
-            years.missing.append(
-                _("%(entry)s (tahun %(years)s)") % {"entry": _entry_label(entry), "years": ", ".join(lacking)}
+            _add(
+                years,
+                _("%(entry)s (tahun %(years)s)") % {"entry": _entry_label(entry), "years": ", ".join(lacking)},
+                url=entry_url(entry),
             )
 
     readiness = assessment_readiness(assessment)
@@ -288,11 +364,13 @@ def submission_checklist(assessment: Assessment) -> Checklist:
         if item.indicator.is_local or item.complete:
             continue
         for cell in item.missing:
-            evidence.missing.append(f"{item.indicator.tatanan.code} {item.indicator.number}: {cell.missing_text}")
+            text = f"{item.indicator.tatanan.code} {item.indicator.number}: {_cell_text(cell)}"
+            _add(evidence, text, url=_cell_url(assessment, cell))
 
     kelembagaan_scores = Check("kelembagaan_scores", _("Semua butir kelembagaan sudah diberi nilai mandiri"))
+    kelembagaan_url = reverse("indicators:kelembagaan_edit", args=[assessment.pk])
     kelembagaan_scores.missing = [
-        str(entry.item)
+        Missing(str(entry.item), kelembagaan_url)
         for entry in KelembagaanEntry.objects.filter(assessment=assessment, self_score__isnull=True).select_related(
             "item"
         )
@@ -309,22 +387,38 @@ def submission_checklist(assessment: Assessment) -> Checklist:
     for kind in kinds:
         label = Body.Kind(kind).label
         if kind not in statuses:
-            bodies.missing.append(_("%(body)s belum dibentuk di portal.") % {"body": label})
+            # The body list forms the kabupaten's bodies in one go (``forums.services.body_bulk_setup``).
+            _add(bodies, _("%(body)s belum dibentuk di portal.") % {"body": label}, url=reverse("forums:body_list"))
         elif not statuses[kind].has_sk:
-            bodies.missing.append(_("%(body)s belum punya SK yang berlaku.") % {"body": label})
+            _add(
+                bodies,
+                _("%(body)s belum punya SK yang berlaku.") % {"body": label},
+                url=reverse("forums:decree_list", args=[statuses[kind].body.pk]),
+            )
 
     kelembagaan_evidence = Check("kelembagaan_evidence", _("Bukti dukung kelembagaan lengkap"))
     for requirement in readiness.kelembagaan:
         for cell in requirement.years:
             if not cell.met:
-                kelembagaan_evidence.missing.append(f"{requirement.requirement.kelembagaan_item}: {cell.missing_text}")
+                text = f"{requirement.requirement.kelembagaan_item}: {_cell_text(cell)}"
+                _add(kelembagaan_evidence, text, url=_cell_url(assessment, cell))
 
     odf = Check("odf", _("Status ODF dilaporkan untuk setiap kecamatan"))
     reported = set(OdfStatus.objects.filter(assessment=assessment).values_list("kecamatan_id", flat=True))
     kecamatan = list(kecamatan_of(assessment.kabupaten))
-    odf.missing = [_("Kecamatan %(name)s") % {"name": k.name} for k in kecamatan if k.code not in reported]
+    odf.missing = [
+        Missing(
+            _("Kecamatan %(name)s") % {"name": k.name}, reverse("indicators:odf_edit", args=[assessment.pk, k.code])
+        )
+        for k in kecamatan
+        if k.code not in reported
+    ]
     if not kecamatan and not reported:
-        odf.missing.append(_("Belum ada status ODF yang dilaporkan."))
+        _add(
+            odf,
+            _("Belum ada status ODF yang dilaporkan."),
+            url=reverse("indicators:odf_overview", args=[assessment.pk]),
+        )
 
     return Checklist(
         checks=[
