@@ -4,24 +4,42 @@ One card per role assignment (plus one for the superuser), built from selectors 
 counts only; later apps (tatanan, forums, evidence, dossiers) add their figures here, since
 this module sits above them all. Queries stay few: the user's roles are loaded once, the names
 of every region the cards mention in one query, and each card adds one or two counts.
+
+Above the figures, each card answers "what now" (docs/DOMAIN.md, "A round, start to finish"):
+
+* Bappeda: the round of its kabupaten (``Round``): the stage of the dossier, the deadlines, the
+  OPD past their data request's deadline, what still blocks submission (the submission
+  checklist, each check with the page that fixes it) and, when the province returned the
+  dossier, its reason, who and when;
+* verifiers: their queue (``QueueItem``), each dossier with its due date;
+* OPD operators and secretaries: their next task (``NextTask``), with the page to do it on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Opd, Role, RoleAssignment
 from accounts.selectors import region_label, role_assignments_of, users_manageable_by
-from evidence.completeness import assessment_readiness, kabupaten_readiness
+from dossiers.models import Dossier, DossierEvent
+from dossiers.workflow.selectors import national_queue, province_queue
+from dossiers.workflow.services import correction_open_now, last_event, submission_checklist
+from evidence.completeness import AssessmentReadiness, assessment_readiness, kabupaten_readiness
+from forums.kelembagaan.services import body_status, current_cycle, data_years_of, missing_texts
+from forums.models import Body
+from forums.selectors import SECRETARY_KIND_FOR_LEVEL
 from indicators.models import Assessment, IndicatorEntry
-from indicators.requests.selectors import open_assessments_q
+from indicators.requests.selectors import OpdProgress, open_assessments_q, request_progress, today, todo_for_operator
 from regions.models import Region
+from tatanan.models import KelembagaanItem
 
 # The roles a Bappeda admin hands out inside the kabupaten, in the order the card lists them.
 KABUPATEN_ROLES = [Role.BAPPEDA_ADMIN, Role.OPD_OPERATOR, Role.SECRETARY]
@@ -35,6 +53,77 @@ class Stat:
 
 
 @dataclass
+class Deadline:
+    label: str
+    date: datetime.date
+    url: str = ""
+
+    @property
+    def days(self) -> int:
+        """Days left (negative: days past)."""
+        return (self.date - today()).days
+
+    @property
+    def past(self) -> bool:
+        return self.days < 0
+
+    @property
+    def days_past(self) -> int:
+        return -self.days
+
+
+@dataclass
+class Blocker:
+    """A failed check of the submission checklist: how many items, and where to start fixing."""
+
+    code: str
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class Round:
+    """The kabupaten's current round, for its Bappeda."""
+
+    assessment: Assessment
+    status: str
+    stage: str
+    url: str  # the dossier page
+    deadlines: list[Deadline] = field(default_factory=list)
+    overdue: list[OpdProgress] = field(default_factory=list)
+    requests_url: str = ""
+    blockers: list[Blocker] | None = None  # None: submitting is not the question at this stage
+    returned: DossierEvent | None = None
+    review_url: str = ""
+
+    @property
+    def title(self) -> str:
+        return str(self.assessment.cycle)
+
+
+@dataclass
+class QueueItem:
+    """A dossier waiting for a verifier."""
+
+    kabupaten: str
+    status: str
+    status_label: str
+    since: datetime.datetime | None
+    url: str
+    due: Deadline | None = None
+
+
+@dataclass
+class NextTask:
+    text: str
+    url: str = ""
+    due: Deadline | None = None
+    more: int = 0  # further tasks of the same kind
+    more_url: str = ""
+
+
+@dataclass
 class Card:
     role: str
     title: str
@@ -43,6 +132,11 @@ class Card:
     stats: list[Stat] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    round: Round | None = None
+    queue: list[QueueItem] | None = None  # None: not a verifier's card
+    queue_url: str = ""
+    queue_total: int = 0
+    next_task: NextTask | None = None
 
 
 def _below(code: str) -> Q:
@@ -126,7 +220,18 @@ def _bappeda_card(card: Card, region: Region) -> None:
         (_("Kelola OPD"), reverse("accounts:opd_list")),
         (_("Lihat wilayah"), reverse("regions:detail", args=[region.code])),
     ]
-    _assessment_links(card, region)
+    # Every assessment of the kabupaten, newest first, marked open or not: one query for both
+    # the links of the open ones and the round of the newest.
+    assessments = list(
+        Assessment.objects.filter(kabupaten=region)
+        .annotate(is_open=ExpressionWrapper(open_assessments_q(), output_field=BooleanField()))
+        .select_related("cycle")
+        .order_by("-cycle__award_year")
+    )
+    for assessment in assessments:
+        assessment.kabupaten = region
+    _assessment_links(card, [a for a in assessments if a.is_open])
+    card.round = _round_of(assessments[0]) if assessments else None
     if not opd_count:
         card.next_steps.append(
             _("Daftarkan OPD kabupaten/kota Anda (Dinkes, DLH, PUPR, …) agar operatornya dapat diberi akun.")
@@ -141,12 +246,79 @@ def _bappeda_card(card: Card, region: Region) -> None:
         )
 
 
-def _assessment_links(card: Card, region: Region) -> None:
+# Stages where Bappeda's question is "may we submit?": before the first submission, after a
+# return, and inside the national correction window (docs/DOMAIN.md, "A round, start to finish").
+SUBMITTING = (Dossier.Status.DRAFT, Dossier.Status.RETURNED, Dossier.Status.NATIONAL_CORRECTION)
+
+
+def _round_of(assessment: Assessment) -> Round:
+    """The kabupaten's newest assessment: stage, deadlines, late OPD, blockers, a return's reason."""
+    cycle = assessment.cycle
+    dossier = Dossier.objects.filter(assessment=assessment).first()
+    status = dossier.status if dossier else Dossier.Status.DRAFT
+    dossier_url = reverse("dossiers:detail", args=[assessment.pk])
+    round_ = Round(
+        assessment=assessment,
+        status=status,
+        stage=_("Penilaian mandiri dan penyusunan dossier")
+        if status == Dossier.Status.DRAFT
+        else str(Dossier.Status(status).label),
+        url=dossier_url,
+        requests_url=reverse("indicators:request_outstanding", args=[assessment.pk]),
+    )
+    if dossier is not None and dossier.is_final:
+        return round_
+    progress = request_progress(assessment)
+    round_.overdue = progress.overdue
+    if status in (Dossier.Status.DRAFT, Dossier.Status.RETURNED):
+        if cycle.self_assessment_closes:
+            round_.deadlines.append(
+                Deadline(
+                    _("Penilaian mandiri ditutup"),
+                    cycle.self_assessment_closes,
+                    reverse("indicators:assessment_dashboard", args=[assessment.pk]),
+                )
+            )
+        upcoming = sorted(
+            (row for row in progress.opds if row.outstanding and row.deadline and not row.overdue),
+            key=lambda row: row.deadline,
+        )
+        if upcoming:
+            row = upcoming[0]
+            round_.deadlines.append(
+                Deadline(
+                    _("Tenggat permintaan data %(opd)s") % {"opd": row.opd.short_name},
+                    row.deadline,
+                    round_.requests_url,
+                )
+            )
+    if cycle.province_deadline and status in (
+        Dossier.Status.DRAFT,
+        Dossier.Status.RETURNED,
+        *Dossier.AWAITING_PROVINCE,
+    ):
+        round_.deadlines.append(Deadline(_("Batas verifikasi provinsi"), cycle.province_deadline))
+    if dossier is not None and status == Dossier.Status.NATIONAL_CORRECTION and dossier.correction_deadline:
+        round_.deadlines.append(
+            Deadline(_("Jendela perbaikan ditutup"), timezone.localdate(dossier.correction_deadline), dossier_url)
+        )
+    round_.deadlines.sort(key=lambda d: d.date)
+    if status in SUBMITTING and (status != Dossier.Status.NATIONAL_CORRECTION or correction_open_now(dossier)):
+        round_.blockers = [
+            Blocker(code=check.code, label=check.label, count=len(check.missing), url=check.url or dossier_url)
+            for check in submission_checklist(assessment).failed
+        ]
+    if status == Dossier.Status.RETURNED:
+        round_.returned = last_event(dossier, DossierEvent.Action.RETURN)
+        round_.review_url = reverse("dossiers:review", args=[assessment.pk])
+    return round_
+
+
+def _assessment_links(card: Card, assessments: list[Assessment]) -> None:
     """The readiness dashboard and the data requests of the kabupaten's open assessments, with
     their evidence readiness (a handful of queries each: ``evidence.completeness``)."""
-    for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten=region).select_related("cycle"):
+    for assessment in assessments:
         year = assessment.cycle.award_year
-        assessment.kabupaten = region
         card.links.append(
             (
                 _("Dasbor penilaian %(year)s") % {"year": year},
@@ -162,7 +334,7 @@ def _assessment_links(card: Card, region: Region) -> None:
         _evidence_stats(card, assessment)
 
 
-def _evidence_stats(card: Card, assessment: Assessment, *, opd: Opd | None = None) -> None:
+def _evidence_stats(card: Card, assessment: Assessment, *, opd: Opd | None = None) -> AssessmentReadiness:
     """How much of the assessment's evidence is in place: the community bodies ready (for
     Bappeda) and the indicators whose evidence is complete (an OPD's own, for its operator)."""
     year = assessment.cycle.award_year
@@ -171,11 +343,10 @@ def _evidence_stats(card: Card, assessment: Assessment, *, opd: Opd | None = Non
         bodies = kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years).bodies
         card.stats.append(Stat(_("Lembaga siap (bukti kegiatan) %(year)s") % {"year": year}, str(bodies), url))
         card.links.append((_("Kesiapan bukti %(year)s") % {"year": year}, url))
-    evidence = assessment_readiness(
-        assessment, opd_ids={opd.pk} if opd is not None else None, with_kelembagaan=False
-    ).tally
+    readiness = assessment_readiness(assessment, opd_ids={opd.pk} if opd is not None else None, with_kelembagaan=False)
+    evidence = readiness.tally
     if opd is not None and not evidence.total:
-        return
+        return readiness
     card.stats.append(
         Stat(
             _("Indikator dengan bukti lengkap %(year)s") % {"year": year},
@@ -187,6 +358,7 @@ def _evidence_stats(card: Card, assessment: Assessment, *, opd: Opd | None = Non
         card.links.append(
             (_("Bukti dukung %(year)s") % {"year": year}, reverse("evidence:assessment_evidence", args=[assessment.pk]))
         )
+    return readiness
 
 
 def _opd_todo(card: Card, assignment: RoleAssignment) -> None:
@@ -201,7 +373,7 @@ def _opd_todo(card: Card, assignment: RoleAssignment) -> None:
     card.links.append((_("Daftar tugas"), reverse("indicators:todo")))
 
 
-def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) -> None:
+def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region], user) -> None:
     opd, region = assignment.opd, assignment.region
     if opd is None:
         return
@@ -210,10 +382,48 @@ def _opd_card(card: Card, assignment: RoleAssignment, names: dict[str, Region]) 
     colleagues = RoleAssignment.objects.filter(role=Role.OPD_OPERATOR, opd=opd).values("user").distinct().count()
     card.stats = [Stat(_("Singkatan"), opd.short_name), Stat(_("Operator di OPD ini"), colleagues)]
     _opd_todo(card, assignment)
-    for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten_id=opd.kabupaten_id).select_related(
-        "cycle", "kabupaten"
-    ):
+    readiness = [
         _evidence_stats(card, assessment, opd=opd)
+        for assessment in Assessment.objects.filter(open_assessments_q(), kabupaten_id=opd.kabupaten_id).select_related(
+            "cycle", "kabupaten"
+        )
+    ]
+    card.next_task = _opd_next_task(user, assignment, readiness)
+
+
+def _opd_next_task(user, assignment: RoleAssignment, readiness: list[AssessmentReadiness]) -> NextTask:
+    """The OPD's next entry to fill (the most pressing deadline first), else the next indicator
+    whose evidence is incomplete, else nothing left."""
+    pending = [
+        entry
+        for group in todo_for_operator(user)
+        for entry in group.entries
+        if entry.assigned_opd_id == assignment.opd_id and entry.status != IndicatorEntry.Status.SELESAI
+    ]
+    if pending:
+        pending.sort(key=lambda e: (e.deadline is None, e.deadline or datetime.date.max))
+        entry = pending[0]
+        indicator = entry.indicator
+        return NextTask(
+            text=_("Isi data indikator %(code)s %(number)s. %(name)s")
+            % {"code": indicator.tatanan.code, "number": indicator.number, "name": indicator.name},
+            url=reverse("indicators:entry_edit", args=[entry.assessment_id, entry.pk]),
+            due=Deadline(_("Tenggat"), entry.deadline) if entry.deadline else None,
+            more=len(pending) - 1,
+            more_url=reverse("indicators:todo"),
+        )
+    for assessment_readiness_ in readiness:
+        incomplete = [item for item in assessment_readiness_.indicators if not item.complete]
+        if incomplete:
+            item = incomplete[0]
+            return NextTask(
+                text=_("Unggah bukti dukung indikator %(code)s %(number)s. %(name)s")
+                % {"code": item.indicator.tatanan.code, "number": item.indicator.number, "name": item.indicator.name},
+                url=reverse("evidence:indicator_evidence", args=[assessment_readiness_.assessment.pk, item.entry.pk]),
+                more=len(incomplete) - 1,
+                more_url=reverse("evidence:assessment_evidence", args=[assessment_readiness_.assessment.pk]),
+            )
+    return NextTask(text=_("Tidak ada tugas yang tertunda. Data dan bukti dukung OPD Anda lengkap."))
 
 
 def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> None:
@@ -236,6 +446,35 @@ def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> Non
     )
     with contextlib.suppress(NoReverseMatch):  # until the forums pages are routed
         card.links.insert(0, (_("Beranda lembaga saya"), reverse("forums:secretary_home")))
+    card.next_task = _secretary_next_task(region)
+
+
+# The page that fixes each kelembagaan item of a body (``forums.kelembagaan``).
+BODY_ITEM_PAGES = {
+    KelembagaanItem.Item.SK: "forums:decree_list",
+    KelembagaanItem.Item.RENCANA_KERJA: "forums:work_plan_list",
+    KelembagaanItem.Item.ANGGARAN: "forums:work_plan_list",
+    KelembagaanItem.Item.SEKRETARIAT: "forums:secretariat_edit",
+}
+
+
+def _secretary_next_task(region: Region) -> NextTask:
+    """The first thing the body lacks (SK, work plan and budget, sekretariat), else its activities."""
+    body = Body.objects.filter(kind=SECRETARY_KIND_FOR_LEVEL.get(region.level), region=region).first()
+    if body is None:
+        return NextTask(text=_("Lembaga Anda belum dibentuk di portal. Minta admin Bappeda membentuknya."))
+    status = body_status(body, years=data_years_of(current_cycle()))
+    texts = missing_texts(status)
+    if texts:
+        return NextTask(
+            text=texts[0],
+            url=reverse(BODY_ITEM_PAGES[status.missing[0]], args=[body.pk]),
+            more=len(texts) - 1,
+            more_url=reverse("forums:secretary_home"),
+        )
+    return NextTask(
+        text=_("Catat kegiatan dan unggah buktinya."), url=reverse("evidence:activity_list", args=[body.pk])
+    )
 
 
 def _kecamatan_readiness(card: Card, kecamatan: Region) -> None:
@@ -267,6 +506,35 @@ def _province_card(card: Card, region: Region) -> None:
     card.next_steps.append(
         _("Dokumen penilaian yang diajukan kabupaten/kota di provinsi Anda muncul di antrean verifikasi.")
     )
+
+
+# How many dossiers of a queue the home lists (the queue page has them all).
+QUEUE_SHOWN = 8
+
+
+def _queue(card: Card, dossiers) -> None:
+    """The verifier's waiting dossiers, oldest first, each with its due date: the cycle's
+    provincial deadline in the province stage, the correction window's end in the national one."""
+    card.queue_url = reverse("dossiers:queue")
+    card.queue_total = dossiers.count()
+    card.queue = []
+    for dossier in dossiers[:QUEUE_SHOWN]:
+        assessment = dossier.assessment
+        due = None
+        if dossier.status in Dossier.AWAITING_PROVINCE and assessment.cycle.province_deadline:
+            due = Deadline(_("Batas verifikasi provinsi"), assessment.cycle.province_deadline)
+        elif dossier.status == Dossier.Status.NATIONAL_CORRECTION and dossier.correction_deadline:
+            due = Deadline(_("Jendela perbaikan ditutup"), timezone.localdate(dossier.correction_deadline))
+        card.queue.append(
+            QueueItem(
+                kabupaten=assessment.kabupaten.name,
+                status=dossier.status,
+                status_label=dossier.get_status_display(),
+                since=dossier.status_changed_at,
+                url=reverse("dossiers:review", args=[assessment.pk]),
+                due=due,
+            )
+        )
 
 
 def _national_counts() -> list[Stat]:
@@ -313,11 +581,13 @@ def cards_for(user) -> list[Card]:
         if assignment.role == Role.BAPPEDA_ADMIN and region is not None:
             _bappeda_card(card, region)
         elif assignment.role == Role.OPD_OPERATOR and region is not None:
-            _opd_card(card, assignment, names)
+            _opd_card(card, assignment, names, user)
         elif assignment.role == Role.SECRETARY and region is not None:
             _secretary_card(card, region, names)
         elif assignment.role == Role.PROVINCE_VERIFIER and region is not None:
             _province_card(card, region)
+            if not any(c.queue is not None for c in cards if c.role == Role.PROVINCE_VERIFIER):
+                _queue(card, province_queue(user))  # one queue for all the user's provinces
         elif assignment.role == Role.NATIONAL_VERIFIER:
             card.subtitle = _("Seluruh Indonesia")
             card.stats = _national_counts()
@@ -328,5 +598,6 @@ def cards_for(user) -> list[Card]:
             card.next_steps.append(
                 _("Dokumen penilaian yang disetujui provinsi muncul di antrean verifikasi untuk verifikasi pusat.")
             )
+            _queue(card, national_queue(user))
         cards.append(card)
     return cards
