@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -410,3 +411,58 @@ def browser_logout(page):
     page.locator("#logout-button").wait_for(state="visible")
     with page.expect_navigation():
         page.click("#logout-button")
+
+
+# --- Accessibility: axe-core in the browser -------------------------------------------------
+
+# axe-core, vendored for the tests only (kks_portal/tests/vendor/axe-core/README.md): never served.
+AXE_SCRIPT = ROOT / "kks_portal" / "tests" / "vendor" / "axe-core" / "axe.min.js"
+# The impacts that fail a page (issue 12: "no serious or critical violations").
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, *, context=None) -> list[str]:
+    """The serious and critical axe-core violations of the page shown, one line per element.
+
+    The script is evaluated through Playwright (the DevTools protocol), not added as a <script>:
+    the portal's Content-Security-Policy allows only its own nonced scripts (kks_portal/settings.py),
+    so ``page.add_script_tag`` would be blocked, and a browser context with ``bypass_csp`` would
+    also hide the CSP violations the ``desktop`` and ``phone`` fixtures report. An evaluated script
+    is not governed by the page's CSP, and axe-core itself needs no ``eval``. The trailing
+    expression keeps Playwright from taking the source for a function to call."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8") + "\n;'axe-core loaded'")
+    results = page.evaluate(
+        """async (context) => {
+            const results = await axe.run(context || document, {resultTypes: ["violations"]});
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => ({target: n.target.join(" "), summary: n.failureSummary})),
+            }));
+        }""",
+        context,
+    )
+    url = urlsplit(page.url)
+    where = url.path + (f"?{url.query}" if url.query else "")
+    lines = []
+    for violation in results:
+        if violation["impact"] not in AXE_FAILING_IMPACTS:
+            continue
+        for node in violation["nodes"]:
+            summary = " ".join(node["summary"].split())
+            lines.append(
+                f"{where} [{violation['impact']}] {violation['id']}: {violation['help']}"
+                f"\n    at {node['target']}\n    {summary}"
+            )
+    return lines
+
+
+def fail_on_axe_violations(lines: list[str]) -> None:
+    if lines:
+        pytest.fail(f"{len(lines)} serious or critical accessibility violation(s) (axe-core):\n" + "\n".join(lines))
+
+
+def axe_check(page, *, context=None) -> None:
+    """Fail the test with every serious or critical axe-core violation of the page shown
+    (``context``: a CSS selector to check only part of it)."""
+    fail_on_axe_violations(axe_violations(page, context=context))
