@@ -8,8 +8,8 @@ scope it does not exist (404). As on the pages, an owner the caller reads but ma
 through the services the pages use (``evidence.services`` for activities, ``evidence.uploads``
 for files).
 
-Uploads (``POST …/files/``, multipart: ``file`` repeated, ``kind``, optional ``title`` and, for a
-single file, ``replaces``) are streamed to disk by ``evidence.uploads.EvidenceUploadHandler``,
+Uploads (``POST …/files/``, multipart: ``file`` repeated, ``kind`` once for every file or repeated
+once per file in the order of the files, optional ``title`` and, for a single file, ``replaces``) are streamed to disk by ``evidence.uploads.EvidenceUploadHandler``,
 installed before DRF (or the CSRF check of session authentication) first reads the body. Each
 file is judged on its own by the upload service the web form uses too
 (``evidence.uploads.receive_files``, so both answer the same upload the same way) and answered
@@ -169,7 +169,7 @@ def receive_uploads(request, owner: Owner) -> Response:
         outcomes = receive_files(
             owner,
             uploads,
-            kind=str(request.data.get("kind", "") or ""),
+            kind=request.data.getlist("kind"),
             title=str(request.data.get("title", "") or ""),
             replaces=str(request.data.get("replaces", "") or "").strip(),
             actor=request.user,

@@ -18,6 +18,19 @@ from .services import activity_indicator_choices, activity_tatanan_choices, acti
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class IndicatorCheckboxes(forms.CheckboxSelectMultiple):
+    """One checkbox per indicator, each naming its tatanan (``data-tatanan``): on the page
+    ``static/js/activity-form.js`` shows only the indicators of the tatanan ticked and those a
+    search finds, instead of a 136-line list (issue 12)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-tatanan"] = instance.tatanan_id
+        return option
+
+
 class IndicatorChoices(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj):
         name = obj.name if len(obj.name) <= 90 else obj.name[:88] + "…"
@@ -49,7 +62,7 @@ class ActivityForm(forms.Form):
         label=_("Indikator yang didukung"),
         queryset=None,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=IndicatorCheckboxes,
         help_text=_("Opsional; bila tatanan dipilih, indikatornya harus dari tatanan itu."),
     )
     work_plan_item = WorkPlanItemChoice(

@@ -210,7 +210,13 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.ListField(
         child=serializers.FileField(), help_text="One or more files: repeat the field for each file."
     )
-    kind = serializers.CharField(help_text=KIND_HELP + " (each kind of owner takes some of them).")
+    kind = serializers.ListField(
+        child=serializers.CharField(allow_blank=True),
+        help_text=KIND_HELP
+        + " (each kind of owner takes some of them). Once for every file, or repeated once per file in the"
+        " order of the files: then a file whose own kind is missing or not taken is refused on its own"
+        " (code bad_kind).",
+    )
     title = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -14,9 +14,9 @@
    without a row and no ready row points to a missing file.
 
 ``receive_files`` is the one upload service the web form (``evidence.views``) and the API
-(``evidence.api``) call: it owns the rules of a request (the kinds the owner takes, the title, the
-file replaced, checked once) and of each file (already attached here: not linked again) and
-answers one ``UploadOutcome`` per file; the views only turn outcomes into messages or JSON.
+(``evidence.api``) call: it owns the rules of a request (the kinds the owner takes, one for every
+file or one per file, the title, the file replaced, checked once) and of each file (its own kind,
+already attached here: not linked again) and answers one ``UploadOutcome`` per file; the views only turn outcomes into messages or JSON.
 The refusal rule of one file is ``kks_portal.lib.files.checks.check_file``, shared with the forums'
 SK scans and secretariat photos.
 """
@@ -366,22 +366,36 @@ class UploadsRefused(Exception):
 
 
 def receive_files(
-    owner: Owner, uploads: list, *, kind: str, title: str = "", replaces=None, actor: User | None
+    owner: Owner, uploads: list, *, kind, title: str = "", replaces=None, actor: User | None
 ) -> list[UploadOutcome]:
     """Attach each of ``uploads`` to ``owner``: the one upload service of the web form and the API.
 
+    ``kind`` is one kind for every file (a string, or a list of one as a repeated form field
+    gives it), or a list of one kind per file, in the order of the files: a phone sends an
+    activity's undangan, daftar hadir, notulen and foto in one pass (docs/DOMAIN.md, "kegiatan").
+
     The request's rules first (``UploadsRefused`` with every problem): at least one file, a kind
-    the owner takes, a title within the field (refused, never cut), ``replaces`` (a file or its id
-    as sent) a current file of this owner and then with a single file. A new version without a
-    title keeps the title of the one it replaces. Then each file on its own, one outcome each."""
-    kind = str(kind or "").strip()
+    the owner takes (with one kind per file, a file whose own kind is missing or not taken is
+    refused on its own instead, code ``bad_kind``, so the others still arrive), as many kinds as
+    files when more than one is given, a title within the field (refused, never cut),
+    ``replaces`` (a file or its id as sent) a current file of this owner and then with a single
+    file. A new version without a title keeps the title of the one it replaces. Then each file on
+    its own, one outcome each."""
+    kinds = [str(value or "").strip() for value in ([kind] if isinstance(kind, str | None) else list(kind))]
+    per_file = len(kinds) > 1
     problems: dict[str, str] = {}
     if not uploads:
         problems["file"] = _("Pilih minimal satu berkas untuk diunggah.")
-    try:
-        check_kind(owner, kind)
-    except UploadRefused as refused:
-        problems["kind"] = refused.message
+    if per_file and uploads and len(kinds) != len(uploads):
+        problems["kind"] = _(
+            "Kirim satu jenis bukti untuk semua berkas, atau satu jenis untuk tiap berkas "
+            "(%(files)s berkas, %(kinds)s jenis)."
+        ) % {"files": len(uploads), "kinds": len(kinds)}
+    elif not per_file:
+        try:
+            check_kind(owner, kinds[0] if kinds else "")
+        except UploadRefused as refused:
+            problems["kind"] = refused.message
     replaced = None
     if replaces not in (None, ""):
         try:
@@ -397,13 +411,19 @@ def receive_files(
         problems["title"] = refused.message
     if problems:
         raise UploadsRefused(problems)
-    return [_receive_one(owner, upload, kind=kind, title=title, replaces=replaced, actor=actor) for upload in uploads]
+    if not per_file:
+        kinds = kinds * len(uploads)
+    return [
+        _receive_one(owner, upload, kind=file_kind, title=title, replaces=replaced, actor=actor)
+        for upload, file_kind in zip(uploads, kinds, strict=True)
+    ]
 
 
 def _receive_one(owner: Owner, upload, *, kind: str, title: str, replaces, actor) -> UploadOutcome:
     name = display_name(getattr(upload, "name", ""))
-    kind_label = str(KIND_LABELS[kind]).lower()
     try:
+        check_kind(owner, kind)  # checked for the whole request already, unless one kind per file
+        kind_label = str(KIND_LABELS[kind]).lower()
         checked = check_file(upload)
         here = live(owner.files()).filter(blob__sha256=_sha256(upload), blob__state=Blob.State.READY, kind=kind)
         if replaces is not None:

@@ -100,6 +100,20 @@ def owner_upload_url(owner: Owner) -> str:
     return reverse(owner.kind.upload_url, args=owner.url_args)
 
 
+# The part of an owner's page that an upload changes (the activity's badge, its checklist of
+# required kinds, the file list), asked for with ?bagian=berkas: the upload widget puts it in
+# place after each answer, so the page tells the truth without a reload.
+FRAGMENT = "evidence/_owner_fragment.html"
+
+
+def _wants_fragment(request) -> bool:
+    return request.GET.get("bagian") == "berkas"
+
+
+def owner_fragment_url(owner: Owner) -> str:
+    return owner_page_url(owner) + "?bagian=berkas"
+
+
 def _file_rows(owner: Owner, user) -> tuple[list[EvidenceFile], list[EvidenceFile]]:
     """The owner's current files (each with its history) and its removed ones."""
     files = owner.files().filter(blob__state=Blob.State.READY).select_related("blob", "uploaded_by", "deleted_by")
@@ -128,7 +142,9 @@ def upload_messages() -> dict[str, str]:
         "server": _("Terjadi galat di server (%(status)s). Coba lagi nanti."),
         "retry": _("Coba lagi"),
         "remove": _("Batal"),
-        "reload": _("Perbarui daftar berkas"),
+        "kind_for": _("Jenis bukti untuk %(name)s"),
+        "send_one": _("Kirim berkas ini"),
+        "in_list": _("%(name)s sudah ada di daftar."),
         "done": _("Selesai: %(ok)s diterima, %(bad)s ditolak."),
     }
 
@@ -146,6 +162,7 @@ def _owner_context(request, owner: Owner) -> dict:
         "can_attach": attach,
         "upload_url": owner_upload_url(owner) if attach else "",
         "page_url": owner_page_url(owner),
+        "fragment_url": owner_fragment_url(owner),
         "kinds": [(kind, KIND_LABELS[kind]) for kind in owner.evidence_kinds],
         "accept": ACCEPT,
         "max_upload_mb": settings.EVIDENCE_MAX_UPLOAD_MB,
@@ -252,6 +269,8 @@ def activity_detail(request, pk):
         # The first missing kind is what the secretary most likely uploads next.
         "default_kind": missing[0] if missing else "",
     }
+    if _wants_fragment(request):
+        return render(request, FRAGMENT, context)
     return render(request, "evidence/activity_detail.html", context)
 
 
@@ -303,6 +322,8 @@ def _pembinaan_owner(request, pk) -> Owner:
 
 
 def _owner_page(request, owner: Owner, template: str = "evidence/owner_files.html"):
+    if _wants_fragment(request):
+        return render(request, FRAGMENT, _owner_context(request, owner))
     return render(request, template, _owner_context(request, owner))
 
 
@@ -369,14 +390,16 @@ def _receive(request, *, owner: Owner):
         outcomes = receive_files(
             owner,
             request.FILES.getlist("files"),
-            kind=request.POST.get("kind", ""),
+            kind=request.POST.getlist("kind"),
             title=request.POST.get("title", ""),
             replaces=request.POST.get("replaces"),
             actor=request.user,
         )
     except UploadsRefused as refused:
         if wants_json:
-            return JsonResponse({"ok": False, "message": str(refused), "files": []}, status=400)
+            return JsonResponse(
+                {"ok": False, "message": str(refused), "problems": refused.problems, "files": []}, status=400
+            )
         for problem in refused.problems.values():
             messages.error(request, problem)
         return redirect(back)

@@ -10,6 +10,7 @@ readiness page of the kabupaten counts the activity complete. The secretary of B
 import io
 
 import pytest
+from playwright.sync_api import expect as expect_that
 from pypdf import PdfWriter
 
 from conftest import browser_login, browser_logout
@@ -40,12 +41,14 @@ def _no_sideways_scroll(page) -> bool:
 
 
 def _upload(page, kind: str, selector: str, files: list[dict], *, expect: dict[str, int]) -> None:
-    """Choose ``kind``, put ``files`` into the input ``selector``, press Unggah and wait until
-    every file has the server's verdict; ``expect`` counts the verdicts by state."""
+    """Put ``files`` into the input ``selector``, set each one's kind to ``kind``, press Kirim and
+    wait until every file has the server's verdict; ``expect`` counts the verdicts by state."""
     before = {state: page.locator(f"#evidence-progress li[data-state={state}]").count() for state in expect}
-    page.select_option("#evidence-kind", kind)
     page.set_input_files(selector, files=files)
-    assert page.locator("#evidence-progress li[data-state=queued]").count() == len(files)
+    queued = page.locator("#evidence-progress li[data-state=queued]")
+    assert queued.count() == len(files)
+    for i in range(len(files)):
+        queued.nth(i).locator("select").select_option(kind)
     page.click("#evidence-submit")
     for state, count in expect.items():
         page.locator(f"#evidence-progress li[data-state={state}]").nth(before[state] + count - 1).wait_for()
@@ -146,9 +149,9 @@ def test_pokja_secretary_documents_an_activity_on_her_phone(phone, desktop, care
         "undangan",
     ]
 
-    # --- Complete ---------------------------------------------------------------------------------
-    with phone.expect_navigation():
-        phone.click("#evidence-upload-form .evidence-reload")
+    # --- Complete, without a reload -----------------------------------------------------------------
+    expect_that(phone.locator("#activity-badge")).to_have_text("Lengkap")
+    phone.reload()
     assert phone.locator("#activity-badge").inner_text() == "Lengkap"
     for kind in Activity.REQUIRED_KINDS:
         assert phone.locator(f"#required-kinds [data-required={kind}]").get_attribute("data-present") == "1"
@@ -176,7 +179,6 @@ def test_desktop_drag_and_drop_and_replace(desktop, carenang):
     activity = Activity.objects.create(body=pokja, title="Sosialisasi PHBS", date="2024-05-02")
     browser_login(desktop, "dewi")
     desktop.goto(f"/bukti/kegiatan/{activity.pk}/")
-    desktop.select_option("#evidence-kind", "notulen")
     # What a drop hands over: a DataTransfer holding the files.
     desktop.evaluate(
         """([name, bytes]) => {
@@ -188,12 +190,14 @@ def test_desktop_drag_and_drop_and_replace(desktop, carenang):
         }""",
         ["notulen-draf.pdf", list(_pdf("Notulen draf"))],
     )
-    assert desktop.locator("#evidence-progress li[data-state=queued]").inner_text().startswith("notulen-draf.pdf")
+    queued = desktop.locator("#evidence-progress li[data-state=queued]")
+    assert queued.inner_text().startswith("notulen-draf.pdf")
+    assert queued.locator("select").input_value() == "notulen"  # guessed from the name
     desktop.click("#evidence-submit")
     desktop.locator("#evidence-progress li[data-state=stored]").wait_for()
-    with desktop.expect_navigation():
-        desktop.click("#evidence-upload-form .evidence-reload")
     draft = EvidenceFile.objects.get(activity=activity)
+    # The file list is put in place: the new file can be replaced without a reload.
+    desktop.locator(f"[data-file='{draft.pk}']").wait_for()
     assert draft.original_name == "notulen-draf.pdf"
 
     row = desktop.locator(f"[data-file='{draft.pk}']")

@@ -235,6 +235,31 @@ CASES = [
         code="empty",
     ),
     Case(
+        "one kind per file: an activity's papers in one request",
+        files=[("undangan.pdf", A), ("absen.pdf", B), ("notulen.pdf", C)],
+        fields=lambda world: {"kind": ["undangan", "daftar_hadir", "notulen"]},
+        outcome=("stored", "stored", "stored"),
+        database={
+            ("undangan.pdf", "undangan", "", True),
+            ("absen.pdf", "daftar_hadir", "", True),
+            ("notulen.pdf", "notulen", "", True),
+        },
+    ),
+    Case(
+        "one kind per file: a file without its kind or with one not taken is refused on its own",
+        files=[("undangan.pdf", A), ("scan.pdf", B), ("sk.pdf", C)],
+        fields=lambda world: {"kind": ["undangan", "", "sk"]},
+        outcome=("stored", "refused", "refused"),
+        code="bad_kind",
+        database={("undangan.pdf", "undangan", "", True)},
+    ),
+    Case(
+        "fewer kinds than files, more than one",
+        files=[("a.pdf", A), ("b.pdf", B), ("c.pdf", C)],
+        fields=lambda world: {"kind": ["undangan", "notulen"]},
+        outcome=("invalid", "kind", "satu jenis untuk tiap berkas (3 berkas, 2 jenis)"),
+    ),
+    Case(
         "no file at all",
         files=[],
         fields=lambda world: {"kind": "notulen"},

@@ -1,13 +1,25 @@
 /* The evidence upload widget (forms marked data-evidence-upload).
  *
- * Files chosen, photographed or dropped are queued; "Unggah" sends them one after the other, each
- * in its own request (XMLHttpRequest, so that upload.onprogress can draw a progress bar), and shows
- * the server's verdict for each: stored, linked as a duplicate, or refused with the reason. One
- * at a time suits a phone on a slow connection: each file finishes instead of all crawling, and a
- * file lost to a dropped connection can be retried on its own.
+ * Files chosen, photographed or dropped are queued, each on a row of its own. Where the form has
+ * a kind select (the owner's upload widget), every row gets its own copy of it, pre-set by a guess
+ * from the file's name and type (a photo is "foto", "absen.pdf" a daftar hadir) and changeable, so
+ * an activity's four papers go in one pass (issue 12). "Kirim" sends the rows one after the other,
+ * each in its own request (XMLHttpRequest, so that upload.onprogress can draw a progress bar), and
+ * shows the server's verdict on the file's row: stored, linked as a duplicate, already there, or
+ * refused with the reason. One at a time suits a phone on a slow connection: each file finishes
+ * instead of all crawling, and a file lost to a dropped connection can be retried on its own.
  *
- * Without this script the form is an ordinary multipart POST and the server answers with messages.
- * Texts come from the page (json_script "evidence-upload-messages"), translated there.
+ * A row without a kind is not sent: it says so, keeps its select, and its own button sends only
+ * that file once a kind is chosen (the server refuses a kind it does not take in the same way,
+ * code bad_kind). Choosing the same file again does not add a second row.
+ *
+ * After each accepted file the widget asks the owner's page for the part an upload changes
+ * (data-refresh-url: the activity's completeness badge and checklist, the file list) and puts each
+ * element in place of the page's element with the same id: no reload.
+ *
+ * Without this script the form is an ordinary multipart POST (one kind for every file) and the
+ * server answers with messages. Texts come from the page (json_script "evidence-upload-messages"),
+ * translated there.
  */
 (function () {
   "use strict";
@@ -21,6 +33,20 @@
       texts = {};
     }
   }
+
+  // Words in a file's name that tell its kind; the first that the owner takes wins. Then an
+  // image is a photo. The kinds are EvidenceFile.Kind's values (evidence/models.py).
+  var GUESSES = [
+    [/undangan/, "undangan"],
+    [/daftar ?hadir|absen|presensi/, "daftar_hadir"],
+    [/notulen|notula|risalah/, "notulen"],
+    [/berita ?acara/, "berita_acara"],
+    [/surat ?pernyataan/, "surat_pernyataan"],
+    [/tangkapan ?layar|screenshot|screen ?shot/, "tangkapan_layar"],
+    [/laporan/, "laporan"],
+    [/foto|photo|dokumentasi/, "foto"],
+  ];
+  var ACCEPTED = ["stored", "duplicate", "already"];
 
   function text(key, params) {
     var value = texts[key] || key;
@@ -57,18 +83,55 @@
     return node;
   }
 
+  function guessKind(file, offered) {
+    var name = String(file.name || "")
+      .toLowerCase()
+      .replace(/[_\-.+()]+/g, " ");
+    for (var i = 0; i < GUESSES.length; i += 1) {
+      if (GUESSES[i][0].test(name) && offered.indexOf(GUESSES[i][1]) >= 0) {
+        return GUESSES[i][1];
+      }
+    }
+    if (/^image\//.test(file.type || "") && offered.indexOf("foto") >= 0) {
+      return "foto";
+    }
+    return offered.length === 1 ? offered[0] : "";
+  }
+
+  var rowCount = 0;
+
   function Uploader(form) {
     this.form = form;
     this.list = form.querySelector(".evidence-progress");
     this.submit = form.querySelector("[type=submit]");
-    this.kind = form.querySelector("[name=kind]");
+    // The owner's widget has a kind select: each row gets its own copy and the form's is hidden.
+    this.kindSelect = form.querySelector("select[name=kind]");
+    this.kindField = form.querySelector("input[name=kind]");
     this.title = form.querySelector("[name=title]");
+    this.hint = form.querySelector("[data-row-kinds-hint]");
     this.maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10) || 0;
+    this.refreshUrl = form.getAttribute("data-refresh-url") || "";
     this.entries = [];
     this.busy = false;
     this.summary = null;
+    this.refreshing = false;
+    this.refreshAgain = false;
+    this.offered = [];
 
     var self = this;
+    if (this.kindSelect) {
+      this.offered = Array.prototype.map
+        .call(this.kindSelect.options, function (option) {
+          return option.value;
+        })
+        .filter(Boolean);
+      var batch = form.querySelector("[data-batch-kind]");
+      this.kindSelect.required = false;
+      this.kindSelect.disabled = true; // the rows carry the kinds now
+      if (batch) {
+        batch.hidden = true;
+      }
+    }
     Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (input) {
       input.addEventListener("change", function () {
         self.add(input.files);
@@ -107,6 +170,12 @@
     });
   }
 
+  Uploader.prototype.pending = function () {
+    return this.busy || this.entries.some(function (entry) {
+      return entry.state === "queued" || entry.state === "needs-kind";
+    });
+  };
+
   Uploader.prototype.add = function (files) {
     var single = !this.form.querySelector("input[type=file][multiple]");
     if (single) {
@@ -119,19 +188,57 @@
         return true;
       });
     }
-    for (var i = 0; i < files.length; i += 1) {
-      this.entries.push(this.render(files[i]));
+    var self = this;
+    Array.prototype.forEach.call(files, function (file) {
+      var same = self.entries.filter(function (entry) {
+        return (
+          entry.file.name === file.name &&
+          entry.file.size === file.size &&
+          entry.state !== "refused"
+        );
+      })[0];
+      if (same) {
+        // Chosen again (perhaps to fix it): the row it has already is the one to use.
+        self.say(text("in_list", { name: file.name }), true);
+        if (same.kindSelect && !same.kindSelect.disabled) {
+          same.kindSelect.focus();
+        }
+        return;
+      }
+      self.entries.push(self.render(file));
+    });
+    if (this.hint && this.kindSelect && this.entries.length) {
+      this.hint.hidden = false;
     }
   };
 
   Uploader.prototype.render = function (file) {
     var self = this;
-    var entry = { file: file, state: "queued", kind: "", title: "" };
-    var item = element("li");
+    var entry = { file: file, state: "queued", kind: "", title: "", armed: false };
+    var item = element("li", "evidence-row");
     item.setAttribute("data-state", "queued");
     var head = element("div", "d-flex justify-content-between gap-2");
     head.appendChild(element("span", "text-break evidence-name", file.name));
     head.appendChild(element("span", "text-muted text-nowrap", sizeText(file.size)));
+    item.appendChild(head);
+    if (this.kindSelect) {
+      rowCount += 1;
+      var select = this.kindSelect.cloneNode(true);
+      select.removeAttribute("name"); // the form's own kind is not sent; each row's is
+      select.removeAttribute("required");
+      select.disabled = false;
+      select.id = "evidence-row-kind-" + rowCount;
+      select.className = "form-select evidence-row-kind mt-1";
+      select.setAttribute("aria-label", text("kind_for", { name: file.name }));
+      select.value = guessKind(file, this.offered);
+      select.addEventListener("change", function () {
+        select.classList.remove("is-invalid");
+        item.setAttribute("data-kind", select.value);
+      });
+      item.setAttribute("data-kind", select.value);
+      item.appendChild(select);
+      entry.kindSelect = select;
+    }
     var progress = element("div", "progress");
     progress.setAttribute("role", "progressbar");
     progress.setAttribute("aria-valuemin", "0");
@@ -141,35 +248,63 @@
     var bar = element("div", "progress-bar bg-success");
     bar.style.width = "0%";
     progress.appendChild(bar);
-    var verdict = element("div", "evidence-verdict", text("queued"));
-    var actions = element("div", "d-flex gap-2");
-    var cancel = element("button", "btn btn-link btn-sm p-0", text("remove"));
-    cancel.type = "button";
-    cancel.addEventListener("click", function () {
-      if (entry.state === "queued") {
-        self.entries.splice(self.entries.indexOf(entry), 1);
-        item.remove();
-      }
-    });
-    actions.appendChild(cancel);
-    item.appendChild(head);
+    var verdict = element("div", "evidence-verdict flex-grow-1", text("queued"));
+    var actions = element("div", "d-flex gap-2 flex-shrink-0");
+    // The verdict and the row's buttons share a line: a phone shows more rows at once.
+    var foot = element("div", "d-flex flex-wrap align-items-center gap-2");
+    foot.appendChild(verdict);
+    foot.appendChild(actions);
     item.appendChild(progress);
-    item.appendChild(verdict);
-    item.appendChild(actions);
+    item.appendChild(foot);
     this.list.appendChild(item);
     entry.item = item;
     entry.bar = bar;
     entry.progress = progress;
     entry.verdict = verdict;
     entry.actions = actions;
+    this.offerCancel(entry);
     if (this.maxBytes && file.size > this.maxBytes) {
       this.settle(entry, "refused", text("too_large", { limit: Math.round(this.maxBytes / (1024 * 1024)) }));
     }
     return entry;
   };
 
+  Uploader.prototype.button = function (entry, className, label, onClick) {
+    var button = element("button", "btn btn-sm " + className, label);
+    button.type = "button";
+    button.addEventListener("click", onClick);
+    entry.actions.appendChild(button);
+    return button;
+  };
+
+  Uploader.prototype.offerCancel = function (entry) {
+    var self = this;
+    this.button(entry, "btn-outline-secondary evidence-cancel", text("remove"), function () {
+      if (entry.state === "queued" || entry.state === "needs-kind") {
+        self.entries.splice(self.entries.indexOf(entry), 1);
+        entry.item.remove();
+      }
+    });
+  };
+
+  Uploader.prototype.kindOf = function (entry) {
+    if (entry.kindSelect) {
+      return entry.kindSelect.value;
+    }
+    if (this.kindField) {
+      return this.kindField.value; // a replacement keeps the kind of the file it replaces
+    }
+    return "";
+  };
+
+  Uploader.prototype.needsKind = function (entry, message) {
+    this.settle(entry, "needs-kind", message || text("no_kind"));
+  };
+
   Uploader.prototype.settle = function (entry, state, message, link) {
+    var self = this;
     entry.state = state;
+    entry.armed = false;
     entry.item.setAttribute("data-state", state);
     entry.verdict.textContent = message;
     if (link && link.url) {
@@ -179,61 +314,95 @@
       entry.verdict.appendChild(anchor);
     }
     entry.actions.textContent = "";
-    if (state === "failed") {
-      var self = this;
-      var retry = element("button", "btn btn-outline-primary btn-sm", text("retry"));
-      retry.type = "button";
-      retry.addEventListener("click", function () {
-        entry.state = "queued";
-        entry.item.setAttribute("data-state", "queued");
-        entry.verdict.textContent = text("queued");
-        entry.actions.textContent = "";
-        self.start();
-      });
-      entry.actions.appendChild(retry);
+    var done = ACCEPTED.indexOf(state) >= 0;
+    if (entry.kindSelect) {
+      entry.kindSelect.disabled = done || state === "refused";
+      entry.kindSelect.classList.toggle("is-invalid", state === "needs-kind");
     }
-    var done = state === "stored" || state === "duplicate" || state === "already";
-    entry.bar.style.width = done || state === "refused" ? "100%" : entry.bar.style.width;
+    if (state === "needs-kind") {
+      // Fixed on this row: choose the kind, then send only this file.
+      this.button(entry, "btn-primary evidence-send-one", text("send_one"), function () {
+        self.sendOne(entry);
+      });
+      this.offerCancel(entry);
+    } else if (state === "failed") {
+      this.button(entry, "btn-outline-primary evidence-retry", text("retry"), function () {
+        self.sendOne(entry);
+      });
+    }
+    entry.bar.style.width = done || state === "refused" ? "100%" : state === "needs-kind" ? "0%" : entry.bar.style.width;
     entry.bar.className = "progress-bar " + (done ? "bg-success" : "bg-danger");
+  };
+
+  // Arm ``entry`` to be sent, or tell on its row what it lacks; true when armed.
+  Uploader.prototype.arm = function (entry, title) {
+    if (!this.kindOf(entry)) {
+      this.needsKind(entry);
+      return false;
+    }
+    entry.kind = this.kindOf(entry);
+    entry.title = title;
+    entry.state = "queued";
+    entry.armed = true;
+    entry.item.setAttribute("data-state", "queued");
+    entry.verdict.textContent = text("queued");
+    if (entry.kindSelect) {
+      entry.kindSelect.classList.remove("is-invalid");
+    }
+    return true;
+  };
+
+  Uploader.prototype.sendOne = function (entry) {
+    if (!this.arm(entry, this.title ? this.title.value : "")) {
+      if (entry.kindSelect) {
+        entry.kindSelect.focus();
+      }
+      return;
+    }
+    entry.actions.textContent = "";
+    this.go();
   };
 
   Uploader.prototype.start = function () {
     if (this.busy) {
       return;
     }
-    var kind = this.kind ? this.kind.value : "";
     var waiting = this.entries.filter(function (entry) {
-      return entry.state === "queued";
+      return entry.state === "queued" || entry.state === "needs-kind";
     });
     if (!waiting.length) {
       this.say(text("no_files"), true);
       return;
     }
-    if (!kind) {
+    var self = this;
+    var title = this.title ? this.title.value : "";
+    var unkinded = waiting.filter(function (entry) {
+      return !self.arm(entry, title);
+    });
+    if (unkinded.length && unkinded[0].kindSelect) {
+      unkinded[0].kindSelect.focus();
+    }
+    if (unkinded.length === waiting.length) {
       this.say(text("no_kind"), true);
-      if (this.kind && this.kind.focus) {
-        this.kind.focus();
-      }
       return;
     }
-    var title = this.title ? this.title.value : "";
-    waiting.forEach(function (entry) {
-      if (!entry.kind) {
-        entry.kind = kind;
-        entry.title = title;
-      }
-    });
+    this.go();
+  };
+
+  Uploader.prototype.go = function () {
+    if (this.busy) {
+      return; // the running pass picks up what was armed
+    }
     this.busy = true;
     if (this.submit) {
       this.submit.disabled = true;
     }
-    this.say("", false);
     this.next();
   };
 
   Uploader.prototype.next = function () {
     var entry = this.entries.filter(function (candidate) {
-      return candidate.state === "queued" && candidate.kind;
+      return candidate.state === "queued" && candidate.armed;
     })[0];
     if (entry) {
       this.send(entry);
@@ -258,8 +427,12 @@
     data.append("files", entry.file, entry.file.name);
 
     entry.state = "sending";
+    entry.armed = false;
     entry.item.setAttribute("data-state", "sending");
     entry.actions.textContent = "";
+    if (entry.kindSelect) {
+      entry.kindSelect.disabled = true;
+    }
     entry.verdict.textContent = text("sending", { percent: 0 });
     entry.bar.className = "progress-bar progress-bar-striped progress-bar-animated bg-success";
 
@@ -283,6 +456,9 @@
     };
     request.onload = function () {
       self.judge(entry, request);
+      if (ACCEPTED.indexOf(entry.state) >= 0) {
+        self.refresh();
+      }
       self.next();
     };
     request.onerror = request.ontimeout = function () {
@@ -303,8 +479,16 @@
     }
     if (answer && answer.files && answer.files.length) {
       var row = answer.files[0];
+      if (row.status === "refused" && row.code === "bad_kind" && entry.kindSelect) {
+        this.needsKind(entry, row.message);
+        return;
+      }
       var link = row.duplicate_of ? { url: row.duplicate_of.url, label: "↗" } : null;
       this.settle(entry, row.status, row.message, link);
+      return;
+    }
+    if (answer && answer.problems && answer.problems.kind && entry.kindSelect) {
+      this.needsKind(entry, answer.problems.kind);
       return;
     }
     if (answer && answer.message) {
@@ -323,6 +507,41 @@
     }
   };
 
+  // Put the owner's new badge, checklist and file list in place (see the top of this file).
+  Uploader.prototype.refresh = function () {
+    if (!this.refreshUrl || !window.fetch || !window.DOMParser) {
+      return;
+    }
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    var self = this;
+    this.refreshing = true;
+    this.form.setAttribute("data-refreshing", "1");
+    fetch(this.refreshUrl, { credentials: "same-origin", cache: "no-store", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        return response.ok ? response.text() : "";
+      })
+      .then(function (html) {
+        if (html) {
+          swapFragment(html, self.form);
+        }
+      })
+      .catch(function () {
+        return null; // the page stays as it was; the rows still tell each file's outcome
+      })
+      .then(function () {
+        self.refreshing = false;
+        if (self.refreshAgain) {
+          self.refreshAgain = false;
+          self.refresh();
+        } else {
+          self.form.removeAttribute("data-refreshing");
+        }
+      });
+  };
+
   Uploader.prototype.finish = function () {
     this.busy = false;
     if (this.submit) {
@@ -331,27 +550,18 @@
     var ok = 0;
     var bad = 0;
     this.entries.forEach(function (entry) {
-      if (entry.state === "stored" || entry.state === "duplicate" || entry.state === "already") {
+      if (ACCEPTED.indexOf(entry.state) >= 0) {
         ok += 1;
       } else if (entry.state === "refused" || entry.state === "failed") {
         bad += 1;
       }
     });
-    this.say(text("done", { ok: ok, bad: bad }), false);
-    if (ok && !this.form.querySelector(".evidence-reload")) {
-      var reload = element("button", "btn btn-outline-success btn-sm mt-2 evidence-reload", text("reload"));
-      reload.type = "button";
-      reload.addEventListener("click", function () {
-        window.location.reload();
-      });
-      this.summary.appendChild(document.createElement("br"));
-      this.summary.appendChild(reload);
-    }
+    this.say(text("done", { ok: ok, bad: bad }), bad > 0);
   };
 
   Uploader.prototype.say = function (message, warning) {
     if (!this.summary) {
-      this.summary = element("div", "small mt-2 evidence-summary");
+      this.summary = element("div", "small mt-2 mb-2 evidence-summary");
       this.summary.setAttribute("role", "status");
       this.list.parentNode.insertBefore(this.summary, this.list.nextSibling);
     }
@@ -359,9 +569,34 @@
     this.summary.classList.toggle("text-danger", Boolean(warning));
   };
 
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-evidence-upload]"), function (form) {
-    if (window.FormData && window.XMLHttpRequest) {
-      form.uploader = new Uploader(form);
-    }
-  });
+  // Each top-level element of ``html`` with an id replaces the page's element with that id; one
+  // holding a widget still at work (a replacement being chosen or sent) is left as it is.
+  function swapFragment(html, origin) {
+    var fresh = new DOMParser().parseFromString(html, "text/html");
+    Array.prototype.forEach.call(fresh.body.children, function (node) {
+      var current = node.id ? document.getElementById(node.id) : null;
+      if (!current || current.contains(origin)) {
+        return;
+      }
+      var busy = Array.prototype.some.call(current.querySelectorAll("form[data-evidence-upload]"), function (form) {
+        return form.uploader && form.uploader.pending();
+      });
+      if (busy) {
+        return;
+      }
+      var replacement = document.importNode(node, true);
+      current.replaceWith(replacement);
+      wire(replacement);
+    });
+  }
+
+  function wire(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-evidence-upload]"), function (form) {
+      if (window.FormData && window.XMLHttpRequest && !form.uploader) {
+        form.uploader = new Uploader(form);
+      }
+    });
+  }
+
+  wire(document);
 })();
