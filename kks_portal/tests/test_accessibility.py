@@ -8,14 +8,22 @@ the test fails once, listing every violation of every page (conftest.py, ``axe_v
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import axe_violations, browser_login, browser_open_menu, fail_on_axe_violations
 from dossiers.models import DossierEvent
 from dossiers.tests.factories import DossierEventFactory, DossierFactory, DossierVersionFactory
 from evidence.tests.factories import ActivityFactory, EvidenceFileFactory
-from forums.models import Body
-from forums.tests.factories import BodyFactory, MemberFactory, WorkPlanFactory, WorkPlanItemFactory
-from indicators.tests.factories import AssessmentFactory, DataRequestFactory, IndicatorEntryFactory
+from forums.models import Body, WorkPlan
+from forums.tests.factories import (
+    BodyFactory,
+    DecreeFactory,
+    MemberFactory,
+    SecretariatFactory,
+    WorkPlanFactory,
+    WorkPlanItemFactory,
+)
+from indicators.tests.factories import AssessmentFactory, DataRequestFactory, IndicatorEntryFactory, TitikPantauFactory
 from tatanan.tests.factories import EvidenceRequirementFactory, IndicatorFactory, KelembagaanItemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,25 +64,32 @@ def dossier_at(assessment, *actions, versions=1):
 
 
 def forum_with_work(region, kind):
-    """A body of ``region`` with members, an activity with its minutes and a work plan."""
+    """A body of ``region`` with its SK, secretariat and members, an activity with its minutes,
+    last year's approved work plan and this year's draft."""
     body = BodyFactory(kind=kind, region=region)
+    DecreeFactory(body=body, scanned=True)
+    SecretariatFactory(body=body, notes="Buka setiap Senin dan Kamis.")
     MemberFactory(body=body)
     activity = ActivityFactory(body=body)
     EvidenceFileFactory(activity=activity)
-    plan = WorkPlanFactory(body=body)
-    WorkPlanItemFactory(work_plan=plan)
-    return body, activity, plan
+    now = timezone.now()
+    approved = WorkPlanFactory(body=body, year=2023, status=WorkPlan.Status.APPROVED, submitted_at=now, decided_at=now)
+    WorkPlanItemFactory(work_plan=approved)
+    draft = WorkPlanFactory(body=body)
+    WorkPlanItemFactory(work_plan=draft)
+    return body, activity, approved, draft
 
 
-def secretary_pages(body, activity, plan) -> list[str]:
+def secretary_pages(body, activity, approved, draft) -> list[str]:
     return [
         reverse("dashboard"),
         reverse("forums:body_detail", args=[body.pk]),
+        reverse("forums:decree_list", args=[body.pk]),
         reverse("forums:secretariat_edit", args=[body.pk]),
         reverse("forums:member_add", args=[body.pk]),
         reverse("forums:work_plan_list", args=[body.pk]),
-        reverse("forums:work_plan_detail", args=[plan.pk]),
-        reverse("forums:work_plan_item_add", args=[plan.pk]),
+        reverse("forums:work_plan_detail", args=[approved.pk]),
+        reverse("forums:work_plan_item_add", args=[draft.pk]),
         reverse("evidence:activity_list", args=[body.pk]),
         reverse("evidence:activity_add", args=[body.pk]),
         reverse("evidence:activity_detail", args=[activity.pk]),
@@ -103,7 +118,8 @@ def test_bappeda_pages(desktop, rina, wilayah, dinkes_serang, shipped_catalogue)
     assessment, entry = serang_assessment(wilayah, dinkes_serang)
     dossier_at(assessment, versions=2)
     requirement = entry.indicator.evidence_requirements.get()
-    body, _activity, plan = forum_with_work(wilayah["carenang"], Body.Kind.FORUM_KECAMATAN)
+    body, _activity, plan, _draft = forum_with_work(wilayah["carenang"], Body.Kind.FORUM_KECAMATAN)
+    TitikPantauFactory(assessment=assessment)
     browser_login(desktop, "rina")
     found = check_pages(
         desktop,
@@ -117,6 +133,7 @@ def test_bappeda_pages(desktop, rina, wilayah, dinkes_serang, shipped_catalogue)
             reverse("indicators:entry_edit", args=[assessment.pk, entry.pk]),
             reverse("indicators:request_outstanding", args=[assessment.pk]),
             reverse("indicators:kelembagaan_edit", args=[assessment.pk]),
+            reverse("indicators:titik_pantau_list", args=[assessment.pk]),
             reverse("evidence:assessment_evidence", args=[assessment.pk]),
             reverse("evidence:readiness", args=[assessment.pk]),
             reverse("evidence:requirement_files", args=[assessment.pk, requirement.pk, 2024]),
