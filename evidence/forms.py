@@ -33,7 +33,7 @@ class IndicatorCheckboxes(forms.CheckboxSelectMultiple):
 
 class IndicatorChoices(ModelMultipleIdChoiceField):
     def label_from_instance(self, obj):
-        name = obj.name if len(obj.name) <= 90 else obj.name[:88] + "…"
+        name = obj.name if len(obj.name) <= 160 else obj.name[:158] + "…"
         return f"{obj.tatanan.code} {obj.number}. {name}"
 
 

@@ -44,6 +44,7 @@
     [/surat ?pernyataan/, "surat_pernyataan"],
     [/tangkapan ?layar|screenshot|screen ?shot/, "tangkapan_layar"],
     [/laporan/, "laporan"],
+    [/(^| )sk( |$)/, "sk"],
     [/foto|photo|dokumentasi/, "foto"],
   ];
   var ACCEPTED = ["stored", "duplicate", "already"];
