@@ -41,6 +41,17 @@ def check_pages(page, urls) -> list[str]:
     return found
 
 
+def check_form_errors(page, url, form) -> list[str]:
+    """Send the form ``form`` of ``url`` empty, past the browser's own checks, and return the
+    violations of the page that answers with the form's error messages."""
+    page.goto(url)
+    page.locator(form).evaluate("(form) => { form.noValidate = true; }")
+    with page.expect_navigation():
+        page.locator(f"{form} [type=submit]").last.click()
+    assert page.locator(f"{form} .invalid-feedback").count(), f"{url}: no error message shown"
+    return axe_violations(page)
+
+
 def serang_assessment(wilayah, dinkes_serang):
     """The 2025 assessment of Kabupaten Serang with one indicator filled in and assigned to Dinkes,
     its evidence requirement, one kelembagaan item and the data request to Dinkes."""
@@ -65,22 +76,21 @@ def dossier_at(assessment, *actions, versions=1):
 
 def forum_with_work(region, kind):
     """A body of ``region`` with its SK, secretariat and members, an activity with its minutes,
-    last year's approved work plan and this year's draft."""
+    last year's work plan submitted for approval and this year's draft."""
     body = BodyFactory(kind=kind, region=region)
     DecreeFactory(body=body, scanned=True)
     SecretariatFactory(body=body, notes="Buka setiap Senin dan Kamis.")
     MemberFactory(body=body)
     activity = ActivityFactory(body=body)
     EvidenceFileFactory(activity=activity)
-    now = timezone.now()
-    approved = WorkPlanFactory(body=body, year=2023, status=WorkPlan.Status.APPROVED, submitted_at=now, decided_at=now)
-    WorkPlanItemFactory(work_plan=approved)
+    submitted = WorkPlanFactory(body=body, year=2023, status=WorkPlan.Status.SUBMITTED, submitted_at=timezone.now())
+    WorkPlanItemFactory(work_plan=submitted)
     draft = WorkPlanFactory(body=body)
     WorkPlanItemFactory(work_plan=draft)
-    return body, activity, approved, draft
+    return body, activity, submitted, draft
 
 
-def secretary_pages(body, activity, approved, draft) -> list[str]:
+def secretary_pages(body, activity, submitted, draft) -> list[str]:
     return [
         reverse("dashboard"),
         reverse("forums:body_detail", args=[body.pk]),
@@ -88,7 +98,7 @@ def secretary_pages(body, activity, approved, draft) -> list[str]:
         reverse("forums:secretariat_edit", args=[body.pk]),
         reverse("forums:member_add", args=[body.pk]),
         reverse("forums:work_plan_list", args=[body.pk]),
-        reverse("forums:work_plan_detail", args=[approved.pk]),
+        reverse("forums:work_plan_detail", args=[submitted.pk]),
         reverse("forums:work_plan_item_add", args=[draft.pk]),
         reverse("evidence:activity_list", args=[body.pk]),
         reverse("evidence:activity_add", args=[body.pk]),
@@ -111,6 +121,9 @@ def test_anonymous_pages(desktop, wilayah, dinkes_serang, shipped_catalogue):
             reverse("dossiers:verify_code", args=[version.sha256]),
         ],
     )
+    browser_login(desktop, "tidak-ada", "salah")  # the login form with its error
+    assert desktop.locator("#login-form .alert").count()
+    found += axe_violations(desktop)
     fail_on_axe_violations(found)
 
 
@@ -175,11 +188,13 @@ def test_secretary_pages_on_desktop_and_phone(
     desktop, phone, request, wilayah, shipped_catalogue, persona, region, kind
 ):
     request.getfixturevalue(persona)
-    pages = secretary_pages(*forum_with_work(wilayah[region], kind))
+    body, *work = forum_with_work(wilayah[region], kind)
+    pages = secretary_pages(body, *work)
     found = []
     for page in (desktop, phone):
         browser_login(page, persona)
         found += check_pages(page, pages)
+    found += check_form_errors(phone, reverse("forums:member_add", args=[body.pk]), "main form[method=post]")
     browser_open_menu(phone)  # the phone's menu, open
     found += axe_violations(phone)
     fail_on_axe_violations(found)
