@@ -251,6 +251,8 @@ def _rounds_seed(*, regions: dict[str, Region], admin: User, stdout=None) -> Non
         operators={spec.opd_short_name: users[spec.username] for spec in DEMO_USERS if spec.opd_short_name},
         stdout=stdout,
     )
+    if not serang.indicator_entries.exists():
+        return  # the instrument is not imported yet: nothing to fill
     cilegon = round_open_and_fill(kabupaten=regions[RETURNED_CODE], cycle=cycle, admin=admin)
     submitted = demo_round_complete(
         assessment=cilegon,

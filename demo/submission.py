@@ -31,7 +31,6 @@ from evidence.models import Blob
 from evidence.photos import process_blob
 from evidence.selectors import Owner, requirement_years
 from evidence.uploads import attach_upload
-from forums.kelembagaan.services import component_figure, kabupaten_rollup, pick_option
 from forums.models import Body
 from forums.services import decree_add
 from indicators.fieldwork.services import kelembagaan_entries_update
@@ -39,6 +38,7 @@ from indicators.models import Assessment, DataRequest, IndicatorEntry
 from indicators.requests.selectors import today
 from indicators.requests.services import data_request_assign
 from indicators.services import indicator_entry_update
+from kks_portal.lib.files.types import IMAGE_TYPES
 from tatanan.models import EvidenceRequirement
 
 from .round import SERANG_CENTRE, demo_pdf, demo_photo
@@ -47,6 +47,7 @@ from .round import SERANG_CENTRE, demo_pdf, demo_photo
 PHOTO_WORDS = ("foto", "dokumentasi")
 # The photos of requirements: small (the screen copy and the dossier's print copy are made from it).
 PHOTO_SIZE = (640, 480)
+KELEMBAGAAN_NOTE = "Dinilai mandiri oleh Bappeda dari SK dan laporan kegiatan lembaga (data demo)."
 
 
 class BytesCache:
@@ -133,7 +134,7 @@ def photos_process(kabupaten_code: str) -> None:
     """Make the screen and print copies of the kabupaten's photos now (the Celery task's service,
     idempotent), so that the dossier compiled next shows them even with no worker running."""
     for blob_id in Blob.objects.filter(
-        kabupaten_id=kabupaten_code, state=Blob.State.READY, processed_at__isnull=True
+        kabupaten_id=kabupaten_code, state=Blob.State.READY, processed_at__isnull=True, file_type__in=IMAGE_TYPES
     ).values_list("pk", flat=True):
         process_blob(blob_id)
 
@@ -159,21 +160,20 @@ def kabupaten_sks_ensure(*, assessment: Assessment, actor: User, signer: str) ->
 
 
 def kelembagaan_score(*, assessment: Assessment, actor: User) -> int:
-    """Self-score the kelembagaan items still without a score, from the bodies' status (as the
-    "isi dari data lembaga" button does); items already scored keep their score."""
+    """Bappeda's self score of the kelembagaan items still without one: the top option (every
+    tier needs every item at its top value, docs/DOMAIN.md); the province verifies it. Items
+    already scored keep their score."""
     entries = list(
         assessment.kelembagaan_entries.filter(self_score__isnull=True)
         .select_related("item")
         .prefetch_related("item__scale_options")
     )
-    if not entries:
-        return 0
-    rollup = kabupaten_rollup(assessment.kabupaten, years=assessment.cycle.data_years)
     changes = []
     for entry in entries:
-        share, note = component_figure(rollup, entry.item.component, entry.item.item)
-        changes.append((entry, pick_option(list(entry.item.scale_options.all()), share), note))
-    return kelembagaan_entries_update(assessment=assessment, actor=actor, changes=changes)
+        options = sorted(entry.item.scale_options.all(), key=lambda option: option.value)
+        if options:
+            changes.append((entry, options[-1], KELEMBAGAAN_NOTE))
+    return kelembagaan_entries_update(assessment=assessment, actor=actor, changes=changes) if changes else 0
 
 
 # --- OPD tasks ----------------------------------------------------------------------------------

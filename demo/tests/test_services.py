@@ -22,6 +22,7 @@ pytestmark = pytest.mark.django_db
 # username -> (role, region code, OPD short name); the superuser holds no role.
 EXPECTED_ROLES = {
     "bappeda.serang": (Role.BAPPEDA_ADMIN, "36.04", None),
+    "bappeda.cilegon": (Role.BAPPEDA_ADMIN, "36.72", None),
     "dinkes.serang": (Role.OPD_OPERATOR, "36.04", "Dinkes"),
     "dlh.serang": (Role.OPD_OPERATOR, "36.04", "DLH"),
     "forum.serang": (Role.SECRETARY, "36.04", None),
@@ -129,6 +130,7 @@ def test_loads_banten_with_import_wilayah_when_serang_is_missing(db, monkeypatch
         calls.append((name, options["province"]))
         for code_name in (rf.BANTEN, rf.KAB_SERANG, rf.KEC_CARENANG, rf.KEC_BINUANG, rf.DESA_CARENANG):
             rf.region(code_name)
+        rf.region(("36.72", "Kota Cilegon"))
 
     monkeypatch.setattr(services, "get_commands", lambda: {"import_wilayah": "regions"})
     monkeypatch.setattr(services, "call_command", fake_call_command)

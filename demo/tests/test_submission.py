@@ -15,12 +15,13 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from demo.services import RETURN_REASON
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierEvent, DossierVersion
 from dossiers.workflow.services import submission_checklist
-from evidence.models import Blob, EvidenceFile
-from forums.models import Body
-from indicators.models import Assessment, DataRequest, IndicatorEntry
+from evidence.models import Activity, Blob, EvidenceFile
+from forums.models import Body, WorkPlan
+from indicators.models import Assessment, DataRequest, IndicatorEntry, OdfStatus
 from indicators.requests.selectors import today
+from indicators.scoring import assessment_score
 from tatanan.importer import instrument_import
 from tatanan.models import Cycle
 
@@ -41,19 +42,40 @@ def _counts():
         Blob.objects.count(),
         DataRequest.objects.count(),
         IndicatorEntry.objects.filter(status=IndicatorEntry.Status.DRAF).count(),
+        Activity.objects.count(),
+        DossierVersion.objects.count(),
+        DossierEvent.objects.count(),
     )
 
 
 def test_seed_demo_tells_the_whole_round(client, capsys):
     cycle = Cycle.objects.get(award_year=2025)
     assert instrument_import(cycle=cycle, file=WORKBOOK).imported
-    time.monotonic()
+    started = time.monotonic()
     call_command("seed_demo", stdout=io.StringIO())
     with capsys.disabled():
-        pass
+        print(f"\nseed_demo: {time.monotonic() - started:.1f} s")  # noqa: T201  (issue 12 asks for the figure)
+
+    # --- Serang: filled, with papers and activities ---------------------------------------------
+    serang = Assessment.objects.get(kabupaten_id="36.04", cycle=cycle)
+    entries = serang.indicator_entries.all()
+    assert entries.count() > 100
+    assert not entries.filter(status=IndicatorEntry.Status.KOSONG).exists()
+    assert OdfStatus.objects.filter(assessment=serang).count() == 29
+    assert serang.titik_pantau.count() == 3
+    score = assessment_score(assessment=serang)
+    assert all(t.percent is not None for t in score.tatanan)
+    assert score.tier  # a tier is reached, with something left to improve
+    # Kramatwatu shows finished bodies.
+    kramatwatu = Body.objects.filter(region__parent_id="36.04.05", kind=Body.Kind.POKJA_DESA).order_by("region_id")[0]
+    assert kramatwatu.decrees.filter(is_current=True).exists()
+    assert WorkPlan.objects.get(body=kramatwatu, year=2024).status == WorkPlan.Status.APPROVED
+    activities = Activity.objects.filter(body=kramatwatu)
+    assert activities.count() == 2
+    kinds = set(EvidenceFile.objects.filter(activity__in=activities).values_list("kind", flat=True))
+    assert kinds == {"undangan", "daftar_hadir", "notulen", "foto"}
 
     # --- Serang: complete, submitted, in the Banten verifier's queue ---------------------------
-    serang = Assessment.objects.get(kabupaten_id="36.04", cycle=cycle)
     dossier = Dossier.objects.get(assessment=serang)
     assert dossier.status == Dossier.Status.SUBMITTED
     assert dossier.submitted_version.sha256

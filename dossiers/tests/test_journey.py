@@ -1,17 +1,16 @@
 """Issue 6's "Done when", in a real browser on the demo kabupaten, the real 2025 instrument and
 the real Celery worker.
 
-Setup through the services (not the browser's business): ``seed_demo`` opens and fills Serang's
-2025 round; Bappeda then completes what the submission checklist still asks of it (the evidence
-of every requirement, the kelembagaan self scores, the Tim Pembina's SK).
+Setup: ``seed_demo`` (issue 12) completes Serang's 2025 round through the services, compiles the
+dossier in its own process and submits it: version 1 waits in the Banten verifier's queue.
 
-In the browser: Bappeda compiles and watches the progress bar, opens the PDF (pypdf: its table
-of contents links to the chapters, its bookmarks are there), submits; the Banten verifier finds
-it in her queue, opens the review, comments on an indicator and returns it with a reason;
-Bappeda reads the reason and the comment, answers, fixes the indicator, recompiles and submits
-again; the verifier sees what changed (the diff page), scores a tatanan on the page (the rest
-through the service), approves; the berita acara exists and names the version's SHA-256; the
-public verification page confirms the PDF; the Jawa Barat verifier sees none of it (404).
+In the browser: the Banten verifier finds it in her queue, opens the review, comments on an
+indicator and returns it with a reason; Bappeda reads the reason and the comment, answers, fixes
+the indicator, compiles again and watches the progress bar, opens the PDF (pypdf: its table of
+contents links to the chapters, its bookmarks are there) and submits again; the verifier sees what
+changed (the diff page), scores a tatanan on the page (the rest through the service), approves;
+the berita acara exists and names the version's SHA-256; the public verification page confirms
+the PDF; the Jawa Barat verifier sees none of it (404).
 """
 
 from __future__ import annotations
@@ -24,24 +23,17 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from pypdf import PdfReader
 
 from accounts.models import User
 from conftest import browser_login, browser_logout
-from demo.round import demo_pdf
 from dossiers.models import BeritaAcara, ChapterRender, Dossier, DossierComment, DossierVersion
-from dossiers.workflow.services import ScoreChange, submission_checklist, verification_scores_update
+from dossiers.workflow.services import ScoreChange, verification_scores_update
 from evidence.models import Blob
-from evidence.selectors import Owner, requirement_years
-from evidence.uploads import attach_upload
-from forums.kelembagaan.services import kelembagaan_fill_assessment
-from forums.models import Body
-from forums.services import decree_add
 from indicators.models import Assessment, IndicatorEntry
 from tatanan.importer import instrument_import
-from tatanan.models import Cycle, EvidenceRequirement
+from tatanan.models import Cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,44 +43,13 @@ SERANG = "36.04"
 COMPILE_TIMEOUT = 300_000  # ms: the whole demo kabupaten on a shared 2-core machine
 
 
-def _complete_the_round(assessment: Assessment, bappeda: User) -> None:
-    """What the demo round leaves for Bappeda before submitting, through the services."""
-    import datetime
-
-    for requirement in EvidenceRequirement.objects.filter(
-        indicator__cycle=assessment.cycle
-    ) | EvidenceRequirement.objects.filter(kelembagaan_item__cycle=assessment.cycle):
-        for year in requirement_years(requirement, assessment):
-            for copy in range(requirement.count):
-                title = f"Bukti {requirement.pk} {year or ''} {copy}"
-                attach_upload(
-                    owner=Owner(requirement=requirement, assessment=assessment, data_year=year),
-                    upload=SimpleUploadedFile(f"bukti-{requirement.pk}-{year}-{copy}.pdf", demo_pdf(title)),
-                    kind="laporan",
-                    actor=bappeda,
-                )
-    team = Body.objects.get(region_id=SERANG, kind=Body.Kind.TIM_PEMBINA_KABKOTA)
-    if not team.decrees.exists():
-        decree_add(
-            body=team,
-            actor=bappeda,
-            number="100.3.3.2/Kep.41-Huk/2023",
-            date=datetime.date(2023, 1, 16),
-            signer="Bupati Serang",
-            valid_from=datetime.date(2023, 1, 16),
-        )
-    kelembagaan_fill_assessment(assessment=assessment, actor=bappeda)
-
-
 @pytest.fixture
 def demo_round(live_server, shipped_catalogue):
     cycle = Cycle.objects.get(award_year=2025)
     assert instrument_import(cycle=cycle, file=WORKBOOK).imported
     call_command("seed_demo", password=PASSWORD, stdout=io.StringIO())
     assessment = Assessment.objects.get(kabupaten_id=SERANG, cycle=cycle)
-    _complete_the_round(assessment, User.objects.get(username="bappeda.serang"))
-    failed = {check.code: check.missing for check in submission_checklist(assessment).failed}
-    assert failed == {"version": ["Belum ada versi dossier yang selesai disusun. Susun dossier dulu."]}
+    assert Dossier.objects.get(assessment=assessment).status == Dossier.Status.SUBMITTED
     return assessment
 
 
@@ -174,20 +135,11 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
     dossier_url = f"/dossier/{assessment.pk}/"
     review_url = f"/dossier/{assessment.pk}/verifikasi/"
     try:
-        # --- Bappeda compiles, opens the PDF, submits --------------------------------------------
-        _login(page, "bappeda.serang")
-        page.goto(dossier_url)
-        assert page.locator("#submit-checklist").get_attribute("data-ok") == "0"
-        assert page.locator("#submit-button").is_disabled()
-        first = _compile(page, assessment, 1)
-        first_pdf = _check_pdf(page, assessment, first)
-        assert page.locator("#submit-checklist").get_attribute("data-ok") == "1"
-        page.fill("#id_submit_comment", "Dokumen penilaian Kabupaten Serang 2025, mohon diverifikasi.")
-        _click(page, "#submit-button")
-        assert page.locator("#workflow-status").inner_text() == "Diajukan ke provinsi"
-        first.refresh_from_db()
+        # --- seed_demo compiled version 1 and Bappeda submitted it -----------------------------------
+        first = DossierVersion.objects.get(dossier__assessment=assessment, number=1)
         assert first.submitted
-        browser_logout(page)
+        with first.pdf.open("rb") as handle:
+            first_pdf = handle.read()
 
         # --- The Banten verifier returns it with a reason ---------------------------------------------
         _login(page, "verifikator.banten")
@@ -230,6 +182,9 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
         assert page.locator("#submit-checklist li[data-check='version']").get_attribute("data-ok") == "0"
         second = _compile(page, assessment, 2)
         assert second.chapters_reused > 0  # only what changed is rendered again
+        _check_pdf(page, assessment, second)
+        assert page.locator("#submit-checklist").get_attribute("data-ok") == "1"
+        page.fill("#id_submit_comment", "Penjelasan PSR 1 sudah dilengkapi, mohon diverifikasi kembali.")
         _click(page, "#submit-button")
         assert page.locator("#workflow-status").inner_text() == "Diajukan ke provinsi"
         browser_logout(page)
@@ -311,7 +266,7 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
         assert not page.locator(f"tr[data-assessment='{assessment.pk}']").count()
         assert "Kabupaten Serang" not in page.locator("#content").inner_text()
 
-        # The verifier was told by e-mail (the worker's file backend) when Bappeda submitted.
+        # The verifier was told by e-mail (the worker's file backend) when Bappeda submitted again.
         mails = [path.read_text() for path in celery_worker["mail_dir"].iterdir()]
         told = [m for m in mails if "To: verifikator.banten@kks-demo.example" in m]
         assert any("Subject: [KKS] Dossier Kabupaten Serang diajukan untuk verifikasi provinsi" in m for m in told)
