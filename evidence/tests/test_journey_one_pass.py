@@ -8,7 +8,8 @@ and notulen PDFs, a JPEG photo, and a scan whose name says nothing. Each file ge
 own kind, guessed from its name and type; one guess is wrong and she fixes it; one "Kirim" sends
 them all and the badge and the checklist turn complete in place. The scan, sent without a kind,
 says so on its own row; she picks its kind there and sends only that file: no second row, in the
-list or in the database. Every control she taps is at least 44 px high.
+list or in the database. Every control she taps is at least 44 px high, and axe-core finds no
+serious or critical problem on the form or on the activity after the upload.
 """
 
 import io
@@ -17,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
-from conftest import browser_login
+from conftest import axe_violations, browser_login
 from evidence.models import Activity, EvidenceFile
 from evidence.tests.blobs import photo_bytes
 from forums.models import Body
@@ -95,6 +96,7 @@ def test_forum_secretary_sends_an_activitys_papers_in_one_pass(phone, forum):
     assert box["x"] + box["width"] <= 390  # wraps, does not overflow
     assert phone.locator("#indicator-search").bounding_box()["height"] >= TAP
     assert _no_sideways_scroll(phone)
+    assert axe_violations(phone) == []
     with phone.expect_navigation():
         phone.click("#activity-form [type=submit]")
     activity = Activity.objects.get(body=forum)
@@ -143,6 +145,7 @@ def test_forum_secretary_sends_an_activitys_papers_in_one_pass(phone, forum):
     assert "Pilih jenis bukti" in scan.locator(".evidence-verdict").inner_text()
     send_one = scan.locator(".evidence-send-one")
     assert send_one.bounding_box()["height"] >= TAP
+    assert axe_violations(phone) == []  # the rows' selects are labelled, the swapped parts too
     assert EvidenceFile.objects.filter(activity=activity).count() == 4
 
     # Choosing the same file again adds no second row.
