@@ -272,13 +272,7 @@ def _round_of(assessment: Assessment) -> Round:
     round_.overdue = progress.overdue
     if status in (Dossier.Status.DRAFT, Dossier.Status.RETURNED):
         if cycle.self_assessment_closes:
-            round_.deadlines.append(
-                Deadline(
-                    _("Penilaian mandiri ditutup"),
-                    cycle.self_assessment_closes,
-                    reverse("indicators:assessment_dashboard", args=[assessment.pk]),
-                )
-            )
+            round_.deadlines.append(Deadline(_("Penilaian mandiri ditutup"), cycle.self_assessment_closes))
         upcoming = sorted(
             (row for row in progress.opds if row.outstanding and row.deadline and not row.overdue),
             key=lambda row: row.deadline,
