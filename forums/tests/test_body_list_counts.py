@@ -10,7 +10,7 @@ from django.urls import reverse
 from forums.models import Body
 from forums.tests.factories import BodyFactory, MemberFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

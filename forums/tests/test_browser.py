@@ -7,7 +7,7 @@ import pytest
 from conftest import browser_login
 from forums.models import Member
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_sari_adds_a_member_on_her_phone(phone, sari, forum_carenang):

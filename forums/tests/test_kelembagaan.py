@@ -16,7 +16,6 @@ from tatanan.models import Cycle, KelembagaanItem, ScaleOption, Tatanan
 WORKBOOK = Path(__file__).resolve().parents[2] / "tatanan" / "data" / "instrumen-kks-2025.xlsx"
 YEARS = [2023, 2024]
 TODAY = datetime.date(2025, 3, 1)
-URLS = "forums.tests.urls_kelembagaan_test"
 
 
 def plan(body, year, budget=0, status=WorkPlan.Status.APPROVED):
@@ -172,7 +171,6 @@ def test_only_bappeda_fills(sari, vina, assessment_2025):
             kelembagaan_fill_assessment(assessment=assessment_2025, actor=actor)
 
 
-@pytest.mark.urls(URLS)
 def test_table_is_bappedas_and_the_verifiers(client_for, rina, vina, sari, tono, wawan, forum_carenang):
     url = "/forum/kelembagaan/36.04/"
     page = client_for(rina).get(url)
@@ -185,7 +183,6 @@ def test_table_is_bappedas_and_the_verifiers(client_for, rina, vina, sari, tono,
     assert client_for(rina).get("/forum/kelembagaan/").url == url
 
 
-@pytest.mark.urls(URLS)
 def test_table_filter_hanya_yang_kurang(client_for, rina, wilayah, forum_carenang):
     serang = wilayah["serang"]
     for region in (wilayah["carenang"],):
@@ -204,7 +201,6 @@ def _years():
     return data_years_of(current_cycle())
 
 
-@pytest.mark.urls(URLS)
 def test_rina_fills_from_the_table(client_for, rina, vina, assessment_2025):
     url = "/forum/kelembagaan/36.04/isi-penilaian/"
     assert client_for(vina).post(url).status_code == 404
@@ -228,7 +224,6 @@ def test_the_rollup_costs_the_same_few_queries_for_many_desa(wilayah, django_ass
     assert str(rollup.count(Body.Kind.POKJA_DESA, "sk")) == "40/43"
 
 
-@pytest.mark.urls(URLS)
 def test_the_verifier_sees_no_fill_button(client_for, vina, assessment_2025):
     page = client_for(vina).get("/forum/kelembagaan/36.04/")
     assert page.status_code == 200

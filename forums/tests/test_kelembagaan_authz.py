@@ -4,12 +4,9 @@ import pytest
 
 from forums.tests.authz_rules_kelembagaan import KELEMBAGAAN_ROUTES
 from kks_portal.tests.authz import check, url_routes
-from kks_portal.tests.test_authorization import _fast_password_hashing, env  # noqa: F401 (fixtures)
-
-URLS = "forums.tests.urls_kelembagaan_test"
+from kks_portal.tests.test_authorization import env  # noqa: F401 (fixture)
 
 
-@pytest.mark.urls(URLS)
 @pytest.mark.parametrize("key", sorted(KELEMBAGAAN_ROUTES))
 def test_kelembagaan_route_follows_its_rule(env, key):  # noqa: F811
     route = next(route for route in url_routes() if route.key == key)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from forums.models import Body, PembinaanVisit
 from forums.workplans.services import pembinaan_visit_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def visit_data(region, **extra):

@@ -10,7 +10,7 @@ from forums.models import Body, Decree, Member, Secretariat
 from forums.tests.factories import DecreeFactory, MemberFactory
 from kks_portal.lib.files.responses import CSP_SANDBOXED
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from conftest import browser_login
 from forums.models import WorkPlan
 from tatanan.models import Tatanan
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_dewi_drafts_and_submits_on_her_phone(shipped_catalogue, phone, dewi, pokja_carenang, tmp_path):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from forums.models import WorkPlan, WorkPlanItem
 from tatanan.models import Tatanan
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.fixture

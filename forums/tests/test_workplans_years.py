@@ -12,7 +12,7 @@ from forums.models import WorkPlan
 from forums.workplans.selectors import work_plan_years
 from tatanan.tests.factories import CycleFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("forums.tests.urls")]
+pytestmark = [pytest.mark.django_db]
 
 
 def year_select(html: str) -> str:
