@@ -1,4 +1,5 @@
-"""A 2025 round in progress for the demo kabupaten, so every page has something to show.
+"""The demo's 2025 round opened and filled: data, bodies' papers, activities (the rest of the
+round, up to the submitted dossier, is ``demo.submission``).
 
 Written through the same services as real data (``assessment_open``, ``odf_counts_set``,
 ``decree_add``, ``work_plan_*``, ``evidence.uploads.attach_upload`` …). Idempotent: what exists is

@@ -1,4 +1,5 @@
-"""Demo data: Kabupaten Serang (36.04, Banten) with its OPDs and one user per role.
+"""Demo data: Kabupaten Serang (36.04, Banten) with its OPDs and one user per role, and Kota
+Cilegon (36.72) whose dossier the province returned.
 
 Everything is built on the real Kemendagri codes loaded by ``manage.py import_wilayah`` and
 written through ``accounts.services``, so the demo obeys the same rules as real data (a
