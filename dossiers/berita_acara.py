@@ -84,7 +84,7 @@ def berita_acara_content(dossier: Dossier, *, actor: User | None, when) -> dict:
                 "indicators": t.indicator_count,
                 "scored": t.scored_count,
                 "self": _percent(own[t.code].percent) if t.code in own else None,
-                "provincial": _percent(t.percent),
+                "provincial": _percent(t.percent) if t.scored else None,  # "–", not 0 %, before any score
             }
             for t in provincial.tatanan
         ],

@@ -7,9 +7,12 @@ import re
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from dossiers.berita_acara import berita_acara_content
 from dossiers.renderer.chapters import chapter_context, chapter_plan, summary_context
+from dossiers.tests.factories import DossierFactory, DossierVersionFactory
 from indicators.models import IndicatorEntry
 
 D = Decimal
@@ -82,3 +85,40 @@ def test_a_tatanan_chapter_shows_a_dash_for_the_layers_nobody_scored(serang_2025
 
     score_provincial(serang_2025, "PSR", "2", 100)
     assert chapter_context(serang_2025, spec).context["percent"]["provincial"] == D("50.00")
+
+
+def test_the_assessment_page_shows_a_dash_for_a_layer_nobody_scored(serang_2025, client_for, rina):
+    """Issue 12: the Provinsi and Pusat tabs read "–", not "0,00 %", before the verifiers score."""
+    client = client_for(rina)
+    url = reverse("indicators:assessment_detail", args=[serang_2025.pk])
+
+    def summary_and_rows(layer):
+        html = client.get(url, {"lapisan": layer}).content.decode()
+        overall = re.search(r'id="overall">(.*?)</div>', html).group(1)
+        tier = re.search(r'id="tier">(.*?)</div>', html).group(1)
+        table = html[html.index('id="tatanan-scores"') : html.index("</table>", html.index('id="tatanan-scores"'))]
+        return overall, tier, table
+
+    overall, tier, table = summary_and_rows("provincial")
+    assert (overall, tier) == ("–", "–")
+    assert "0,00 %" not in table
+    assert "0.00 %" not in table
+    assert table.count("tatanan-unscored") == 2
+
+    overall, tier, table = summary_and_rows("self")
+    assert overall == "81,25 %"
+    assert "tatanan-unscored" not in table
+
+    score_provincial(serang_2025, "PSR", "1", 50)
+    overall, tier, table = summary_and_rows("provincial")
+    assert overall == "12,50 %"
+    assert table.count("tatanan-unscored") == 1  # KSM still waits for the province
+
+
+def test_the_berita_acara_shows_a_dash_for_a_tatanan_the_province_did_not_score(serang_2025, vina):
+    score_provincial(serang_2025, "PSR", "1", 50)
+    dossier = DossierFactory(assessment=serang_2025)
+    dossier.submitted_version = DossierVersionFactory(dossier=dossier, submitted=True)
+    dossier.save()
+    content = berita_acara_content(dossier, actor=vina, when=timezone.now())
+    assert [(t["code"], t["provincial"]) for t in content["tatanan"]] == [("KSM", None), ("PSR", "25.00")]
