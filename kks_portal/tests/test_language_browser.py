@@ -3,21 +3,9 @@ switch (issue 12: "a browser set to English gets the English UI ('Body' for Lemb
 
 import pytest
 
-from conftest import PHONE, browser_login, browser_open_menu, fail_on_csp_violations, watch_csp
+from conftest import browser_login, browser_open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def english_phone(browser, live_server):
-    """A phone whose browser asks for English (Accept-Language and navigator.language en-US)."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US", **PHONE)
-    context.set_default_timeout(15000)
-    violations = watch_csp(context)
-    page = context.new_page()
-    yield page
-    context.close()
-    fail_on_csp_violations(violations)
 
 
 def test_an_english_browser_sees_indonesian_until_english_is_chosen(english_phone, sari):
