@@ -367,27 +367,33 @@ def fail_on_csp_violations(violations):
         pytest.fail(f"{len(violations)} Content-Security-Policy violation(s):\n{lines}")
 
 
-@pytest.fixture
-def phone(browser, live_server):
-    """A fresh phone-sized browser page; ``phone.goto("/path/")`` is relative to the live server."""
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", **PHONE)
+def _browser_page(browser, live_server, *, locale="id-ID", **device):
+    """A fresh browser context on the live server (``page.goto("/path/")`` is relative to it) that
+    fails the test on any Content-Security-Policy violation of its pages."""
+    context = browser.new_context(base_url=live_server.url, locale=locale, **device)
     context.set_default_timeout(15000)
     violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
     fail_on_csp_violations(violations)
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A fresh phone-sized browser page, its browser set to Indonesian."""
+    yield from _browser_page(browser, live_server, **PHONE)
+
+
+@pytest.fixture
+def english_phone(browser, live_server):
+    """A phone whose browser asks for English (Accept-Language and navigator.language en-US)."""
+    yield from _browser_page(browser, live_server, locale="en-US", **PHONE)
 
 
 @pytest.fixture
 def desktop(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 1366, "height": 900})
-    context.set_default_timeout(15000)
-    violations = watch_csp(context)
-    page = context.new_page()
-    yield page
-    context.close()
-    fail_on_csp_violations(violations)
+    yield from _browser_page(browser, live_server, viewport={"width": 1366, "height": 900})
 
 
 def browser_login(page, username, password=PASSWORD):
