@@ -472,3 +472,30 @@ def axe_check(page, *, context=None) -> None:
     """Fail the test with every serious or critical axe-core violation of the page shown
     (``context``: a CSS selector to check only part of it)."""
     fail_on_axe_violations(axe_violations(page, context=context))
+
+
+# --- Journeys: a screenshot of every step ----------------------------------------------------
+
+# Git-ignored (/var/ in .gitignore); README's "Journeys and screenshots" names it.
+JOURNEY_SHOTS = ROOT / "var" / "journeys"
+
+
+def journey_shot(page, role: str, step_name: str, *, target=None) -> Path:
+    """Save what the user sees at this step as ``var/journeys/<role>/<NN>-<step>.png``: the
+    window (not the whole page: a review page is metres long), scrolled to ``target`` (a selector
+    or locator) when the step's point is further down.
+
+    NN counts the role's shots in this test process; a role's folder is emptied on its first
+    shot, so it shows the last run's journey in order."""
+    counters = journey_shot.__dict__.setdefault("counters", {})
+    folder = JOURNEY_SHOTS / role
+    if role not in counters:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+    counters[role] = counters.get(role, 0) + 1
+    if target is not None:
+        (page.locator(target) if isinstance(target, str) else target).first.scroll_into_view_if_needed()
+    path = folder / f"{counters[role]:02d}-{step_name}.png"
+    page.screenshot(path=str(path))
+    return path

@@ -10,7 +10,12 @@ the indicator, compiles again and watches the progress bar, opens the PDF (pypdf
 contents links to the chapters, its bookmarks are there) and submits again; the verifier sees what
 changed (the diff page), scores a tatanan on the page (the rest through the service), approves;
 the berita acara exists and names the version's SHA-256; the public verification page confirms
-the PDF; the Jawa Barat verifier sees none of it (404).
+the PDF; the Jawa Barat verifier sees none of it (404); the national verifier finds it in his queue.
+
+It is also issue 12's provincial and national verifiers' journeys: each starts from the home
+page and goes on by clicking only (queue → score → comment without losing scores → return →
+diff → approve, "Setujui" disabled until every indicator is scored), axe-core checks every page
+and every step leaves a screenshot in var/journeys/<role>/ (conftest.journey_shot).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from accounts.models import User
-from conftest import browser_login, browser_logout
+from conftest import axe_violations, browser_login, browser_logout, fail_on_axe_violations, journey_shot
 from dossiers.models import BeritaAcara, ChapterRender, Dossier, DossierComment, DossierVersion
 from dossiers.workflow.services import ScoreChange, verification_scores_update
 from evidence.models import Blob
@@ -118,6 +123,16 @@ def _check_pdf(page, assessment, version) -> bytes:
     return data
 
 
+def _from_home_queue(page, role: str, kabupaten: str) -> None:
+    """The verifier's home lists the dossier in her queue; its "Verifikasi" button opens the review."""
+    with page.expect_navigation():
+        page.click("a.navbar-brand")
+    row = page.locator(f"[data-role={role}-queue] tr", has_text=kabupaten)
+    assert row.count() == 1, page.locator("main").inner_text()
+    with page.expect_navigation():
+        row.locator(".queue-link").click()
+
+
 def _cleanup() -> None:
     names = [v.pdf.name for v in DossierVersion.objects.all()]
     names += list(ChapterRender.objects.values_list("file", flat=True))
@@ -142,27 +157,49 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
             first_pdf = handle.read()
 
         # --- The Banten verifier returns it with a reason ---------------------------------------------
+        axe = []
+        role = "verifikator-provinsi"
         _login(page, "verifikator.banten")
-        page.goto("/dossier/antrean/")
-        _click(page, f"#queue-province tr[data-assessment='{assessment.pk}'] a")
+        _from_home_queue(page, "province_verifier", "Kabupaten Serang")
+        journey_shot(page, role, "antrean-ke-verifikasi")
         _click(page, "#review-open-button")
         assert page.locator("#review-status").get_attribute("data-status") == "province_review"
+        # Nothing scored yet: "Setujui" is disabled and says why.
+        assert page.locator("#approve-button").is_disabled()
+        assert page.locator("#approve-form").get_attribute("data-complete") == "0"
+        assert "0 dari" in page.locator("#approve-progress").inner_text()
+        axe += axe_violations(page)
+        journey_shot(page, role, "verifikasi-dibuka")
         _click(page, "#tatanan-tabs a[data-tatanan='PSR']")
-        entry = assessment.indicator_entries.select_related("indicator").get(
-            indicator__tatanan__code="PSR", indicator__number="1", indicator__is_local=False
+        entry, second_entry = (
+            assessment.indicator_entries.select_related("indicator")
+            .filter(indicator__tatanan__code="PSR", indicator__is_local=False, indicator__number__in=["1", "2"])
+            .order_by("indicator__order")
         )
+        # She scores two indicators, then comments before saving: the comment keeps the scores.
+        for scored in (entry, second_entry):
+            page.select_option(f"#id_score-{scored.pk}", str(scored.self_score_id))
         card = page.locator(f"#indikator-{entry.pk}")
         card.locator(".new-thread-form textarea").fill("Penjelasan belum menyebut jumlah pasar yang dinilai.")
+        journey_shot(page, role, "nilai-dan-komentar", target=card)
         with page.expect_navigation():
             card.locator(".new-thread-form button").click()
         assert "Penjelasan belum menyebut jumlah pasar" in page.locator(f"#indikator-{entry.pk}").inner_text()
+        for scored in (entry, second_entry):
+            assert page.locator(f"#id_score-{scored.pk}").input_value() == str(scored.self_score_id)
+            assert IndicatorEntry.objects.get(pk=scored.pk).provincial_score_id == scored.self_score_id
+        axe += axe_violations(page)
+        journey_shot(page, role, "komentar-terkirim-nilai-tetap", target=f"#indikator-{entry.pk}")
         page.fill("#id_return-reason", "")
         _click(page, "#return-button")  # no reason: refused, nothing lost
         assert "Tuliskan alasannya" in page.content() or "Alasan wajib diisi." in page.content()
         assert Dossier.objects.get(assessment=assessment).status == Dossier.Status.PROVINCE_REVIEW
+        journey_shot(page, role, "kembalikan-tanpa-alasan", target="#return-form")
         page.fill("#id_return-reason", "Lengkapi penjelasan indikator PSR 1 (lihat komentar), lalu ajukan kembali.")
         _click(page, "#return-button")
         assert Dossier.objects.get(assessment=assessment).status == Dossier.Status.RETURNED
+        axe += axe_violations(page)
+        journey_shot(page, role, "dikembalikan")
         browser_logout(page)
 
         # --- Bappeda reads it, answers, fixes, recompiles, resubmits ---------------------------------
@@ -191,12 +228,16 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
 
         # --- The verifier sees the diff and approves ----------------------------------------------------------
         _login(page, "verifikator.banten")
-        page.goto(review_url)
+        _from_home_queue(page, "province_verifier", "Kabupaten Serang")
         _click(page, "#review-open-button")
         assert page.locator("#review-version").inner_text().count("2") >= 1
+        journey_shot(page, role, "versi-2")
         _click(page, "#review-diff")
         assert "12 pasar rakyat dinilai pada 2024" in page.content()
-        page.goto(f"{review_url}?tatanan=PSR")
+        axe += axe_violations(page)
+        journey_shot(page, role, "perubahan")
+        page.go_back()
+        _click(page, "#tatanan-tabs a[data-tatanan='PSR']")
         psr = list(
             assessment.indicator_entries.filter(indicator__tatanan__code="PSR").select_related(
                 "self_score", "indicator"
@@ -207,6 +248,8 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
                 page.select_option(f"#id_score-{item.pk}", str(item.self_score_id))
         page.fill(f"#id_note-{entry.pk}", "Penjelasan sudah lengkap.")
         _click(page, "#scores-save")
+        assert page.locator("#approve-button").is_disabled()  # the other tatanan are still unscored
+        journey_shot(page, role, "nilai-psr-disimpan")
         scored = IndicatorEntry.objects.get(pk=entry.pk)
         assert scored.provincial_score_id == scored.self_score_id
         assert scored.provincial_note == "Penjelasan sudah lengkap."
@@ -218,10 +261,15 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
             actor=vina,
             changes=[ScoreChange(e.pk, e.self_score_id, "") for e in rest if e.self_score_id],
         )
-        page.goto(review_url)
+        page.reload()
+        assert page.locator("#approve-button").is_enabled()
+        assert page.locator("#approve-form").get_attribute("data-complete") == "1"
         page.fill("#id_approve-comment", "Dokumen lengkap; diteruskan ke pusat.")
+        journey_shot(page, role, "siap-disetujui")
         _click(page, "#approve-button")
         assert page.locator("#workflow-status").inner_text() == "Disetujui provinsi"
+        axe += axe_violations(page)
+        journey_shot(page, role, "disetujui")
 
         # --- The berita acara exists and names the version ----------------------------------------------------
         record = BeritaAcara.objects.get()
@@ -265,6 +313,21 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
         page.goto("/dossier/antrean/")
         assert not page.locator(f"tr[data-assessment='{assessment.pk}']").count()
         assert "Kabupaten Serang" not in page.locator("#content").inner_text()
+        browser_logout(page)
+
+        # --- The national verifier finds it in his queue and opens the virtual verification ----------
+        role = "verifikator-pusat"
+        _login(page, "verifikator.pusat")
+        journey_shot(page, role, "beranda")
+        _from_home_queue(page, "national_verifier", "Kabupaten Serang")
+        axe += axe_violations(page)
+        journey_shot(page, role, "dossier-disetujui-provinsi")
+        _click(page, "#national-open-button")
+        assert "pusat" in page.locator("#review-layer").inner_text()
+        assert page.locator("#review-status").get_attribute("data-status") == Dossier.Status.NATIONAL_REVIEW
+        axe += axe_violations(page)
+        journey_shot(page, role, "verifikasi-pusat-dibuka")
+        fail_on_axe_violations(axe)
 
         # The verifier was told by e-mail (the worker's file backend) when Bappeda submitted again.
         mails = [path.read_text() for path in celery_worker["mail_dir"].iterdir()]
