@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import textwrap
+import time
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -263,12 +264,18 @@ def dossier_compile_and_submit(*, assessment: Assessment, bappeda: User, comment
             )
         return False
     if not checklist.ok:
+        started = time.monotonic()
         version = dossier_compile(assessment=assessment, actor=bappeda, start=False)
         version = version_run_inline(version)
         if version.state != DossierVersion.State.DONE:
             if stdout is not None:
                 stdout.write(f"Dossier {assessment.kabupaten} gagal disusun: {version.error}")
             return False
+        if stdout is not None:
+            stdout.write(
+                f"{assessment.kabupaten.name}: dossier versi {version.number} disusun "
+                f"({version.page_count} halaman, {time.monotonic() - started:.0f} detik)."
+            )
     dossier_submit(assessment=assessment, actor=bappeda, comment=comment)
     return True
 

@@ -52,9 +52,14 @@ def test_seed_demo_tells_the_whole_round(client, capsys):
     cycle = Cycle.objects.get(award_year=2025)
     assert instrument_import(cycle=cycle, file=WORKBOOK).imported
     started = time.monotonic()
-    call_command("seed_demo", stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
     with capsys.disabled():
         print(f"\nseed_demo: {time.monotonic() - started:.1f} s")  # noqa: T201  (issue 12 asks for the figure)
+
+    assert "Kabupaten Serang: dossier versi 1 disusun" in output.getvalue()
+    assert "Kota Cilegon: dossier versi 1 disusun" in output.getvalue()
+    assert "bappeda.cilegon" in output.getvalue()
 
     # --- Serang: filled, with papers and activities ---------------------------------------------
     serang = Assessment.objects.get(kabupaten_id="36.04", cycle=cycle)
