@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.selectors import scope_of
 from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.views import assessment_dashboard_panels
-from indicators.selectors import assessment_for
+from indicators.selectors import assessment_for, can_edit_entry
 
 from ..completeness import assessment_readiness, kabupaten_readiness
 from ..models import EvidenceFile
@@ -177,6 +177,10 @@ def indicator_evidence(request, pk, entry_pk):
             "state": state,
             "sections": sections,
             "may_upload": may_upload,
+            # Back to the entry's data for whoever fills it (issue 12: task → entry → evidence → entry).
+            "entry_url": reverse("indicators:entry_edit", args=[assessment.pk, entry.pk])
+            if can_edit_entry(request.user, entry)
+            else "",
         },
     )
 

@@ -266,11 +266,13 @@ def _opd_operator_fills_documents_and_moves_on(open_context, axe):
     expect(page.locator("#evidence-progress li[data-state=stored]")).to_have_count(1)
     assert EvidenceFile.objects.count() == before + 1
     axe += axe_violations(page)
-    journey_shot(page, role, "unggah-bukti")
+    journey_shot(page, role, "unggah-bukti", target="#evidence-progress")
 
-    # Back to the entry form, marked done; the home then offers the next indicator.
+    # Back (the browser's button) to the indicator's evidence, from there to the entry form,
+    # marked done; the home then offers the next indicator.
     page.go_back()
-    page.go_back()
+    _click(page, "#indicator-entry-link")
+    assert page.url.endswith(f"/isian/{entry_pk}/")
     page.locator("form#entry-form select[name=status]").select_option(label="Selesai")
     _click(page, "form#entry-form [type=submit]")
     assert "Isian indikator disimpan." in page.locator(".alert").first.inner_text()
@@ -303,7 +305,7 @@ def _pokja_secretary_sk_and_work_plans(open_context, axe, cycle):
     assert Decree.objects.get(body=pokja).is_current
     assert page.locator("#decree-history [data-current='1']").inner_text().startswith("141/05/Ds.Crg/2024")
     axe += axe_violations(page)
-    journey_shot(page, role, "sk-tersimpan")
+    journey_shot(page, role, "sk-tersimpan", target="#decree-history")
 
     # The work plans of the cycle's data years, each from the home's next task.
     years = cycle.data_years
@@ -371,7 +373,7 @@ def _forum_secretary_activity_in_one_pass(open_context, axe):
         "notulen",
         "foto",
     ]
-    journey_shot(page, role, "empat-berkas-dipilih")
+    journey_shot(page, role, "empat-berkas-dipilih", target="#evidence-progress")
     page.click("#evidence-submit")
     expect(page.locator("#evidence-progress li[data-state=stored]")).to_have_count(4)
     expect(page.locator("#activity-badge")).to_have_text("Lengkap")
@@ -379,5 +381,5 @@ def _forum_secretary_activity_in_one_pass(open_context, axe):
         Activity.REQUIRED_KINDS
     )
     axe += axe_violations(page)
-    journey_shot(page, role, "kegiatan-lengkap")
+    journey_shot(page, role, "kegiatan-lengkap", target="#activity-badge")
     browser_logout(page)
