@@ -200,6 +200,7 @@ def _bappeda_cilegon_fixes_compiles_and_submits(open_context, axe):
     journey_shot(page, role, "beranda-alasan-dikembalikan")
     _click(page, "#round-review-link")  # the verifier's scores and comments
     assert page.locator("#review-status").get_attribute("data-status") == Dossier.Status.RETURNED
+    assert page.locator("#review-actions").count() == 0  # no empty box of verifier buttons
     axe += axe_violations(page)
     journey_shot(page, role, "nilai-dan-komentar-verifikator")
     _home(page)
