@@ -22,10 +22,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from psycopg2.extras import Json
 
 from accounts.models import Role
 from accounts.tests.factories import PASSWORD, OpdFactory, RoleAssignmentFactory, UserFactory
 from regions.tests import factories as rf
+from tatanan.importer import instrument_import
+from tatanan.models import Cycle
 
 ROOT = Path(__file__).resolve().parent
 
@@ -499,3 +508,77 @@ def journey_shot(page, role: str, step_name: str, *, target=None) -> Path:
     path = folder / f"{counters[role]:02d}-{step_name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+# --- The demo round, seeded once per pass ------------------------------------------------------
+
+DEMO_PASSWORD = "jalan-sehat-2025"
+DEMO_WORKBOOK = ROOT / "tatanan" / "data" / "instrumen-kks-2025.xlsx"
+# The rows of every table once the demo was seeded, by storage location: see ``seeded_demo``.
+_DEMO_SNAPSHOTS: dict[str, dict[str, tuple[list[str], list[tuple]]]] = {}
+
+
+def _data_tables(connection) -> list[str]:
+    return [table for table in connection.introspection.table_names() if table != "django_migrations"]
+
+
+def _tables_snapshot(connection) -> dict[str, tuple[list[str], list[tuple]]]:
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for table in _data_tables(connection):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            snapshot[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return snapshot
+
+
+def _tables_restore(connection, snapshot) -> None:
+    """Empty every table and put ``snapshot``'s rows back, in one transaction (the foreign keys
+    Django creates are deferred to the commit), then move the id sequences past the rows."""
+    adapt = lambda value: value  # noqa: E731
+    if connection.vendor == "postgresql":
+        adapt = lambda value: Json(value) if isinstance(value, dict | list) else value  # noqa: E731  (jsonb comes back parsed)
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in connection.ops.sql_flush(no_style(), _data_tables(connection), allow_cascade=True):
+            cursor.execute(sql)
+        for table, (columns, rows) in snapshot.items():
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
+                    [tuple(adapt(value) for value in row) for row in rows],
+                )
+        for sql in connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True)):
+            cursor.execute(sql)
+    ContentType.objects.clear_cache()
+
+
+def _storage_key() -> str:
+    return repr(django_settings.STORAGES["default"]) + repr(django_settings.MEDIA_ROOT)
+
+
+def demo_snapshot_keep() -> None:
+    """Keep every table's rows, just after ``seed_demo`` ran on the real 2025 instrument with
+    ``DEMO_PASSWORD``, for ``seeded_demo`` (``demo/tests/test_submission.py`` seeds first in a pass:
+    pytest-django runs the tests that roll back before the transactional ones)."""
+    _DEMO_SNAPSHOTS[_storage_key()] = _tables_snapshot(connection)
+
+
+@pytest.fixture
+def seeded_demo(live_server, shipped_catalogue, celery_worker):
+    """The demo as ``seed_demo`` leaves it on the real 2025 instrument (Serang's round submitted,
+    Cilegon's returned, OPD tasks; demo users' password ``DEMO_PASSWORD``), for the journeys in
+    the browser with the real worker. Seeding compiles two whole dossiers (minutes on this
+    machine), so it is done once per pass (``demo_snapshot_keep``): the tests that use this
+    fixture get every table's rows back in a second. The stored files stay where the seeding put them: the worker's
+    media folder, the same for the whole pass (the snapshot is kept per storage location).
+    ``demo/tests/test_submission.py`` runs the command itself, checks what it leaves and keeps
+    it; a test run without that module seeds here, once."""
+    if _storage_key() in _DEMO_SNAPSHOTS:
+        _tables_restore(connection, _DEMO_SNAPSHOTS[_storage_key()])
+    else:
+        cycle = Cycle.objects.get(award_year=2025)
+        assert instrument_import(cycle=cycle, file=DEMO_WORKBOOK).imported
+        call_command("seed_demo", password=DEMO_PASSWORD, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        demo_snapshot_keep()
+    return Cycle.objects.get(award_year=2025)

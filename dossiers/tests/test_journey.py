@@ -24,42 +24,34 @@ import hashlib
 import io
 import re
 import time
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from accounts.models import User
-from conftest import axe_violations, browser_login, browser_logout, fail_on_axe_violations, journey_shot
+from conftest import DEMO_PASSWORD, axe_violations, browser_login, browser_logout, fail_on_axe_violations, journey_shot
 from dossiers.models import BeritaAcara, ChapterRender, Dossier, DossierComment, DossierVersion
 from dossiers.workflow.services import ScoreChange, verification_scores_update
 from evidence.models import Blob
 from indicators.models import Assessment, IndicatorEntry
-from tatanan.importer import instrument_import
-from tatanan.models import Cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "jalan-sehat-2025"
-WORKBOOK = Path(__file__).resolve().parents[2] / "tatanan" / "data" / "instrumen-kks-2025.xlsx"
 SERANG = "36.04"
 COMPILE_TIMEOUT = 300_000  # ms: the whole demo kabupaten on a shared 2-core machine
 
 
 @pytest.fixture
-def demo_round(live_server, shipped_catalogue):
-    cycle = Cycle.objects.get(award_year=2025)
-    assert instrument_import(cycle=cycle, file=WORKBOOK).imported
-    call_command("seed_demo", password=PASSWORD, stdout=io.StringIO())
+def demo_round(seeded_demo):
+    cycle = seeded_demo
     assessment = Assessment.objects.get(kabupaten_id=SERANG, cycle=cycle)
     assert Dossier.objects.get(assessment=assessment).status == Dossier.Status.SUBMITTED
     return assessment
 
 
 def _login(page, username):
-    browser_login(page, username, PASSWORD)
+    browser_login(page, username, DEMO_PASSWORD)
 
 
 def _click(page, selector):
@@ -133,15 +125,20 @@ def _from_home_queue(page, role: str, kabupaten: str) -> None:
         row.locator(".queue-link").click()
 
 
-def _cleanup() -> None:
-    names = [v.pdf.name for v in DossierVersion.objects.all()]
-    names += list(ChapterRender.objects.values_list("file", flat=True))
-    names += list(BeritaAcara.objects.values_list("pdf", flat=True))
+def _stored_names() -> set[str]:
+    names = {v.pdf.name for v in DossierVersion.objects.all()}
+    names |= set(ChapterRender.objects.values_list("file", flat=True))
+    names |= set(BeritaAcara.objects.values_list("pdf", flat=True))
     for blob in Blob.objects.all():
-        names += [blob.file.name, blob.preview.name, blob.thumbnail.name]
-    for name in names:
-        if name:
-            default_storage.delete(name)
+        names |= {blob.file.name, blob.preview.name, blob.thumbnail.name}
+    return {name for name in names if name}
+
+
+def _cleanup(keep: set[str]) -> None:
+    """Delete the files this test stored in the worker's media folder, not the seeded demo's
+    (``seeded_demo`` gives them to the next journey)."""
+    for name in _stored_names() - keep:
+        default_storage.delete(name)
 
 
 def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worker):
@@ -149,6 +146,7 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
     page = desktop
     dossier_url = f"/dossier/{assessment.pk}/"
     review_url = f"/dossier/{assessment.pk}/verifikasi/"
+    keep = _stored_names()
     try:
         # --- seed_demo compiled version 1 and Bappeda submitted it -----------------------------------
         first = DossierVersion.objects.get(dossier__assessment=assessment, number=1)
@@ -335,4 +333,4 @@ def test_submit_return_resubmit_approve_verify(desktop, demo_round, celery_worke
         assert any("Subject: [KKS] Dossier Kabupaten Serang diajukan untuk verifikasi provinsi" in m for m in told)
         assert DossierComment.objects.filter(side="kabupaten").count() == 1
     finally:
-        _cleanup()
+        _cleanup(keep)

@@ -25,16 +25,15 @@ from __future__ import annotations
 import io
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfWriter
 
 from accounts.models import Opd
 from conftest import (
+    DEMO_PASSWORD,
     PHONE,
     axe_violations,
     browser_login,
@@ -51,13 +50,9 @@ from evidence.tests.blobs import photo_bytes
 from forums.models import Body, Decree, WorkPlan
 from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.selectors import today
-from tatanan.importer import instrument_import
-from tatanan.models import Cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "jalan-sehat-2025"
-WORKBOOK = Path(__file__).resolve().parents[2] / "tatanan" / "data" / "instrumen-kks-2025.xlsx"
 SERANG = "36.04"
 CILEGON = "36.72"
 COMPILE_TIMEOUT = 300_000  # ms: a whole kabupaten on a shared 2-core machine
@@ -70,14 +65,6 @@ def _pdf(title: str) -> dict:
     out = io.BytesIO()
     writer.write(out)
     return {"name": f"{title}.pdf", "mimeType": "application/pdf", "buffer": out.getvalue()}
-
-
-@pytest.fixture
-def demo(live_server, shipped_catalogue):
-    cycle = Cycle.objects.get(award_year=2025)
-    assert instrument_import(cycle=cycle, file=WORKBOOK).imported
-    call_command("seed_demo", password=PASSWORD, stdout=io.StringIO())
-    return cycle
 
 
 @pytest.fixture
@@ -124,11 +111,11 @@ def _cleanup(keep: set[str]) -> None:
         default_storage.delete(name)
 
 
-def test_each_role_walks_its_main_work_from_the_home_page(demo, open_context, celery_worker):
+def test_each_role_walks_its_main_work_from_the_home_page(seeded_demo, open_context, celery_worker):
+    demo = seeded_demo
     axe: list[str] = []
-    # This module seeded the demo for itself, so all its files go at the end; on a demo seeded
-    # once for several tests, keep the seed's: ``keep = _stored_names()`` here.
-    keep: set[str] = set()
+    # The files this test stores go at the end; the seeded demo's stay for the next journey.
+    keep = _stored_names()
     try:
         _bappeda_serang_assigns_and_reads_readiness(open_context, axe)
         _bappeda_cilegon_fixes_compiles_and_submits(open_context, axe)
@@ -143,7 +130,7 @@ def test_each_role_walks_its_main_work_from_the_home_page(demo, open_context, ce
 def _bappeda_serang_assigns_and_reads_readiness(open_context, axe):
     role = "bappeda"
     page = open_context(locale="en-US")  # English browser: Indonesian until the user picks English
-    browser_login(page, "bappeda.serang", PASSWORD)
+    browser_login(page, "bappeda.serang", DEMO_PASSWORD)
     assert page.locator("html").get_attribute("lang") == "id"
     assessment = Assessment.objects.get(kabupaten_id=SERANG, cycle__award_year=2025)
     round_card = page.locator(f"#round-{assessment.pk}")
@@ -195,7 +182,7 @@ def _bappeda_serang_assigns_and_reads_readiness(open_context, axe):
 def _bappeda_cilegon_fixes_compiles_and_submits(open_context, axe):
     role = "bappeda-dikembalikan"
     page = open_context()
-    browser_login(page, "bappeda.cilegon", PASSWORD)
+    browser_login(page, "bappeda.cilegon", DEMO_PASSWORD)
     assessment = Assessment.objects.get(kabupaten_id=CILEGON, cycle__award_year=2025)
     round_card = page.locator(f"#round-{assessment.pk}")
     assert round_card.get_attribute("data-status") == Dossier.Status.RETURNED
@@ -241,7 +228,7 @@ def _bappeda_cilegon_fixes_compiles_and_submits(open_context, axe):
 def _opd_operator_fills_documents_and_moves_on(open_context, axe):
     role = "operator-opd"
     page = open_context()
-    browser_login(page, "dinkes.serang", PASSWORD)
+    browser_login(page, "dinkes.serang", DEMO_PASSWORD)
     task = page.locator("[data-role=opd_operator-next]")
     first_task = task.locator(".next-task-text").inner_text()
     assert first_task.startswith("Isi data indikator")
@@ -294,7 +281,7 @@ def _opd_operator_fills_documents_and_moves_on(open_context, axe):
 def _pokja_secretary_sk_and_work_plans(open_context, axe, cycle):
     role = "sekretaris-pokja"
     page = open_context(**PHONE)
-    browser_login(page, "pokja.carenang", PASSWORD)
+    browser_login(page, "pokja.carenang", DEMO_PASSWORD)
     pokja = Body.objects.get(region_id="36.04.17.2001", kind=Body.Kind.POKJA_DESA)
     task = page.locator("[data-role=secretary-next]")
     assert "SK" in task.locator(".next-task-text").inner_text()
@@ -342,7 +329,7 @@ def _pokja_secretary_sk_and_work_plans(open_context, axe, cycle):
 def _forum_secretary_activity_in_one_pass(open_context, axe):
     role = "sekretaris-forum-kecamatan"
     page = open_context(**PHONE)
-    browser_login(page, "fks.carenang", PASSWORD)
+    browser_login(page, "fks.carenang", DEMO_PASSWORD)
     forum = Body.objects.get(region_id="36.04.17", kind=Body.Kind.FORUM_KECAMATAN)
     journey_shot(page, role, "beranda")
     _click(page, page.locator("[data-role=secretary] a", has_text="Beranda lembaga saya"))
