@@ -32,7 +32,7 @@ SECTIONS = (
     ("kegiatan", _("Kegiatan"), "calendar-check"),
     ("tugas", _("Daftar tugas"), "list-check"),
     ("penilaian", _("Penilaian"), "clipboard-data"),
-    ("dossier", _("Dokumen penilaian"), "file-earmark-pdf"),
+    ("dossier", _("Dossier"), "file-earmark-pdf"),
     ("pengguna", _("Pengguna"), "person-gear"),
     ("opd", _("OPD"), "building"),
     ("katalog", _("Katalog"), "journal-text"),
@@ -49,14 +49,14 @@ ROLE_SECTIONS = {
     Role.NATIONAL_VERIFIER: ("beranda", "verifikasi", "penilaian", "katalog", "wilayah"),
 }
 # The superuser administers every kabupaten and verifies every dossier, and has Django admin. No
-# "Dokumen penilaian" (no kabupaten of their own: the assessment list is already "Penilaian") and
+# "Dossier" (no kabupaten of their own: the assessment list is already "Penilaian") and
 # no "Daftar tugas" (no OPD of their own: the list is always empty).
 SUPERUSER_SECTIONS = ("beranda", "verifikasi", "lembaga", "penilaian", "pengguna", "opd", "katalog", "wilayah", "admin")
 
 # Which menu section a page belongs to, from its URL namespace (and, where a namespace serves
 # several sections, its URL name). Each page lists sections in order of preference: the first one
 # the user's menu holds is marked (a verifier reads a dossier from "Ruang verifikasi", its
-# kabupaten's Bappeda from "Dokumen penilaian"; an OPD operator fills entries from "Daftar tugas").
+# kabupaten's Bappeda from "Dossier"; an OPD operator fills entries from "Daftar tugas").
 _DOSSIER_WORKFLOW = {
     "queue",
     "submit",

@@ -77,7 +77,7 @@ def expected_menus(assessment, bodies) -> dict[str, list[tuple[str, str]]]:
             ("Beranda", "/"),
             ("Lembaga", "/forum/lembaga/"),
             ("Penilaian", "/penilaian/"),
-            ("Dokumen penilaian", f"/dossier/{assessment.pk}/"),
+            ("Dossier", f"/dossier/{assessment.pk}/"),
             ("Pengguna", "/kelola/pengguna/"),
             ("OPD", "/kelola/opd/"),
             ("Katalog", "/tatanan/"),
@@ -129,7 +129,7 @@ def test_a_secretary_sees_no_penilaian(client_for, sari, dewi, bodies):
 
 def test_bappeda_without_an_assessment_reaches_the_assessment_list(client_for, rina):
     items = {item["key"]: item for item in menu_of(client_for(rina))}
-    assert items["dossier"]["label"] == "Dokumen penilaian"
+    assert items["dossier"]["label"] == "Dossier"
     assert items["dossier"]["url"] == reverse("indicators:assessment_list")
 
 
@@ -151,7 +151,7 @@ def test_several_roles_get_the_union_each_section_once(client_for, rina, wilayah
         ("Lembaga", "/forum/lembaga/"),  # Bappeda's list of every body, hers among them
         ("Kegiatan", f"/bukti/lembaga/{pokja_pamanuk.pk}/kegiatan/"),
         ("Penilaian", "/penilaian/"),
-        ("Dokumen penilaian", f"/dossier/{assessment_serang.pk}/"),
+        ("Dossier", f"/dossier/{assessment_serang.pk}/"),
         ("Pengguna", "/kelola/pengguna/"),
         ("OPD", "/kelola/opd/"),
         ("Katalog", "/tatanan/"),

@@ -66,7 +66,7 @@ def test_rina_opens_her_menu_on_a_phone_and_reaches_the_dossier(phone, rina, wil
         "Beranda",
         "Lembaga",
         "Penilaian",
-        "Dokumen penilaian",
+        "Dossier",
         "Pengguna",
         "OPD",
         "Katalog",
@@ -74,8 +74,8 @@ def test_rina_opens_her_menu_on_a_phone_and_reaches_the_dossier(phone, rina, wil
     ]
     assert small_targets(phone) == []
     with phone.expect_navigation():
-        phone.locator("#main-menu a", has_text="Dokumen penilaian").click()
+        phone.locator("#main-menu a", has_text="Dossier").click()
     assert phone.url.endswith(f"/dossier/{assessment.pk}/")
     browser_open_menu(phone)
-    assert phone.locator("#main-menu [aria-current=page]").inner_text().strip() == "Dokumen penilaian"
+    assert phone.locator("#main-menu [aria-current=page]").inner_text().strip() == "Dossier"
     phone.screenshot(path=str(shots / "menu-rina-dossier-phone.png"))
