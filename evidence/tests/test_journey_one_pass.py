@@ -12,16 +12,14 @@ list or in the database. Every control she taps is at least 44 px high, and axe-
 serious or critical problem on the form or on the activity after the upload.
 """
 
-import io
-
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfWriter
 
 from conftest import axe_violations, browser_login
 from evidence.models import Activity, EvidenceFile
 from evidence.tests.blobs import photo_bytes
 from forums.models import Body
+from forums.tests.factories import pdf_bytes
 from tatanan.models import Cycle, Indicator, Tatanan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,12 +28,7 @@ TAP = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5)
 
 
 def _pdf(title: str) -> dict:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return {"name": f"{title}.pdf", "mimeType": "application/pdf", "buffer": out.getvalue()}
+    return {"name": f"{title}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(title)}
 
 
 def _heights(locator) -> list[float]:

@@ -7,16 +7,14 @@ readiness page of the kabupaten counts the activity complete. The secretary of B
 404 on the activity and on its upload URL.
 """
 
-import io
-
 import pytest
 from playwright.sync_api import expect as expect_that
-from pypdf import PdfWriter
 
 from conftest import browser_login, browser_logout
 from evidence.models import Activity, EvidenceFile
 from evidence.tests.blobs import photo_bytes
 from forums.models import Body
+from forums.tests.factories import pdf_bytes
 from indicators.services import assessment_open
 from tatanan.models import Cycle, Tatanan
 
@@ -24,12 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _pdf(title: str) -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return pdf_bytes(title)
 
 
 def _file(name: str, mime: str, data: bytes) -> dict:

@@ -5,31 +5,25 @@ driven in a real browser in ``test_journey_one_pass.py``."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfWriter
 
 from evidence.models import Activity
 from evidence.selectors import Owner
 from evidence.tests.blobs import photo_bytes
 from evidence.uploads import attach_upload
 from forums.models import Body
+from forums.tests.factories import pdf_bytes
 from tatanan.models import Cycle, Indicator, Tatanan
 
 pytestmark = pytest.mark.django_db
 
 
 def _pdf(marker: str) -> SimpleUploadedFile:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": marker})
-    out = io.BytesIO()
-    writer.write(out)
-    return SimpleUploadedFile(f"{marker}.pdf", out.getvalue(), "application/pdf")
+    return SimpleUploadedFile(f"{marker}.pdf", pdf_bytes(marker), "application/pdf")
 
 
 def _fragment(client, activity: Activity) -> str:

@@ -22,14 +22,12 @@ The provincial and national verifiers' journeys are in ``dossiers/tests/test_jou
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
-from pypdf import PdfWriter
 
 from accounts.models import Opd
 from conftest import (
@@ -48,6 +46,7 @@ from dossiers.models import ChapterRender, Dossier, DossierVersion
 from evidence.models import Activity, Blob, EvidenceFile
 from evidence.tests.blobs import photo_bytes
 from forums.models import Body, Decree, WorkPlan
+from forums.tests.factories import pdf_bytes
 from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.selectors import today
 
@@ -59,12 +58,7 @@ COMPILE_TIMEOUT = 300_000  # ms: a whole kabupaten on a shared 2-core machine
 
 
 def _pdf(title: str) -> dict:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    out = io.BytesIO()
-    writer.write(out)
-    return {"name": f"{title}.pdf", "mimeType": "application/pdf", "buffer": out.getvalue()}
+    return {"name": f"{title}.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes(title)}
 
 
 @pytest.fixture
@@ -262,9 +256,9 @@ def _opd_operator_fills_documents_and_moves_on(open_context, axe):
     axe += axe_violations(page)
     journey_shot(page, role, "unggah-bukti", target="#evidence-progress")
 
-    # Back (the browser's button) to the indicator's evidence, from there to the entry form,
-    # marked done; the home then offers the next indicator.
-    page.go_back()
+    # Up the breadcrumb to the indicator's evidence, from there to the entry form, marked done;
+    # the home then offers the next indicator.
+    _click(page, "#indicator-evidence-crumb")
     _click(page, "#indicator-entry-link")
     assert page.url.endswith(f"/isian/{entry_pk}/")
     page.locator("form#entry-form select[name=status]").select_option(label="Selesai")
