@@ -30,7 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from accounts.selectors import get_in_scope_or_404
 from forums.selectors import body_for, body_to_edit, can_edit_body
 from forums.workplans.selectors import pembinaan_visit_for, rupiah
-from indicators.models import TitikPantau
+from indicators.models import IndicatorEntry, TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.forms import add_service_errors
 from tatanan.models import Tatanan
@@ -149,6 +149,19 @@ def upload_messages() -> dict[str, str]:
     }
 
 
+def _indicator_evidence_url(owner: Owner) -> str:
+    """A requirement's indicator page (all its requirements, and the way back to the entry form):
+    the breadcrumb's step between the assessment and this requirement's files."""
+    if owner.requirement is None or owner.requirement.indicator_id is None:
+        return ""
+    entry_pk = (
+        IndicatorEntry.objects.filter(assessment=owner.assessment, indicator_id=owner.requirement.indicator_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return reverse("evidence:indicator_evidence", args=[owner.assessment.pk, entry_pk]) if entry_pk else ""
+
+
 def _owner_context(request, owner: Owner) -> dict:
     current, removed = _file_rows(owner, request.user)
     attach = can_attach(request.user, owner)
@@ -162,6 +175,7 @@ def _owner_context(request, owner: Owner) -> dict:
         "can_attach": attach,
         "upload_url": owner_upload_url(owner) if attach else "",
         "page_url": owner_page_url(owner),
+        "indicator_evidence_url": _indicator_evidence_url(owner),
         "fragment_url": owner_fragment_url(owner),
         "kinds": [(kind, KIND_LABELS[kind]) for kind in owner.evidence_kinds],
         "accept": ACCEPT,
