@@ -4,7 +4,8 @@ and nothing else). Every step checks what issue 12 asks of it, axe-core looks at
 violations are collected and fail the test once, at the end) and a screenshot of every step is
 saved in ``var/journeys/<role>/`` (``conftest.journey_shot``; README, "Journeys and screenshots").
 
-One seeded demo for the module (``seed_demo`` is slow), so one test walks the roles in turn:
+One test per role, each on the seeded demo (``seeded_demo`` in conftest.py: seeded once per
+pass, its rows put back before each test):
 
 * Bappeda Serang, in a browser whose language is English (the UI stays Indonesian): the round's
   stage on the home, the OPD past their deadline → assign (a refused form keeps what was ticked)
@@ -105,20 +106,41 @@ def _cleanup(keep: set[str]) -> None:
         default_storage.delete(name)
 
 
-def test_each_role_walks_its_main_work_from_the_home_page(seeded_demo, open_context, celery_worker):
-    demo = seeded_demo
+@pytest.fixture
+def journey(seeded_demo, open_context, celery_worker):
+    """One role's journey on the seeded demo: ``(open_context, axe, cycle)``. The axe-core
+    violations of its pages fail it once, at the end; the files it stored go then (the seeded
+    demo's stay for the next journey)."""
     axe: list[str] = []
-    # The files this test stores go at the end; the seeded demo's stay for the next journey.
     keep = _stored_names()
-    try:
-        _bappeda_serang_assigns_and_reads_readiness(open_context, axe)
-        _bappeda_cilegon_fixes_compiles_and_submits(open_context, axe)
-        _opd_operator_fills_documents_and_moves_on(open_context, axe)
-        _pokja_secretary_sk_and_work_plans(open_context, axe, demo)
-        _forum_secretary_activity_in_one_pass(open_context, axe)
-    finally:
-        _cleanup(keep)
+    yield open_context, axe, seeded_demo
+    _cleanup(keep)
     fail_on_axe_violations(axe)
+
+
+def test_bappeda_assigns_work_and_reads_readiness(journey):
+    open_context, axe, _cycle = journey
+    _bappeda_serang_assigns_and_reads_readiness(open_context, axe)
+
+
+def test_bappeda_of_a_returned_dossier_compiles_and_submits(journey):
+    open_context, axe, _cycle = journey
+    _bappeda_cilegon_fixes_compiles_and_submits(open_context, axe)
+
+
+def test_opd_operator_goes_from_task_to_entry_to_evidence_to_the_next_task(journey):
+    open_context, axe, _cycle = journey
+    _opd_operator_fills_documents_and_moves_on(open_context, axe)
+
+
+def test_pokja_secretary_keeps_her_sk_and_work_plans_on_a_phone(journey):
+    open_context, axe, cycle = journey
+    _pokja_secretary_sk_and_work_plans(open_context, axe, cycle)
+
+
+def test_forum_secretary_records_an_activity_with_its_papers_in_one_pass(journey):
+    open_context, axe, _cycle = journey
+    _forum_secretary_activity_in_one_pass(open_context, axe)
 
 
 def _bappeda_serang_assigns_and_reads_readiness(open_context, axe):
