@@ -13,14 +13,44 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.tests.factories import OpdFactory
 from dossiers.tests.workflow_fixtures import finished_version, in_review, ready, submitted  # noqa: F401
 from dossiers.workflow.services import dossier_return
 from indicators.models import DataRequest, IndicatorEntry
 from indicators.requests.selectors import today
 
 pytestmark = pytest.mark.django_db
+
+
+def home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("dashboard")).status_code == 200
+    return len(queries)
+
+
+def test_the_round_on_bappeda_s_home_costs_the_same_queries_however_much_it_holds(
+    open_round, rina, dinkes_serang, wilayah, client_for
+):
+    """The round panel's queries do not grow with its OPD, late requests or unfinished entries."""
+    client = client_for(rina)
+    entries = list(open_round.indicator_entries.order_by("pk"))
+    IndicatorEntry.objects.filter(pk=entries[0].pk).update(
+        assigned_opd=dinkes_serang, status=IndicatorEntry.Status.DRAF
+    )
+    DataRequest.objects.create(assessment=open_round, opd=dinkes_serang, deadline=today() - datetime.timedelta(days=3))
+    small = home_queries(client)
+    for n, entry in enumerate(entries[1:], start=1):
+        opd = OpdFactory(kabupaten=wilayah["serang"], name=f"Dinas {n}", short_name=f"D{n}")
+        IndicatorEntry.objects.filter(pk=entry.pk).update(assigned_opd=opd, status=IndicatorEntry.Status.DRAF)
+        DataRequest.objects.create(assessment=open_round, opd=opd, deadline=today() - datetime.timedelta(days=n))
+    assert len(entries) >= 4
+    assert home_queries(client) == small
+    overdue = re.search(r'id="round-overdue">(.*?)</ul>', client.get(reverse("dashboard")).content.decode(), re.S)
+    assert all(f"D{n}" in overdue.group(1) for n in range(1, len(entries)))
 
 
 def section(page: str, marker: str) -> str:
