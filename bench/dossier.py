@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/dossier.py                 # 30 kecamatan, 300 desa, 1,000 activities, 2,000 photos
     .venv/bin/python bench/dossier.py --small         # 3 kecamatan, 30 desa, 100 activities, 200 photos
+    .venv/bin/python bench/dossier.py --smoke         # 1 kecamatan, 3 desa, 12 activities (the suite's run)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/9 \\
         .venv/bin/python bench/dossier.py
 
@@ -90,6 +91,16 @@ class Size:
 
 FULL = Size(kecamatan=30, desa_per_kecamatan=10, activities=1000, photos_per_activity=2)
 SMALL = Size(kecamatan=3, desa_per_kecamatan=10, activities=100, photos_per_activity=2)
+# The suite's run (dossiers/tests/test_bench.py): every step and figure, at the least cost.
+SMOKE = Size(kecamatan=1, desa_per_kecamatan=3, activities=12, photos_per_activity=1)
+
+
+def size_of(args) -> Size:
+    return SMOKE if args.smoke else SMALL if args.small else FULL
+
+
+def size_flags(args) -> list[str]:
+    return ["--smoke"] if args.smoke else ["--small"] if args.small else []
 
 
 # --- /proc ---------------------------------------------------------------------------------------------
@@ -1195,7 +1206,7 @@ def forget_compiles() -> None:
 
 
 def driver(args) -> int:
-    size = SMALL if args.small else FULL
+    size = size_of(args)
     reuse = Path(args.reuse).resolve() if args.reuse else None
     if reuse is not None and not (reuse / "world.json").is_file():
         raise SystemExit(f"{reuse} holds no world kept by --keep")
@@ -1231,8 +1242,7 @@ def driver(args) -> int:
             run_manage(env, "migrate", "--no-input", "-v", "0")
             print("Setting up (not timed) …", flush=True)
             setup = subprocess.Popen(
-                [PYTHON, __file__, "--phase", "setup", "--processes", str(args.concurrency)]
-                + (["--small"] if args.small else []),
+                [PYTHON, __file__, "--phase", "setup", "--processes", str(args.concurrency)] + size_flags(args),
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -1361,6 +1371,7 @@ def driver(args) -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="3 kecamatan, 100 activities, 200 photos")
+    parser.add_argument("--smoke", action="store_true", help="1 kecamatan, 12 activities, 12 photos (the suite's run)")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--baseline-minutes", type=float, default=15)
     parser.add_argument("--baseline-max-mb", type=int, default=6144)
@@ -1382,7 +1393,7 @@ def main(argv: list[str]) -> int:
     if args.phase == "setup":
         from django.conf import settings
 
-        world = setup_world(SMALL if args.small else FULL, args.processes, Path(settings.VAR_DIR))
+        world = setup_world(size_of(args), args.processes, Path(settings.VAR_DIR))
         print(json.dumps(world), flush=True)
     else:
         naive_baseline(args.version, Path(args.output))

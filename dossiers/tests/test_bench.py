@@ -1,8 +1,9 @@
-"""``bench/dossier.py --small`` runs end to end (a throw-away world, a real Celery worker, the naive
+"""``bench/dossier.py --smoke`` runs end to end (a throw-away world, a real Celery worker, the naive
 baseline in its own process) and prints every figure it promises. Figures are not judged here:
 timings depend on the machine; the benchmark itself prints them beside their targets. The naive
-baseline is stopped after half a minute here (its "STOPPED after … because …" line is one of the
-figures): what it would cost in full is the benchmark's to measure, run by hand (README)."""
+baseline is stopped after 12 seconds here (its "STOPPED after … because …" line is one of the
+figures), and the world is the smallest that has every part (one kecamatan, 12 activities): what
+the full size costs is the benchmark's to measure, run by hand (README)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ FIGURES = [
 def test_the_dossier_benchmark_prints_its_figures():
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
     done = subprocess.run(
-        [sys.executable, "bench/dossier.py", "--small", "--baseline-minutes", "0.5", "--baseline-max-mb", "3072"],
+        [sys.executable, "bench/dossier.py", "--smoke", "--baseline-minutes", "0.2", "--baseline-max-mb", "3072"],
         cwd=ROOT,
         env=env,
         capture_output=True,
