@@ -85,7 +85,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         return assessments_visible_to(self.request.user).prefetch_related(
-            Prefetch("tatanan", queryset=Tatanan.objects.order_by("number"))
+            Prefetch("tatanan", queryset=Tatanan.objects.order_by("number")), "proposed_kecamatan"
         )
 
     def retrieve(self, request, *args, **kwargs):
@@ -116,7 +116,13 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         params.is_valid(raise_exception=True)
         kabupaten, cycle, tatanan = (params.validated_data[name] for name in ("kabupaten", "cycle", "tatanan"))
         existed = assessments_visible_to(request.user).filter(kabupaten=kabupaten, cycle=cycle).exists()
-        assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=request.user, tatanan=tatanan)
+        assessment = assessment_open(
+            kabupaten=kabupaten,
+            cycle=cycle,
+            actor=request.user,
+            tatanan=tatanan,
+            category=params.validated_data["category"],
+        )
         assessment = self.get_queryset().get(pk=assessment.pk)
         assessment.summary = _summary(assessment)
         assessment.can_administer = True

@@ -15,24 +15,75 @@ class ScaleOptionField(forms.ModelChoiceField):
         return f"{obj.value} – {obj.description}"
 
 
+class CycleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("Swasti Saba %(year)s (tahun data %(first)s–%(last)s)") % {
+            "year": obj.award_year,
+            "first": obj.first_data_year,
+            "last": obj.last_data_year,
+        }
+
+
 class AssessmentOpenForm(forms.Form):
+    """Open a round: the kabupaten/kota, the cycle (by award year), its tatanan (only the cycle's
+    own set, and only when the cycle lets them be chosen) and the category registered for.
+
+    Which cycle's tatanan and tiers are offered follows the cycle posted, or ``?siklus=<year>``
+    (the cycle select reloads the page with it, static/js/portal.js), or the newest cycle."""
+
     kabupaten = forms.ModelChoiceField(label=_("Kabupaten/kota"), queryset=None, empty_label=None)
-    cycle = forms.ModelChoiceField(
-        label=_("Siklus penilaian"), queryset=Cycle.objects.order_by("-award_year"), empty_label=None
+    cycle = CycleChoiceField(
+        label=_("Siklus penilaian"),
+        queryset=Cycle.objects.order_by("-award_year"),
+        empty_label=None,
+        to_field_name="award_year",
     )
     tatanan = ModelMultipleIdChoiceField(
         label=_("Tatanan yang dipilih"),
-        queryset=Tatanan.objects.select_related("tatanan_set"),
+        queryset=Tatanan.objects.none(),
         required=False,
-        help_text=_("Hanya untuk siklus dengan tatanan pilihan; bila semua tatanan wajib, biarkan kosong."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    category = forms.ChoiceField(
+        label=_("Kategori yang didaftarkan"),
+        required=False,
+        help_text=_("Strata yang dituju; perkiraan strata dibandingkan dengannya. Dapat diubah kemudian."),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, cycle: Cycle | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kabupaten"].queryset = kabupaten_managed_by(user)
+        self.fields["kabupaten"].widget.attrs["data-reload-keep"] = ""
+        posted = str(self.data.get("cycle") or "") if self.is_bound else ""
+        if posted:
+            cycle = Cycle.objects.filter(award_year=posted).first() if posted.isdigit() and len(posted) == 4 else None
+        cycle = cycle or Cycle.objects.order_by("-award_year").first()
+        self.cycle = cycle
+        # Choosing another cycle reloads the page with ?siklus=<year> (static/js/portal.js).
+        self.fields["cycle"].widget.attrs["data-reload-param"] = "siklus"
+        if cycle is not None:
+            self.fields["cycle"].initial = cycle.award_year
+            self.fields["category"].choices = [("", _("Belum ditentukan"))] + [
+                (rule.tier, rule.get_tier_display()) for rule in cycle.tier_rules.order_by("rank")
+            ]
+            if cycle.tatanan_selection == Cycle.TatananSelection.CHOSEN:
+                self.fields["tatanan"].queryset = Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id).order_by(
+                    "number"
+                )
+                self.fields["tatanan"].help_text = _("Pilih tatanan yang dijalankan kabupaten/kota pada siklus ini.")
+            else:
+                del self.fields["tatanan"]
         self.helper = FormHelper()
         self.helper.form_id = "assessment-open-form"
         self.helper.add_input(Submit("submit", _("Buka penilaian"), css_class="btn-success"))
+
+    def clean(self):
+        cleaned = super().clean()
+        cycle = cleaned.get("cycle")
+        category = cleaned.get("category")
+        if cycle is not None and category and not cycle.tier_rules.filter(tier=category).exists():
+            self.add_error("category", _("Kategori ini tidak ada dalam aturan strata siklus ini."))
+        return cleaned
 
 
 class IndicatorEntryForm(forms.Form):

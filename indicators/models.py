@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from regions.models import Region
-from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
+from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan, TierRule
 
 
 class Assessment(models.Model):
@@ -30,6 +30,19 @@ class Assessment(models.Model):
     )
     cycle = models.ForeignKey(Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="assessments")
     tatanan = models.ManyToManyField(Tatanan, verbose_name=_("tatanan yang dinilai"), related_name="assessments")
+    # The category (tier) the kabupaten/kota registered for; the prediction is measured against it.
+    category = models.CharField(
+        _("kategori yang didaftarkan"), max_length=20, choices=TierRule.Tier.choices, blank=True
+    )
+    # The usulan: the kecamatan the kabupaten/kota proposes for the award. Older rounds tier by
+    # their share of all kecamatan (kecamatan coverage, docs/DOMAIN.md "Cycles").
+    proposed_kecamatan = models.ManyToManyField(
+        Region,
+        verbose_name=_("kecamatan usulan"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"level": Region.Level.KECAMATAN},
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuat oleh"),

@@ -12,7 +12,12 @@ Conventions (see DOMAIN.md, "Scoring and award tiers"):
   above it qualifies for a higher tier, and if that tier fails on ODF or kelembagaan the lower
   one still holds).
 * The kelembagaan gate is met when every kelembagaan item is scored at its top option (self
-  score: the verifiers do not score kelembagaan). A cycle without kelembagaan items has no gate.
+  score: the verifiers do not score kelembagaan). An assessment without kelembagaan items does
+  not meet it: nothing was shown (a rule that does not require it, like the count rules of
+  2017–2021, says so with ``requires_kelembagaan``).
+* A rule by achievement (method ``score``) needs official indicator entries: a round with none
+  reaches no tier. A rule by count (2017–2021) needs the number of tatanan run and the kecamatan
+  coverage: the share of the kabupaten/kota's kecamatan in the round's usulan.
 * Every tier also needs the kabupaten to have *reported for both data years*: every official
   (non-local) indicator entry of the assessed tatanan has data for data year 1 and data year 2
   (``value_year1`` and ``value_year2`` not blank). ``TierRule`` holds no flag for this, so the
@@ -39,7 +44,7 @@ from django.utils.translation import gettext as _
 from tatanan.models import TierRule
 
 from .models import Assessment
-from .selectors import odf_percent
+from .selectors import kecamatan_coverage, odf_percent
 
 LAYERS = {"self": "self_score", "provincial": "provincial_score", "national": "national_score"}
 HUNDRED = Decimal(100)
@@ -135,6 +140,20 @@ class AssessmentScore:
     missing_year1: int = 0
     missing_year2: int = 0
     data_years: tuple[int, int] | None = None
+    # The category the kabupaten registered for (a TierRule.Tier value, "" when none), whether its
+    # rule holds, and the kecamatan coverage of the usulan (older rounds tier by it).
+    category: str = ""
+    category_label: str = ""
+    category_reached: bool | None = None
+    kecamatan_coverage: Decimal | None = None
+    # True when the cycle tiers by the number of tatanan and kecamatan coverage (2017–2021): the
+    # tier is predicted without indicator scores.
+    by_count: bool = False
+
+    @property
+    def shows_tier(self) -> bool:
+        """Is there anything to predict from? Scores in this layer, or a rule by count."""
+        return self.scored or self.by_count
 
     @property
     def scored(self) -> bool:
@@ -183,9 +202,10 @@ def overall_percent(percents: list[Decimal]) -> Decimal | None:
 
 
 def kelembagaan_gate(items: list[tuple[int | None, int | None]]) -> tuple[bool, int]:
-    """(met, number of items short of their top value) for (score, top value) pairs."""
+    """(met, number of items short of their top value) for (score, top value) pairs. No items is
+    not met: the gate asks for documents, and none were shown."""
     missing = sum(1 for value, top in items if top is None or value is None or value < top)
-    return missing == 0, missing
+    return bool(items) and missing == 0, missing
 
 
 @dataclass(frozen=True)
@@ -220,6 +240,9 @@ class Figures:
     entry_count: int = 0
     both_years_count: int = 0
     kelembagaan_items: tuple[KelembagaanShort, ...] = ()
+    # Kelembagaan items of the assessment in all (0: the catalogue of the cycle has none; None:
+    # not counted, as in hand-made figures).
+    kelembagaan_count: int | None = None
 
     def aggregate(self, aggregation: str) -> Decimal | None:
         if not self.tatanan:
@@ -275,7 +298,7 @@ def count_condition_failures(rule: TierRule, figures: Figures) -> list[str]:
     if rule.kecamatan_coverage_min_percent is not None:
         coverage = figures.kecamatan_coverage
         if coverage is None:
-            failures.append(_("Cakupan kecamatan belum dapat dihitung."))
+            failures.append(_("Kecamatan usulan belum dipilih, sehingga cakupan kecamatan belum dapat dihitung."))
         elif coverage < rule.kecamatan_coverage_min_percent:
             failures.append(
                 _("Cakupan kecamatan %(value)s, kurang dari minimum %(min)s.")
@@ -289,6 +312,8 @@ def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
     failures: list[str] = []
     if rule.method == TierRule.Method.COUNT:
         failures.extend(count_condition_failures(rule, figures))
+    elif not figures.tatanan:
+        failures.append(_("Belum ada isian indikator yang dapat dinilai."))
     else:
         failure = score_condition_failure(rule, figures)
         if failure:
@@ -302,7 +327,11 @@ def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
                 % {"value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
             )
     if rule.requires_kelembagaan and not figures.kelembagaan_met:
-        failures.append(_("Syarat kelembagaan belum terpenuhi."))
+        failures.append(
+            _("Syarat kelembagaan belum terpenuhi.")
+            if figures.kelembagaan_count != 0
+            else _("Syarat kelembagaan belum dapat dinilai: belum ada butir kelembagaan.")
+        )
     years = years_condition_failure(figures)
     if years:
         failures.append(years)
@@ -351,7 +380,9 @@ def unmet_conditions(rule: TierRule, figures: Figures) -> list[str]:
                 % {"value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
             )
     if rule.requires_kelembagaan and not figures.kelembagaan_met:
-        if not figures.kelembagaan_items:
+        if figures.kelembagaan_count == 0:
+            conditions.append(_("Syarat kelembagaan belum dapat dinilai: belum ada butir kelembagaan."))
+        elif not figures.kelembagaan_items:
             conditions.append(_("Syarat kelembagaan belum terpenuhi."))
         for item in figures.kelembagaan_items:
             if item.value is None:
@@ -534,16 +565,19 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
         odf=odf_percent(assessment),
         kelembagaan_met=kelembagaan_met,
         tatanan_count=assessment.tatanan.count(),
+        kecamatan_coverage=kecamatan_coverage(assessment),
         missing_year1=sum(1 for e in entries if not (e.value_year1 or "").strip()),
         missing_year2=sum(1 for e in entries if not (e.value_year2 or "").strip()),
         data_years=(cycle.first_data_year, cycle.last_data_year),
         entry_count=len(entries),
         both_years_count=sum(1 for e in entries if (e.value_year1 or "").strip() and (e.value_year2 or "").strip()),
         kelembagaan_items=kelembagaan_short(kelembagaan),
+        kelembagaan_count=len(kelembagaan),
     )
     rules = list(cycle.tier_rules.all())
     reached, outcomes = tier_evaluate(rules, figures)
     target = next_rule(rules, reached)
+    category = next((o for o in outcomes if o.tier == assessment.category), None)
     return AssessmentScore(
         layer=layer,
         tatanan=tatanan,
@@ -559,4 +593,9 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
         missing_year1=figures.missing_year1,
         missing_year2=figures.missing_year2,
         data_years=figures.data_years,
+        category=assessment.category,
+        category_label=str(assessment.get_category_display()) if assessment.category else "",
+        category_reached=category.reached if category else None,
+        kecamatan_coverage=figures.kecamatan_coverage,
+        by_count=any(rule.method == TierRule.Method.COUNT for rule in rules),
     )

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from accounts.access import ALL_ENTRIES_ROLES, is_bappeda_admin_of, opd_ids_operated_by
 from accounts.models import User
 from accounts.selectors import get_in_scope_or_404, scope_filter
+from regions.models import Region
 
 from .models import Assessment, IndicatorEntry, OdfStatus
 
@@ -90,3 +91,15 @@ def odf_percent(assessment: Assessment) -> Decimal | None:
     if not total:
         return None
     return (Decimal(odf) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+def kecamatan_coverage(assessment: Assessment) -> Decimal | None:
+    """The share of the kabupaten/kota's kecamatan in the round's usulan (older rounds tier by it,
+    docs/DOMAIN.md "Cycles"); ``None`` while no kecamatan is proposed."""
+    proposed = assessment.proposed_kecamatan.count()
+    if not proposed:
+        return None
+    total = Region.objects.filter(level=Region.Level.KECAMATAN, parent_id=assessment.kabupaten_id).count()
+    if not total:
+        return None
+    return (Decimal(proposed) * 100 / Decimal(total)).quantize(Decimal("0.01"))

@@ -12,7 +12,7 @@ from accounts.selectors import opds_visible_to
 from accounts.serializers import OpdRefSerializer, RegionRefSerializer
 from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
 from regions.selectors import region_list
-from tatanan.models import ScaleOption, Tatanan
+from tatanan.models import ScaleOption, Tatanan, TierRule
 from tatanan.selectors import cycles_visible_to
 from tatanan.serializers import TatananRefSerializer
 
@@ -147,10 +147,19 @@ class AssessmentSerializer(serializers.ModelSerializer):
     kabupaten = RegionRefSerializer(read_only=True)
     cycle = serializers.IntegerField(source="cycle.award_year", read_only=True, help_text="Award year of the cycle.")
     tatanan = TatananRefSerializer(many=True, read_only=True, help_text="The tatanan assessed.")
+    category = serializers.CharField(
+        read_only=True, help_text="The category (tier) registered for: padapa, wiwerda, …; empty when none."
+    )
+    proposed_kecamatan = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="code",
+        help_text="Kemendagri codes of the kecamatan proposed (usulan); older cycles tier by their share.",
+    )
 
     class Meta:
         model = Assessment
-        fields = ["id", "kabupaten", "cycle", "tatanan", "created_at"]
+        fields = ["id", "kabupaten", "cycle", "tatanan", "category", "proposed_kecamatan", "created_at"]
         read_only_fields = fields
 
 
@@ -201,6 +210,13 @@ class AssessmentOpenSerializer(serializers.Serializer):
         help_text="Codes of the chosen tatanan, for cycles where the kabupaten chooses; "
         "ignored when every tatanan is compulsory.",
     )
+    category = serializers.ChoiceField(
+        choices=TierRule.Tier.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The category (tier) registered for; one of the cycle's tiers.",
+    )
 
     def validate_kabupaten(self, code):
         kabupaten = region_list().filter(code=code).first()
@@ -223,6 +239,8 @@ class AssessmentOpenSerializer(serializers.Serializer):
             attrs["tatanan"] = _tatanan_of_codes(tatanan, attrs["tatanan"], UNKNOWN_TATANAN)
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"tatanan": error.detail}) from None
+        if attrs.get("category") and not attrs["cycle"].tier_rules.filter(tier=attrs["category"]).exists():
+            raise serializers.ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
         return attrs
 
 

@@ -50,7 +50,7 @@ def _opd_for(indicator: Indicator, opds: dict[str, Opd]) -> Opd | None:
 
 @transaction.atomic
 def assessment_open(
-    *, kabupaten: Region, cycle: Cycle, actor: User, tatanan: list[Tatanan] | None = None
+    *, kabupaten: Region, cycle: Cycle, actor: User, tatanan: list[Tatanan] | None = None, category: str = ""
 ) -> Assessment:
     """Open (or complete) the assessment of ``kabupaten`` for ``cycle``.
 
@@ -59,6 +59,7 @@ def assessment_open(
     indicator of the assessed tatanan (national ones and the kabupaten's own local ones) and every
     kelembagaan item; entries that exist are left untouched, so calling this again is safe.
     Indicators get the first OPD named in their ``responsible_opd`` that the kabupaten has.
+    ``category`` (one of the cycle's tiers) is the category registered for; given, it is set.
     """
     require_kabupaten_admin(actor, kabupaten.code)
     if kabupaten.level != Region.Level.KABKOTA:
@@ -71,9 +72,14 @@ def assessment_open(
         if any(t.tatanan_set_id != cycle.tatanan_set_id for t in chosen):
             raise ValidationError(_("Tatanan yang dipilih bukan bagian dari himpunan tatanan siklus ini."))
 
+    if category and not cycle.tier_rules.filter(tier=category).exists():
+        raise ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
     assessment, created = Assessment.objects.get_or_create(
         kabupaten=kabupaten, cycle=cycle, defaults={"created_by": actor}
     )
+    if category and assessment.category != category:
+        assessment.category = category
+        assessment.save(update_fields=["category"])
     if chosen:
         assessment.tatanan.add(*chosen)
     if not assessment.tatanan.exists():

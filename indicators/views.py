@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from accounts.access import is_bappeda_admin_of
 from accounts.selectors import kabupaten_managed_by
 from kks_portal.lib.forms import add_service_errors
+from kks_portal.lib.query_filters import query_text
+from tatanan.models import Cycle
 
 from .forms import AssessmentOpenForm, IndicatorEntryForm
 from .scoring import LAYERS, assessment_score
@@ -32,14 +34,18 @@ def assessment_list(request):
     can_open = kabupaten_managed_by(request.user).exists()
     form = None
     if can_open:
-        form = AssessmentOpenForm(request.POST or None, user=request.user)
+        year = query_text(request.GET, "siklus")
+        chosen = Cycle.objects.filter(award_year=year).first() if year.isdigit() and len(year) == 4 else None
+        kept = {"kabupaten": query_text(request.GET, "kabupaten")} if request.GET.get("kabupaten") else {}
+        form = AssessmentOpenForm(request.POST or None, user=request.user, cycle=chosen, initial=kept)
         if request.method == "POST" and form.is_valid():
             try:
                 assessment = assessment_open(
                     kabupaten=form.cleaned_data["kabupaten"],
                     cycle=form.cleaned_data["cycle"],
                     actor=request.user,
-                    tatanan=list(form.cleaned_data["tatanan"]),
+                    tatanan=list(form.cleaned_data.get("tatanan") or []),
+                    category=form.cleaned_data["category"],
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

@@ -449,6 +449,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The tiers appear on a cycle's rules and as an assessment's category: one enum, one name.
+    "ENUM_NAME_OVERRIDES": {"TierEnum": "tatanan.models.TierRule.Tier"},
 }
 
 # --- Logging --------------------------------------------------------------------------------

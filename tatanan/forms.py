@@ -58,3 +58,37 @@ class InstrumentUploadForm(forms.Form):
         finally:
             upload.seek(0)
         return upload
+
+
+class CycleNextForm(forms.Form):
+    """The next cycle from a previous one (``cycles.cycle_create_from`` checks the years)."""
+
+    source = forms.ModelChoiceField(
+        label=_("Salin dari siklus"),
+        queryset=Cycle.objects.order_by("-award_year"),
+        empty_label=None,
+        to_field_name="award_year",
+        help_text=_("Aturan strata, tatanan dan katalog indikator siklus ini disalin ke siklus baru."),
+    )
+    award_year = forms.IntegerField(label=_("Tahun penghargaan"), min_value=2000, max_value=2100)
+    first_data_year = forms.IntegerField(
+        label=_("Tahun data pertama"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Kosongkan untuk menggeser tahun data siklus asal."),
+    )
+    last_data_year = forms.IntegerField(label=_("Tahun data terakhir"), min_value=2000, max_value=2100, required=False)
+    guideline_reference = forms.CharField(
+        label=_("Acuan petunjuk teknis"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        newest = Cycle.objects.order_by("-award_year").first()
+        if newest is not None:
+            self.fields["source"].initial = newest.award_year
+            self.fields["award_year"].initial = newest.award_year + 2
+        self.helper = FormHelper()
+        self.helper.form_id = "cycle-next-form"
+        self.helper.add_input(Submit("submit", _("Tambah siklus"), css_class="btn-success"))

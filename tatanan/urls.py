@@ -9,6 +9,7 @@ app_name = "tatanan"
 urlpatterns = [
     path("", views.cycle_list, name="cycle_list"),
     path("impor/", views.instrument_upload, name="instrument_upload"),
+    path("siklus-baru/", views.cycle_next, name="cycle_next"),
     path("lokal/", include("tatanan.urls_local")),
     path("<year:award_year>/", views.cycle_detail, name="cycle_detail"),
     path("<year:award_year>/kelembagaan/", views.kelembagaan, name="kelembagaan"),

@@ -2,11 +2,17 @@
 
 import logging
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from .forms import InstrumentUploadForm
+from kks_portal.lib.forms import add_service_errors
+
+from .cycles import cycle_create_from
+from .forms import CycleNextForm, InstrumentUploadForm
 from .importer import instrument_import
 from .models import Tatanan
 from .selectors import (
@@ -86,3 +92,32 @@ def instrument_upload(request):
     else:
         form = InstrumentUploadForm()
     return render(request, "tatanan/instrument_upload.html", {"form": form, "report": report})
+
+
+@login_required
+def cycle_next(request):
+    """A superuser adds the next cycle from a previous one (rules and catalogue copied)."""
+    if not can_import_instrument(request.user):
+        raise Http404
+    form = CycleNextForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cycle = cycle_create_from(
+                source=data["source"],
+                award_year=data["award_year"],
+                actor=request.user,
+                first_data_year=data["first_data_year"],
+                last_data_year=data["last_data_year"],
+                guideline_reference=data["guideline_reference"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            logger.info("cycle %s added by %s from %s", cycle.award_year, request.user.username, data["source"])
+            messages.success(
+                request,
+                _("Siklus %(cycle)s ditambahkan dari %(source)s.") % {"cycle": cycle, "source": data["source"]},
+            )
+            return redirect("tatanan:cycle_detail", cycle.award_year)
+    return render(request, "tatanan/cycle_next.html", {"form": form})

@@ -334,11 +334,14 @@ def processed_photo(kabupaten, *, taken="2024:03:01 08:00:00", gps=None) -> Blob
 
 
 def test_the_latest_cycle_begun_by_a_year_gives_the_data_years(db):
-    # The shipped cycles: 2023 (data 2021–2022) and 2025 (data 2023–2024).
+    # The shipped cycles: 2017 (data 2015–2016) … 2025 (data 2023–2024) and 2027 (data 2025–2026),
+    # so a photo of 2025 or 2026 falls in 2027's data years, not outside them.
     assert cycle_for_year(2024).award_year == 2025
-    assert cycle_for_year(2026).award_year == 2025
+    assert cycle_for_year(2026).award_year == 2027
+    assert cycle_for_year(2025).data_years == [2025, 2026]
     assert cycle_for_year(2022).award_year == 2023
-    assert cycle_for_year(2010).award_year == 2023  # before every cycle: the earliest
+    assert cycle_for_year(2018).award_year == 2019
+    assert cycle_for_year(2010).award_year == 2017  # before every cycle: the earliest
 
 
 def test_activity_photos_outside_the_data_years_are_flagged(wilayah, forum):

@@ -105,8 +105,11 @@ def missing_texts(status: BodyStatus) -> list[str]:
 
 
 def current_cycle() -> Cycle | None:
-    """The newest award cycle (its data years are the ones that count)."""
-    return Cycle.objects.order_by("-award_year").first()
+    """The cycle being run (its data years are the ones that count): the newest with its official
+    catalogue imported, since a cycle added ahead of its instrument (2027) has no round yet; the
+    newest cycle when none has one."""
+    newest = Cycle.objects.order_by("-award_year")
+    return newest.filter(indicators__is_local=False).distinct().first() or newest.first()
 
 
 def data_years_of(cycle: Cycle | None, today: datetime.date | None = None) -> list[int]:

@@ -129,3 +129,30 @@ class TatananChoiceForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_id = "tatanan-choice-form"
         self.helper.add_input(Submit("submit", _("Simpan pilihan tatanan"), css_class="btn-success"))
+
+
+class UsulanForm(forms.Form):
+    """The category registered for and the kecamatan proposed; the service checks both."""
+
+    category = forms.ChoiceField(label=_("Kategori yang didaftarkan"), required=False)
+    # Regions are keyed by their Kemendagri code, not a number.
+    kecamatan = forms.ModelMultipleChoiceField(
+        label=_("Kecamatan usulan"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kecamatan yang diusulkan untuk dinilai. Cakupan kecamatan = kecamatan usulan ÷ semua kecamatan."),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        rules = assessment.cycle.tier_rules.order_by("rank")
+        self.fields["category"].choices = [("", _("Belum ditentukan"))] + [
+            (rule.tier, rule.get_tier_display()) for rule in rules
+        ]
+        self.fields["kecamatan"].queryset = Region.objects.filter(
+            level=Region.Level.KECAMATAN, parent_id=assessment.kabupaten_id
+        ).order_by("name")
+        self.helper = FormHelper()
+        self.helper.form_id = "usulan-form"
+        self.helper.add_input(Submit("submit", _("Simpan usulan dan kategori"), css_class="btn-success"))

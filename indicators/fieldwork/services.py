@@ -278,6 +278,37 @@ def assessment_tatanan_update(*, assessment: Assessment, actor: User, tatanan: I
     return assessment
 
 
+# --- Usulan and category --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_usulan_update(
+    *, assessment: Assessment, actor: User, category: str, kecamatan: Iterable[Region]
+) -> Assessment:
+    """Set the category the kabupaten/kota registered for and the kecamatan it proposes (usulan).
+
+    The category is one of the cycle's tiers (or none); the kecamatan must be the kabupaten's
+    own. Older rounds tier by the share of kecamatan proposed (``selectors.kecamatan_coverage``).
+    """
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
+    tiers = set(assessment.cycle.tier_rules.values_list("tier", flat=True))
+    if category and category not in tiers:
+        raise ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
+    chosen = list(kecamatan)
+    foreign = [k for k in chosen if k.level != Region.Level.KECAMATAN or k.parent_id != assessment.kabupaten_id]
+    if foreign:
+        raise ValidationError(
+            {
+                "kecamatan": _("Bukan kecamatan %(kabupaten)s: %(names)s.")
+                % {"kabupaten": assessment.kabupaten.name, "names": ", ".join(k.name for k in foreign)}
+            }
+        )
+    assessment.category = category
+    assessment.save(update_fields=["category"])
+    assessment.proposed_kecamatan.set(chosen)
+    return assessment
+
+
 # --- Local indicators ---------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<id:pk>/odf/<str:kecamatan>/", views.odf_edit, name="odf_edit"),
     path("<id:pk>/kelembagaan/", views.kelembagaan_edit, name="kelembagaan_edit"),
     path("<id:pk>/tatanan/", views.tatanan_choose, name="tatanan_choose"),
+    path("<id:pk>/usulan/", views.usulan_edit, name="usulan_edit"),
     path("<id:pk>/indikator-lokal/", views.local_indicator_list, name="local_indicator_list"),
     path("<id:pk>/indikator-lokal/<id:indicator_pk>/", views.local_indicator_edit, name="local_indicator_edit"),
     path(

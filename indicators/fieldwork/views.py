@@ -29,9 +29,11 @@ from .forms import (
     OdfCountsForm,
     TatananChoiceForm,
     TitikPantauForm,
+    UsulanForm,
 )
 from .services import (
     assessment_tatanan_update,
+    assessment_usulan_update,
     desa_of,
     kecamatan_of,
     kelembagaan_entries_update,
@@ -276,6 +278,36 @@ def tatanan_choose(request, pk):
             messages.success(request, _("Pilihan tatanan disimpan."))
             return redirect("indicators:assessment_detail", pk=assessment.pk)
     return render(request, "indicators/fieldwork/tatanan_choose.html", {"assessment": assessment, "form": form})
+
+
+@login_required
+def usulan_edit(request, pk):
+    """The category registered for and the kecamatan proposed (usulan), for the Bappeda admin."""
+    assessment = _admin_assessment(request, pk)
+    form = UsulanForm(
+        _posted(request),
+        initial={"category": assessment.category, "kecamatan": list(assessment.proposed_kecamatan.all())},
+        assessment=assessment,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment_usulan_update(
+                assessment=assessment,
+                actor=request.user,
+                category=form.cleaned_data["category"],
+                kecamatan=form.cleaned_data["kecamatan"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Usulan dan kategori disimpan."))
+            return redirect("indicators:assessment_detail", pk=assessment.pk)
+    total = form.fields["kecamatan"].queryset.count()
+    return render(
+        request,
+        "indicators/fieldwork/usulan.html",
+        {"assessment": assessment, "form": form, "kecamatan_total": total},
+    )
 
 
 # --- Local indicators ---------------------------------------------------------------------------

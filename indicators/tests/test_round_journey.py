@@ -86,13 +86,22 @@ def test_bappeda_runs_the_2025_round_and_the_dashboard_matches_the_hand_calculat
         desktop.locator("#mainnav a.nav-link", has_text="Penilaian").first.click()
     assert "/penilaian/" in desktop.url
     desktop.select_option("#assessment-open-form select[name=kabupaten]", SERANG)
-    desktop.select_option("#assessment-open-form select[name=cycle]", label="Swasti Saba 2025")
+    # Choosing the cycle reloads the form with that cycle's tatanan and tiers; the kabupaten stays.
+    with desktop.expect_navigation():
+        desktop.select_option(
+            "#assessment-open-form select[name=cycle]", label="Swasti Saba 2025 (tahun data 2023–2024)"
+        )
+    assert "siklus=2025" in desktop.url
+    assert desktop.locator("#assessment-open-form select[name=kabupaten]").input_value() == SERANG
+    assert desktop.locator("#assessment-open-form input[name=tatanan]").count() == 0  # 2025: all compulsory
+    desktop.select_option("#assessment-open-form select[name=category]", label="Wistara")
     desktop.click("#assessment-open-form [type=submit]")
     desktop.wait_for_url(re.compile(r"/penilaian/\d+/$"))
     assessment = Assessment.objects.get(kabupaten_id=SERANG, cycle=cycle_2025)
     assert desktop.url.endswith(f"/penilaian/{assessment.pk}/")
     assert "Swasti Saba 2025" in desktop.locator("h1").inner_text()
     assert assessment.tatanan.count() == 9  # 2025: all nine tatanan are compulsory
+    assert assessment.category == "wistara"
     psr = list(
         assessment.indicator_entries.filter(indicator__tatanan__code="PSR")
         .select_related("indicator")

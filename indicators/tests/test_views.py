@@ -94,7 +94,7 @@ class TestEntryEdit:
 
 class TestOpen:
     def test_rina_opens_an_assessment_from_the_list(self, client_for, rina, small_cycle, wilayah):
-        response = client_for(rina).post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.pk})
+        response = client_for(rina).post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.award_year})
         assessment = Assessment.objects.get()
         assert response.status_code == 302
         assert response["Location"] == detail_url(assessment)
@@ -103,7 +103,7 @@ class TestOpen:
     def test_a_chosen_cycle_without_tatanan_shows_an_error(self, client_for, rina, small_cycle, wilayah):
         small_cycle.tatanan_selection = "chosen"
         small_cycle.save()
-        response = client_for(rina).post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.pk})
+        response = client_for(rina).post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.award_year})
         assert response.status_code == 200
         assert "Pilih sedikitnya satu tatanan." in response.content.decode()
         assert not Assessment.objects.exists()
@@ -111,4 +111,4 @@ class TestOpen:
     def test_others_cannot_open(self, client_for, oscar, small_cycle, wilayah):
         client = client_for(oscar)
         assert b"assessment-open-form" not in client.get("/penilaian/").content
-        assert client.post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.pk}).status_code == 404
+        assert client.post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.award_year}).status_code == 404

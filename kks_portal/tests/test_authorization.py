@@ -372,6 +372,19 @@ def upload_data(world, built):
     return {"cycle": world.cycle.pk, "dry_run": "on"}  # no file: the superuser gets the form back
 
 
+def next_cycle_data(world, built):
+    # Each POST adds one cycle: a year of its own, after the world's cycle and within 2100.
+    return {"source": world.cycle.award_year, "award_year": 2100 - int(world.fresh()) % 60}
+
+
+def usulan_data(world, built):
+    assessment = Assessment.objects.get(pk=built.kwargs["pk"])
+    kecamatan = Region.objects.filter(level=Region.Level.KECAMATAN, parent_id=assessment.kabupaten_id)
+    # Every write changes the usulan: all of the kabupaten's kecamatan, or none after that.
+    wanted = [] if assessment.proposed_kecamatan.exists() else list(kecamatan.values_list("code", flat=True))
+    return {"category": "", "kecamatan": wanted}
+
+
 def assign_data(world, built):
     deadline = datetime.date.today() + datetime.timedelta(days=14)
     return {"opd": built.extra["opd"], "entries": [built.kwargs["entry_pk"]], "deadline": deadline.isoformat()}
@@ -505,6 +518,7 @@ ROUTES: dict[str, Rule] = {
     # tatanan: the national catalogue is for everyone; local indicators are scoped
     "tatanan:cycle_list": signed_in(),
     "tatanan:instrument_upload": superuser_only(writes=[post(upload_data, ok=(200,), changes=False)]),
+    "tatanan:cycle_next": superuser_only(writes=[post(next_cycle_data)]),
     "tatanan:cycle_detail": signed_in(args=cycle_year),
     "tatanan:kelembagaan": signed_in(args=cycle_year),
     "tatanan:tatanan_detail": scoped_list((READERS, local_indicator_at), args=tatanan_page),
@@ -542,6 +556,7 @@ ROUTES: dict[str, Rule] = {
     "indicators:odf_edit": scoped_object(KABUPATEN_ADMINS, odf_at, writes=[post(ODF_COUNTS)]),
     "indicators:kelembagaan_edit": scoped_object(KABUPATEN_ADMINS, kelembagaan_at, writes=[post(kelembagaan_data)]),
     "indicators:tatanan_choose": scoped_object(KABUPATEN_ADMINS, one_tatanan_at, writes=[post(both_tatanan)]),
+    "indicators:usulan_edit": scoped_object(KABUPATEN_ADMINS, assessment_at, writes=[post(usulan_data)]),
     "indicators:local_indicator_list": scoped_object(
         KABUPATEN_ADMINS, assessment_at, writes=[post(new_local_indicator_data)]
     ),
@@ -766,7 +781,11 @@ def test_only_a_kabupaten_admin_opens_its_assessment(env, kind):
     bogor = Assessment.objects.filter(kabupaten=world.kabupaten("bogor"))
     if kind == "web":
         url = reverse("indicators:assessment_list")
-        data = {"kabupaten": world.kabupaten("bogor").code, "cycle": world.cycle.pk, "tatanan": [world.tatanan.pk]}
+        data = {
+            "kabupaten": world.kabupaten("bogor").code,
+            "cycle": world.cycle.award_year,
+            "tatanan": [world.tatanan.pk],
+        }
     else:
         url = reverse("assessment-list")
         data = {"kabupaten": world.kabupaten("bogor").code, "cycle": world.cycle.award_year, "tatanan": ["PSR"]}

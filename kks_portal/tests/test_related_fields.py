@@ -361,6 +361,10 @@ def odf_checklist_form(world, user, data):
     return forms_fieldwork.OdfChecklistForm(data, kecamatan=world.kecamatan["serang"])
 
 
+def usulan_form(world, user, data):
+    return forms_fieldwork.UsulanForm(data, assessment=world.assessment["serang"])
+
+
 def data_request_form(world, user, data):
     return forms_requests.DataRequestAssignForm(data, assessment=world.assessment["serang"])
 
@@ -488,6 +492,10 @@ FIELDS: dict[str, Field] = {
         IN_PARENT, "any code; the fieldwork service refuses a desa outside the assessment's kabupaten"
     ),
     "indicators.fieldwork.forms.TatananChoiceForm.tatanan": Field(GLOBAL, "tatanan of the cycle's set"),
+    "indicators.fieldwork.forms.UsulanForm.kecamatan": scoped(
+        FormProbe(usulan_form, kecamatan, kecamatan, many=True, message=None),
+        "the kecamatan of the assessment's kabupaten",
+    ),
     "indicators.innovations.forms.InnovationForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
     "indicators.requests.forms.DataRequestAssignForm.opd": scoped(
         FormProbe(data_request_form, opd, opd, message=None), "opds_of(assessment)"
@@ -593,6 +601,7 @@ FIELDS: dict[str, Field] = {
     ),
     # --- tatanan ----------------------------------------------------------------------------------
     "tatanan.forms.InstrumentUploadForm.cycle": Field(GLOBAL, "cycles (superuser only)"),
+    "tatanan.forms.CycleNextForm.source": Field(GLOBAL, "cycles (superuser only)"),
     "tatanan.forms_local.LocalIndicatorForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
     # --- forums -----------------------------------------------------------------------------------
     "forums.forms.MemberForm.tatanan": Field(GLOBAL, "tatanan_for_members()"),

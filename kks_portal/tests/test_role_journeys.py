@@ -17,6 +17,8 @@ pass, its rows put back before each test):
 * The Pokja secretary of desa Carenang on a phone: the next task → the SK → the work plans of
   the cycle's data years (2023 and 2024).
 * The Forum Kecamatan secretary of Carenang on a phone: an activity and its four papers in one pass.
+* The superuser adds the 2019 cycle; Bappeda of Kota Cilegon opens it with 6 of 7 tatanan, a
+  category and its usulan, and reads the tier predicted by count and kecamatan coverage.
 
 The provincial and national verifiers' journeys are in ``dossiers/tests/test_journey.py``.
 """
@@ -48,8 +50,10 @@ from evidence.models import Activity, Blob, EvidenceFile
 from evidence.tests.blobs import photo_bytes
 from forums.models import Body, Decree, WorkPlan
 from forums.tests.factories import pdf_bytes
+from indicators.fieldwork.services import titik_pantau_create
 from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.selectors import today
+from tatanan.models import Cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -393,3 +397,84 @@ def _forum_secretary_activity_in_one_pass(open_context, axe):
     axe += axe_violations(page)
     journey_shot(page, role, "kegiatan-lengkap", target="#activity-badge")
     browser_logout(page)
+
+
+def test_superuser_adds_2019_and_a_kota_opens_it_by_count_and_coverage(journey):
+    """Issue 13: the superuser adds cycle 2019 from the catalogue page (it ships; removed here
+    first, as if it were new); Bappeda of Kota Cilegon opens it with 6 of the 7 tatanan and the
+    category Padapa, proposes its kecamatan and adds titik pantau (17 in all); the predicted tier
+    follows the count-and-coverage rule, beside the category."""
+    open_context, axe, _cycle = journey
+    Cycle.objects.filter(award_year=2019).delete()
+    page = open_context()
+    browser_login(page, "admin", DEMO_PASSWORD)
+    _click(page, page.locator("#mainnav a.nav-link", has_text="Katalog").first)
+    _click(page, "#cycle-next-link")
+    axe += axe_violations(page)
+    page.select_option("#cycle-next-form select[name=source]", "2017")
+    page.fill("#cycle-next-form input[name=award_year]", "2019")
+    journey_shot(page, "superuser", "siklus-baru-dari-2017")
+    _click(page, "#cycle-next-form [type=submit]")
+    assert page.url.endswith("/tatanan/2019/")
+    assert "Siklus Swasti Saba 2019 ditambahkan" in page.locator(".alert").first.inner_text()
+    axe += axe_violations(page)
+    journey_shot(page, "superuser", "siklus-2019")
+    browser_logout(page)
+
+    role = "bappeda-kota"
+    browser_login(page, "bappeda.cilegon", DEMO_PASSWORD)
+    _click(page, page.locator("#mainnav a.nav-link", has_text="Penilaian").first)
+    form = page.locator("#assessment-open-form")
+    with page.expect_navigation():
+        form.locator("select[name=cycle]").select_option("2019")
+    boxes = form.locator("input[name=tatanan]")
+    assert boxes.count() == 7  # the 2017–2021 set, each once
+    for i in range(6):
+        boxes.nth(i).check()
+    form.locator("select[name=category]").select_option(label="Padapa")
+    axe += axe_violations(page)
+    journey_shot(page, role, "buka-2019-enam-tatanan")
+    _click(page, "#assessment-open-form [type=submit]")
+    assessment = Assessment.objects.get(kabupaten_id=CILEGON, cycle__award_year=2019)
+    assert (assessment.tatanan.count(), assessment.category) == (6, "padapa")
+    # Without usulan the coverage cannot be computed, and the page says what is missing.
+    assert "kecamatan usulan belum dipilih" in page.locator("#kecamatan-coverage").inner_text()
+    assert "Belum mencapai strata" in page.locator("#tier").inner_text()
+
+    _click(page, "#usulan-link")
+    kecamatan = page.locator("#usulan-form input[name=kecamatan]")
+    total = kecamatan.count()
+    assert total >= 2
+    for i in range(total):
+        kecamatan.nth(i).check()
+    axe += axe_violations(page)
+    journey_shot(page, role, "usulan-semua-kecamatan")
+    _click(page, "#usulan-form [type=submit]")
+    # Six tatanan and every kecamatan: Wistara (5 tatanan, ≥ 71 %), above the Padapa registered.
+    assert page.locator("#tier").inner_text().strip() == "Wistara"
+    assert "Kategori didaftarkan: Padapa" in page.locator("#tier-category").inner_text()
+    assert "syaratnya terpenuhi" in page.locator("#tier-category").inner_text()
+    assert "100 %" in page.locator("#kecamatan-coverage").inner_text()
+    axe += axe_violations(page)
+    journey_shot(page, role, "perkiraan-strata-menurut-jumlah-dan-cakupan", target="#tier")
+
+    # One titik pantau through the page, sixteen more as a list the same way: 17 in all.
+    _click(page, page.locator("#fieldwork-links a", has_text="Titik pantau"))
+    _click(page, "#add-titik-pantau")
+    point = page.locator("form").filter(has=page.locator("input[name=name]"))
+    point.locator("input[name=name]").fill("Pasar Kranggot")
+    point.locator("select[name=kind]").select_option("pasar")
+    _click(page, point.locator("[type=submit]"))
+    chosen = list(assessment.tatanan.order_by("number"))
+    for n in range(2, 18):
+        titik_pantau_create(
+            assessment=assessment,
+            actor=assessment.created_by,
+            tatanan=chosen[n % len(chosen)],
+            name=f"Titik pantau {n}",
+            kind="lainnya",
+        )
+    page.reload()
+    assert assessment.titik_pantau.count() == 17
+    assert page.locator("text=Pasar Kranggot").count() >= 1
+    journey_shot(page, role, "titik-pantau-17")

@@ -69,7 +69,7 @@ def test_not_a_workbook(cycle_2025, tmp_path):
 
 
 def test_unknown_cycle_and_missing_file(cycle_2025, real_workbook, tmp_path):
-    with pytest.raises(CommandError, match="Siklus 2019 tidak ada"):
-        run(str(real_workbook), "--cycle", "2019")
+    with pytest.raises(CommandError, match="Siklus 2099 tidak ada"):
+        run(str(real_workbook), "--cycle", "2099")
     with pytest.raises(CommandError, match="tidak ditemukan"):
         run(str(tmp_path / "tidak-ada.xlsx"), "--cycle", "2025")

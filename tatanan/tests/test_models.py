@@ -18,8 +18,13 @@ class TestShippedData:
             "2023": ["KSM", "PFU", "PDD", "PSR", "KPI", "PAR", "TLL", "PLS", "BCN"],
         }
 
-    def test_cycles_2023_and_2025(self):
-        c2023, c2025 = Cycle.objects.order_by("award_year")
+    def test_every_cycle_from_2017_to_2027(self):
+        c2017, c2019, c2021, c2023, c2025, c2027 = Cycle.objects.order_by("award_year")
+        for older in (c2017, c2019, c2021):
+            assert older.tatanan_set.code == "2017"
+            assert older.tatanan_selection == Cycle.TatananSelection.CHOSEN
+            assert older.data_years == [older.award_year - 2, older.award_year - 1]
+        assert (c2027.data_years, c2027.tatanan_set.code, c2027.tatanan_selection) == ([2025, 2026], "2023", "all")
         assert (c2025.award_year, c2025.data_years, c2025.tatanan_set.code) == (2025, [2023, 2024], "2023")
         assert c2025.tatanan_selection == Cycle.TatananSelection.ALL
         assert c2023.tatanan_selection == Cycle.TatananSelection.CHOSEN
@@ -41,9 +46,26 @@ class TestShippedData:
         assert "IP-SPM" in TierRule.objects.get(cycle__award_year=2025, tier="wistara_paripurna").extra_requirements
         assert not TierRule.objects.filter(cycle__award_year=2023, tier="wistara_paripurna").exists()
 
+    def test_older_rounds_tier_by_count_and_kecamatan_coverage(self):
+        rules = {
+            r.tier: (r.method, r.min_tatanan_count, r.kecamatan_coverage_min_percent, r.requires_kelembagaan)
+            for r in TierRule.objects.filter(cycle__award_year=2019)
+        }
+        assert rules == {
+            "padapa": ("count", 2, Decimal("51"), False),
+            "wiwerda": ("count", 3, Decimal("61"), False),
+            "wistara": ("count", 5, Decimal("71"), False),
+        }
+        assert list(TierRule.objects.filter(cycle__award_year=2027).values_list("tier", flat=True)) == [
+            "padapa",
+            "wiwerda",
+            "wistara",
+            "wistara_paripurna",
+        ]
+
     def test_an_older_count_rule_fits_the_same_model(self):
         cycle = Cycle.objects.create(
-            award_year=2017, first_data_year=2015, last_data_year=2016, tatanan_set=TatananSet.objects.get(code="2017")
+            award_year=2015, first_data_year=2013, last_data_year=2014, tatanan_set=TatananSet.objects.get(code="2017")
         )
         rule = TierRule(
             cycle=cycle,

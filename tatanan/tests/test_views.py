@@ -166,7 +166,7 @@ class TestCatalogue:
         # The component is named as in docs/GLOSSARY.md; the instrument's own text (data) may differ.
         assert '<h2 class="h5 mt-3">Forum Kecamatan Sehat</h2>' in html
 
-    @pytest.mark.parametrize("url", ["/tatanan/2019/", "/tatanan/2025/xyz/", "/tatanan/2019/kelembagaan/"])
+    @pytest.mark.parametrize("url", ["/tatanan/2099/", "/tatanan/2025/xyz/", "/tatanan/2099/kelembagaan/"])
     def test_unknown_cycle_or_tatanan_is_404(self, client_for, sari, cycle_2025, url):
         assert client_for(sari).get(url).status_code == 404
 
