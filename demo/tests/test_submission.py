@@ -5,6 +5,8 @@ have their tasks with deadlines. One seed per module (it is slow): one test, man
 import datetime
 import io
 import time
+import zipfile
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -17,7 +19,9 @@ from conftest import DEMO_PASSWORD, DEMO_WORKBOOK, demo_snapshot_keep
 from demo.services import RETURN_REASON
 from dossiers.models import Dossier, DossierEvent, DossierVersion
 from dossiers.workflow.services import submission_checklist
+from evidence.completeness import assessment_readiness
 from evidence.models import Activity, Blob, EvidenceFile
+from evidence.selectors import live
 from forums.models import Body, WorkPlan
 from indicators.models import Assessment, DataRequest, IndicatorEntry, OdfStatus
 from indicators.requests.selectors import today
@@ -138,6 +142,41 @@ def test_seed_demo_tells_the_whole_round(client, capsys):
     assert [e.overdue for e in entries].count(True) == 2
     assert any(e.status == IndicatorEntry.Status.SELESAI and not e.overdue for e in entries)
     assert todo.content.decode().count("data-overdue") == 2
+
+    # --- The SIPANTAS feed of Serang's complete round: every required file, per indicator and year ---
+    client.force_login(User.objects.get(username="bappeda.serang"))
+    response = client.get(reverse("dossiers:sipantas_zip", args=[serang.pk]))
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert archive.testzip() is None
+    in_folder = Counter(name.rsplit("/", 1)[0] for name in archive.namelist())
+    checked = set()
+    for item in assessment_readiness(serang).indicators:
+        indicator = item.indicator
+        if indicator.is_local:
+            continue
+        needed = Counter()
+        for cell in item.cells:
+            needed[cell.year] += cell.need
+        for year, need in needed.items():
+            code = f"{indicator.tatanan.code}-{indicator.number}"
+            folder = f"{indicator.tatanan.number:02d}-{indicator.tatanan.code}/{code}/{year or 'tanpa-tahun'}"
+            assert in_folder[folder] >= need, (folder, in_folder[folder], need)
+            assert all(
+                name.split("/")[-1].startswith(f"{code}_{year or 'tanpa-tahun'}_")
+                for name in archive.namelist()
+                if name.startswith(folder + "/")
+            )
+            checked.add(indicator.pk)
+    # Every official indicator that requires evidence (most of the 2025 instrument's 136) was checked.
+    with_requirements = (
+        serang.indicator_entries.filter(indicator__is_local=False, indicator__evidence_requirements__isnull=False)
+        .values("indicator")
+        .distinct()
+    )
+    assert len(checked) == with_requirements.count() > 100
+    required = live(EvidenceFile.objects.filter(assessment=serang, requirement__isnull=False))
+    assert len(archive.namelist()) == required.filter(blob__state=Blob.State.READY).count()
 
     # --- A second run changes nothing; a user's edit survives -----------------------------------
     entry = serang.indicator_entries.filter(status=IndicatorEntry.Status.DRAF).first()

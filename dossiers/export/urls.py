@@ -9,4 +9,8 @@ from . import views
 urlpatterns = [
     path("<id:pk>/sipantas.json", views.sipantas_json_download, name="sipantas_json"),
     path("<id:pk>/sipantas.xlsx", views.sipantas_xlsx_download, name="sipantas_xlsx"),
+    path("<id:pk>/sipantas-bukti.zip", views.sipantas_zip_download, name="sipantas_zip"),
+    path(
+        "<id:pk>/sipantas/<id:entry_pk>/<year:year>.zip", views.sipantas_entry_zip_download, name="sipantas_entry_zip"
+    ),
 ]

@@ -9,8 +9,19 @@ superuser compile; the other readers' compile answers 404 (``accounts.access``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from dossiers.tests.authz_rules import DOSSIER_READERS, KABUPATEN_ADMINS, dossier_at, version_at
-from kks_portal.tests.authz import Rule, Write
+from indicators.models import Assessment
+from kks_portal.tests.authz import Built, Rule, Write
+
+
+def entry_zip_at(world, place) -> Built:
+    """One indicator entry's ZIP of the first data year, under the place's dossier."""
+    built = dossier_at(world, place)
+    assessment = Assessment.objects.get(pk=built.kwargs["pk"])
+    entry = assessment.indicator_entries.order_by("pk").first()
+    return replace(built, kwargs={**built.kwargs, "entry_pk": entry.pk, "year": assessment.cycle.first_data_year})
 
 
 def read(build=dossier_at, **options) -> Rule:
@@ -21,6 +32,8 @@ DOSSIER_DIFF_ROUTES: dict[str, Rule] = {
     "dossiers:diff": read(),
     "dossiers:sipantas_json": read(),
     "dossiers:sipantas_xlsx": read(),
+    "dossiers:sipantas_zip": read(),
+    "dossiers:sipantas_entry_zip": read(build=entry_zip_at),
     "dossier-detail": read(),
     # A real compile (Celery eager) for the admins; the verifiers read the dossier, and get 404.
     "dossier-compile": read(

@@ -1,6 +1,7 @@
 """SIPANTAS export: per indicator, both data years, explanation, scores and file links; JSON and Excel."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -111,3 +112,86 @@ def test_workbook_has_a_sheet_per_tatanan_and_clean_cells(round_with_evidence):
     assert row[8] == 100
     assert "sk-2029.pdf" in row[13]
     assert kept.blob.sha256 in row[13]
+
+
+# --- The feed (issue 13, item 6): status, option texts, kelembagaan, local sheet, ZIPs --------------
+
+
+def _zip(response) -> zipfile.ZipFile:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response.streaming  # made while sent, never whole in memory
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_round_zip_holds_every_live_file_named_per_indicator_and_year(round_with_evidence, client_for, rina):
+    assessment, kept = round_with_evidence
+    response = client_for(rina).get(reverse("dossiers:sipantas_zip", args=[assessment.pk]))
+    assert "sipantas-36.04-2031-bukti.zip" in response["Content-Disposition"]
+    archive = _zip(response)
+    assert archive.namelist() == ["01-PSR/PSR-1/2029/PSR-1_2029_01_sk-2029.pdf"]  # the removed file is not in it
+    with kept.blob.file.open("rb") as stored:
+        assert archive.read("01-PSR/PSR-1/2029/PSR-1_2029_01_sk-2029.pdf") == stored.read()
+    assert archive.testzip() is None
+
+
+def test_one_indicators_year_comes_as_its_own_zip_to_upload_straight(round_with_evidence, client_for, rina):
+    assessment, _kept = round_with_evidence
+    entry = assessment.indicator_entries.get(indicator__tatanan__code="PSR")
+    url = reverse("dossiers:sipantas_entry_zip", args=[assessment.pk, entry.pk, 2029])
+    zips = sipantas_json(assessment)["indicators"][0]["zips"]
+    assert list(zips) == ["2029"]
+    assert zips["2029"].endswith(url)
+    archive = _zip(client_for(rina).get(url))
+    assert archive.namelist() == ["PSR-1_2029_01_sk-2029.pdf"]
+    empty = _zip(client_for(rina).get(reverse("dossiers:sipantas_entry_zip", args=[assessment.pk, entry.pk, 2030])))
+    assert empty.namelist() == []
+
+
+def test_the_json_says_status_option_texts_and_kelembagaan(round_with_evidence, rina):
+    assessment, _kept = round_with_evidence
+    from tatanan.models import KelembagaanItem
+
+    item = KelembagaanItem.objects.create(cycle=assessment.cycle, component="tim_pembina", item="sk", text="SK TP")
+    option = ScaleOption.objects.create(kelembagaan_item=item, value=100, order=0, description="Ada SK")
+    assessment.kelembagaan_entries.create(item=item, self_score=option, note="SK 2029")
+    data = sipantas_json(assessment)
+    first = data["indicators"][0]
+    assert (first["status"], first["self_score_text"]) == ("Draf", "nilai 100")
+    assert data["kelembagaan"] == [
+        {
+            "component": "Tim Pembina",
+            "item": "SK",
+            "text": "SK TP",
+            "self_score": 100,
+            "self_score_text": "Ada SK",
+            "note": "SK 2029",
+            "files": [],
+        }
+    ]
+    assert data["evidence_zip"].endswith(reverse("dossiers:sipantas_zip", args=[assessment.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(sipantas_workbook(assessment)))
+    assert workbook.sheetnames == ["Kelembagaan", "PSR", "PDD"]
+    assert [c.value for c in workbook["Kelembagaan"][4]][:5] == ["Tim Pembina", "SK", "SK TP", 100, "Ada SK"]
+    header = [c.value for c in workbook["PSR"][3]]
+    assert header[-4:] == ["Status", "Kriteria nilai mandiri", "Catatan pusat", "ZIP bukti dukung per tahun"]
+    row = [c.value for c in workbook["PSR"][4]]
+    assert row[14:16] == ["Draf", "nilai 100"]
+    assert row[17].startswith("2029: ")
+
+
+def test_local_indicators_go_to_their_own_sheet(round_with_evidence, rina):
+    assessment, _kept = round_with_evidence
+    from indicators.fieldwork.services import local_indicator_add
+
+    local_indicator_add(
+        assessment=assessment,
+        actor=rina,
+        tatanan=Tatanan.objects.get(tatanan_set__code="UJS", code="PSR"),
+        number="L1",
+        name="Pasar rakyat ber-SNI",
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(sipantas_workbook(assessment)))
+    assert workbook.sheetnames == ["PSR", "PDD", "Lokal"]
+    assert [c.value for c in workbook["Lokal"][4]][:3] == ["PSR", "L1 (lokal)", "Pasar rakyat ber-SNI"]
+    assert [c.value for c in workbook["PSR"]["B"]][3:] == ["1"]

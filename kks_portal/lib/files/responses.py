@@ -29,11 +29,12 @@ of ours (no nosniff, no CSP, no clean file name).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response
 
 from .names import content_disposition
@@ -64,19 +65,21 @@ def protected_file_response(
     name: str | None = None,
     storage: Storage | None = None,
     content: bytes | None = None,
+    chunks: Iterable[bytes] | None = None,
     extension: str | None = None,
     etag: str | None = None,
 ) -> HttpResponse:
     """A response carrying a private file, with the headers above.
 
     The file is either stored (``name`` in ``storage``, the default storage if not given; pass
-    a ``FieldFile``'s ``.name`` and ``.storage``) or made in memory (``content``). A stored file
+    a ``FieldFile``'s ``.name`` and ``.storage``), made in memory (``content``) or made while it
+    is sent (``chunks``, e.g. ``archives.zip_stream``: no length is known beforehand). A stored file
     that is missing is a 404. ``filename`` is what the user's browser saves it as; ``extension``
     completes the ASCII stand-in when the name has none (by default the filename's own). With an
     ``etag`` (already quoted) the answer may be a 304 and the browser keeps the file.
     """
-    if (name is None) == (content is None):
-        raise ValueError("protected_file_response needs exactly one of name= and content=")
+    if sum(source is not None for source in (name, content, chunks)) != 1:
+        raise ValueError("protected_file_response needs exactly one of name=, content= and chunks=")
     if extension is None:
         extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
     headers = {
@@ -100,6 +103,8 @@ def protected_file_response(
 
     if content is not None:
         response = HttpResponse(content, content_type=content_type)
+    elif chunks is not None:
+        response = StreamingHttpResponse(chunks, content_type=content_type)
     else:
         response = _stored(request, name, storage, content_type)
     for header, value in headers.items():
