@@ -206,6 +206,7 @@ def shipped_catalogue(db):
 
     importlib.import_module("tatanan.migrations.0002_tatanan_sets").ship_sets(apps, None)
     importlib.import_module("tatanan.migrations.0003_cycles_2023_2025").ship_cycles(apps, None)
+    importlib.import_module("tatanan.migrations.0005_cycles_2017_to_2027").ship_cycles(apps, None)
 
 
 # --- A real Celery worker -------------------------------------------------------------------

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
 
+from .functions import CHOICES as FUNCTION_CHOICES
+
 
 class User(AbstractUser):
     """A person using the portal. What they may see and do comes from their role assignments."""
@@ -46,6 +48,32 @@ class Opd(models.Model):
 
     def __str__(self):
         return f"{self.short_name} – {self.name}"
+
+
+class OpdFunction(models.Model):
+    """Which OPD of a kabupaten/kota carries one government function (urusan) the instrument
+    names as a data source (``accounts.functions``): mapped once, used for every new round."""
+
+    kabupaten = models.ForeignKey(
+        Region,
+        verbose_name=_("kabupaten/kota"),
+        on_delete=models.CASCADE,
+        related_name="opd_functions",
+        limit_choices_to={"level": Region.Level.KABKOTA},
+    )
+    function = models.CharField(_("fungsi (urusan)"), max_length=30, choices=FUNCTION_CHOICES)
+    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.CASCADE, related_name="functions")
+
+    class Meta:
+        ordering = ["kabupaten_id", "function"]
+        verbose_name = _("fungsi OPD")
+        verbose_name_plural = _("fungsi OPD")
+        constraints = [
+            models.UniqueConstraint(fields=["kabupaten", "function"], name="opd_function_unique_function"),
+        ]
+
+    def __str__(self):
+        return f"{self.kabupaten_id} {self.function}: {self.opd.short_name}"
 
 
 class Role(models.TextChoices):

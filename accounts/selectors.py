@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from regions.models import Region
 from regions.scope import Scope
 
-from .models import Opd, Role, RoleAssignment, User
+from .functions import suggested_functions
+from .models import Opd, OpdFunction, Role, RoleAssignment, User
 
 
 def role_assignments_of(user: User) -> list[RoleAssignment]:
@@ -155,3 +156,18 @@ def region_label(*, name: str, kind: str) -> str:
     if kind in (Region.Kind.KABUPATEN, Region.Kind.KOTA):
         return name
     return f"{Region.Kind(kind).label} {name}"
+
+
+def opd_function_map(kabupaten_code: str) -> dict[str, Opd]:
+    """The OPD of the kabupaten/kota mapped to each function (``accounts.functions``)."""
+    rows = OpdFunction.objects.filter(kabupaten_id=kabupaten_code).select_related("opd")
+    return {row.function: row.opd for row in rows}
+
+
+def opd_function_suggestions(kabupaten_code: str) -> dict[str, Opd]:
+    """For each function, the first OPD of the kabupaten (by short name) whose name suggests it."""
+    suggestions: dict[str, Opd] = {}
+    for opd in Opd.objects.filter(kabupaten_id=kabupaten_code).order_by("short_name"):
+        for function in suggested_functions(opd.name, opd.short_name):
+            suggestions.setdefault(function, opd)
+    return suggestions

@@ -15,7 +15,9 @@ from rest_framework.authtoken.models import Token
 from regions.models import Region
 
 from . import lockout
-from .models import ROLE_REGION_LEVELS, Opd, Role, RoleAssignment, User
+from .access import require_kabupaten_admin
+from .functions import BY_CODE as FUNCTIONS_BY_CODE
+from .models import ROLE_REGION_LEVELS, Opd, OpdFunction, Role, RoleAssignment, User
 from .selectors import admin_scope_of
 from .tasks import send_email
 
@@ -242,3 +244,28 @@ def opd_update(*, opd: Opd, name: str, short_name: str, actor: User | None = Non
     opd.full_clean()
     opd.save()
     return opd
+
+
+@transaction.atomic
+def opd_functions_set(*, kabupaten: Region, actor: User, mapping: dict[str, Opd | None]) -> int:
+    """Save which OPD of ``kabupaten`` carries each function (``accounts.functions``); a function
+    mapped to ``None`` is cleared. Returns the number of functions mapped. The kabupaten's Bappeda
+    admin (or a superuser) only; every OPD must be the kabupaten's own."""
+    require_kabupaten_admin(actor, kabupaten.code)
+    unknown = sorted(set(mapping) - set(FUNCTIONS_BY_CODE))
+    if unknown:
+        raise ValidationError(_("Fungsi tidak dikenal: %(codes)s") % {"codes": ", ".join(unknown)})
+    foreign = sorted(
+        {opd.short_name for opd in mapping.values() if opd is not None and opd.kabupaten_id != kabupaten.code}
+    )
+    if foreign:
+        raise ValidationError(
+            _("OPD berikut bukan OPD %(kabupaten)s: %(names)s.")
+            % {"kabupaten": kabupaten.name, "names": ", ".join(foreign)}
+        )
+    for function, opd in mapping.items():
+        if opd is None:
+            OpdFunction.objects.filter(kabupaten=kabupaten, function=function).delete()
+        else:
+            OpdFunction.objects.update_or_create(kabupaten=kabupaten, function=function, defaults={"opd": opd})
+    return OpdFunction.objects.filter(kabupaten=kabupaten).count()

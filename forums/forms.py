@@ -139,3 +139,18 @@ class BodyFilterForm(forms.Form):
     def __init__(self, *args, kecamatan_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *kecamatan_choices]
+
+
+class BodyRenameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nama lembaga"),
+        max_length=200,
+        required=False,
+        help_text=_("Seperti tertulis di SK, mis. Forum Komunikasi Kota Sehat Cilegon. Kosongkan untuk nama bawaan."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "body-rename-form"
+        self.helper.add_input(Submit("submit", _("Simpan nama"), css_class="btn-success"))

@@ -243,3 +243,18 @@ def tatanan_for_members() -> list[Tatanan]:
     if cycle is not None:
         return list(Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id).order_by("number"))
     return list(Tatanan.objects.filter(tatanan_set__code="2023").order_by("number"))
+
+
+# --- Names ---------------------------------------------------------------------------------------
+
+
+def body_rename(*, body: Body, actor: User, name: str) -> Body:
+    """Give ``body`` the name its SK uses ("Forum Komunikasi Kota Sehat Cilegon"); an empty name
+    puts the default back. The Bappeda admin of the body's kabupaten/kota (or a superuser) only."""
+    require_kabupaten_admin(actor, body.region_id[:5])
+    name = " ".join((name or "").split())
+    if len(name) > 200:
+        raise ValidationError({"name": _("Nama paling banyak 200 karakter.")})
+    body.name = name or Body.default_name(kind=body.kind, region=body.region)
+    body.save(update_fields=["name"])
+    return body

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lembaga/", views.body_list_view, name="body_list"),
     path("lembaga/bentuk/", views.body_bulk_setup_view, name="body_bulk_setup"),
     path("lembaga/<id:pk>/", views.body_detail, name="body_detail"),
+    path("lembaga/<id:pk>/nama/", views.body_rename_view, name="body_rename"),
     path("lembaga/<id:pk>/sk/", views.decree_list, name="decree_list"),
     path("lembaga/<id:pk>/sk/<id:decree_pk>/berkas/", views.decree_file, name="decree_file"),
     path("lembaga/<id:pk>/anggota/tambah/", views.member_add, name="member_add"),

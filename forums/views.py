@@ -18,12 +18,13 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import is_bappeda_admin_of
 from accounts.selectors import kabupaten_managed_by
 from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.files.types import CONTENT_TYPES, FileType, content_type_for
 from kks_portal.lib.forms import add_service_errors
 
-from .forms import BodyFilterForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
+from .forms import BodyFilterForm, BodyRenameForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
 from .member_import import member_import, member_import_template
 from .models import Body, Secretariat
 from .selectors import (
@@ -42,6 +43,7 @@ from .selectors import (
 from .services import (
     SECRETARIAT_FIELDS,
     body_bulk_setup,
+    body_rename,
     decree_add,
     member_create,
     member_set_active,
@@ -125,6 +127,7 @@ def body_detail(request, pk):
             "secretariat": secretariat,
             "gaps": body_gaps(body),
             "can_edit": can_edit_body(request.user, body),
+            "can_rename": is_bappeda_admin_of(request.user, body.region_id[:5]),
             # Activities are the evidence app's (linked by URL name, counted through the relation).
             "activity_count": body.activities.filter(deleted_at__isnull=True).count(),
         },
@@ -311,3 +314,21 @@ def name_board_photo(request, pk):
 @login_required
 def org_chart_photo(request, pk):
     return _secretariat_photo(request, pk, "org_chart_photo")
+
+
+@login_required
+def body_rename_view(request, pk):
+    """Bappeda gives a body the name of its SK (kota bodies often differ from the default)."""
+    body = body_for(request.user, pk)
+    if not is_bappeda_admin_of(request.user, body.region_id[:5]):
+        raise Http404
+    form = BodyRenameForm(request.POST or None, initial={"name": body.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            body_rename(body=body, actor=request.user, name=form.cleaned_data["name"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Nama lembaga disimpan: %(name)s.") % {"name": body.name})
+            return redirect("forums:body_detail", pk=body.pk)
+    return render(request, "forums/body_rename.html", {"body": body, "form": form})

@@ -43,6 +43,15 @@ class Assessment(models.Model):
         blank=True,
         limit_choices_to={"level": Region.Level.KECAMATAN},
     )
+    # The desa/kelurahan proposed, in the proposed kecamatan: the kelembagaan scores count their
+    # Pokja and the ODF share their status (none proposed: every desa of those kecamatan).
+    proposed_desa = models.ManyToManyField(
+        Region,
+        verbose_name=_("desa/kelurahan usulan"),
+        related_name="+",
+        blank=True,
+        limit_choices_to={"level": Region.Level.DESA},
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dibuat oleh"),

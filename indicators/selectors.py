@@ -72,13 +72,20 @@ def odf_percent(assessment: Assessment) -> Decimal | None:
     """The share of desa/kelurahan of the kabupaten declared ODF, from whichever shape is filled.
 
     Per-desa rows count for their kecamatan; a kecamatan's count row is used only when that
-    kecamatan has no per-desa rows. ``None`` when nothing has been reported.
+    kecamatan has no per-desa rows. With an usulan only the proposed kecamatan and desa count
+    (``usulan_of``). ``None`` when nothing has been reported.
     """
     rows = list(
         OdfStatus.objects.filter(assessment=assessment).values_list(
             "kecamatan_id", "desa_id", "declared_odf", "desa_total", "desa_odf"
         )
     )
+    # With an usulan, only the proposed kecamatan (and, when desa are proposed, their desa) count.
+    kecamatan_proposed, desa_proposed = usulan_of(assessment)
+    if kecamatan_proposed:
+        rows = [row for row in rows if row[0] in kecamatan_proposed]
+    if desa_proposed:
+        rows = [row for row in rows if row[1] is None or row[1] in desa_proposed]
     with_desa_rows = {kecamatan for kecamatan, desa, *_ in rows if desa}
     total = odf = 0
     for kecamatan, desa, declared, desa_total, desa_odf in rows:
@@ -103,3 +110,12 @@ def kecamatan_coverage(assessment: Assessment) -> Decimal | None:
     if not total:
         return None
     return (Decimal(proposed) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+def usulan_of(assessment: Assessment) -> tuple[set[str], set[str]]:
+    """The codes of the kecamatan and desa/kelurahan the round proposes, as ``(kecamatan, desa)``:
+    both empty when nothing is proposed (everything counts); no desa proposed means every desa of
+    the proposed kecamatan."""
+    kecamatan = set(assessment.proposed_kecamatan.values_list("code", flat=True))
+    desa = set(assessment.proposed_desa.values_list("code", flat=True))
+    return kecamatan, desa

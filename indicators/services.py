@@ -13,7 +13,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
+from accounts.functions import functions_in
 from accounts.models import Opd, User
+from accounts.selectors import opd_function_map
 from regions.models import Region
 from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
 
@@ -39,13 +41,37 @@ def _as_number(text: str) -> Decimal | None:
         return None
 
 
-def _opd_for(indicator: Indicator, opds: dict[str, Opd]) -> Opd | None:
-    """The first OPD of the kabupaten named in the indicator's ``responsible_opd`` list."""
+def _opd_for(indicator: Indicator, opds: dict[str, Opd], by_function: dict[str, Opd] | None = None) -> Opd | None:
+    """The first OPD of the kabupaten named in the indicator's ``responsible_opd`` list; else the
+    OPD mapped to the first function its SUMBER DATA names that the kabupaten has mapped
+    (``accounts.functions``: "perangkat daerah yang membidangi urusan kesehatan" → Dinkes)."""
     for name in indicator.responsible_opd.split(","):
         opd = opds.get(name.strip().lower())
         if opd:
             return opd
+    for function in functions_in(indicator.sumber_data):
+        opd = (by_function or {}).get(function)
+        if opd:
+            return opd
     return None
+
+
+@transaction.atomic
+def entries_assign_by_function(*, assessment: Assessment, actor: User) -> int:
+    """Assign every official entry of ``assessment`` that has no OPD yet by the kabupaten's map of
+    functions (``_opd_for``); returns how many were assigned. Assigned entries are left as they
+    are: Bappeda changes them in bulk on the assign page. The kabupaten's Bappeda admin only."""
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
+    opds = {opd.short_name.lower(): opd for opd in Opd.objects.filter(kabupaten_id=assessment.kabupaten_id)}
+    by_function = opd_function_map(assessment.kabupaten_id)
+    changed = []
+    for entry in assessment.indicator_entries.filter(assigned_opd__isnull=True).select_related("indicator"):
+        opd = _opd_for(entry.indicator, opds, by_function)
+        if opd is not None:
+            entry.assigned_opd = opd
+            changed.append(entry)
+    IndicatorEntry.objects.bulk_update(changed, ["assigned_opd"])
+    return len(changed)
 
 
 @transaction.atomic
@@ -58,7 +84,8 @@ def assessment_open(
     ``tatanan`` names the chosen ones (on a re-run they are added). An entry is created for every
     indicator of the assessed tatanan (national ones and the kabupaten's own local ones) and every
     kelembagaan item; entries that exist are left untouched, so calling this again is safe.
-    Indicators get the first OPD named in their ``responsible_opd`` that the kabupaten has.
+    Indicators get the first OPD named in their ``responsible_opd`` that the kabupaten has, else
+    the OPD the kabupaten mapped to the function their SUMBER DATA names (``_opd_for``).
     ``category`` (one of the cycle's tiers) is the category registered for; given, it is set.
     """
     require_kabupaten_admin(actor, kabupaten.code)
@@ -90,8 +117,9 @@ def assessment_open(
     )
     existing = set(assessment.indicator_entries.values_list("indicator_id", flat=True))
     opds = {opd.short_name.lower(): opd for opd in Opd.objects.filter(kabupaten=kabupaten)}
+    by_function = opd_function_map(kabupaten.code)
     IndicatorEntry.objects.bulk_create(
-        IndicatorEntry(assessment=assessment, indicator=indicator, assigned_opd=_opd_for(indicator, opds))
+        IndicatorEntry(assessment=assessment, indicator=indicator, assigned_opd=_opd_for(indicator, opds, by_function))
         for indicator in indicators
         if indicator.pk not in existing
     )

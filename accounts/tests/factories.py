@@ -1,6 +1,6 @@
 import factory
 
-from accounts.models import Opd, Role, RoleAssignment, User
+from accounts.models import Opd, OpdFunction, Role, RoleAssignment, User
 from regions.tests.factories import KabupatenFactory
 
 PASSWORD = "rahasia-uji-123"
@@ -48,6 +48,18 @@ class OpdFactory(factory.django.DjangoModelFactory):
     kabupaten = factory.SubFactory(KabupatenFactory)
     short_name = "Dinkes"
     name = factory.LazyAttribute(lambda o: OPD_NAMES.get(o.short_name, o.short_name))
+
+
+class OpdFunctionFactory(factory.django.DjangoModelFactory):
+    """A kabupaten's OPD for one function (``accounts.functions``): health to its Dinkes unless told."""
+
+    class Meta:
+        model = OpdFunction
+        django_get_or_create = ("kabupaten", "function")
+
+    opd = factory.SubFactory(OpdFactory)
+    kabupaten = factory.LazyAttribute(lambda o: o.opd.kabupaten)
+    function = "kesehatan"
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):

@@ -67,6 +67,20 @@ def test_checklist_names_what_is_missing(serang_2025):
     assert missing["odf"] == ["Kecamatan Binuang"]
 
 
+def test_an_empty_round_cannot_pass_the_checklist(rina, wilayah):
+    """A round of a cycle without a catalogue (2027 before its instrument): no entries, no
+    kelembagaan items, and the checklist says so instead of passing them."""
+    from indicators.services import assessment_open
+    from tatanan.models import Cycle
+
+    empty = assessment_open(kabupaten=wilayah["serang"], cycle=Cycle.objects.get(award_year=2027), actor=rina)
+    missing = failing(submission_checklist(empty))
+    assert [str(m) for m in missing["self_scores"]] == [
+        "Belum ada isian indikator: katalog siklus ini belum diimpor atau tidak ada tatanan yang dinilai."
+    ]
+    assert [str(m) for m in missing["kelembagaan_scores"]] == ["Belum ada butir kelembagaan dalam penilaian ini."]
+
+
 def test_checklist_wants_self_scores_and_both_years(serang_2025):
     entry = serang_2025.indicator_entries.select_related("indicator").get(
         indicator__tatanan__code="KSM", indicator__number="2"

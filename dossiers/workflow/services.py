@@ -345,6 +345,13 @@ def submission_checklist(assessment: Assessment) -> Checklist:
     self_scores = Check("self_scores", _("Semua indikator sudah diberi nilai mandiri"))
     entry_url = partial(_entry_url, assessment)
     self_scores.missing = [Missing(_entry_label(e), entry_url(e)) for e in entries if e.self_score_id is None]
+    if not entries:
+        # An empty round passes nothing: there is nothing to verify (docs/DOMAIN.md, "Cycles").
+        _add(
+            self_scores,
+            _("Belum ada isian indikator: katalog siklus ini belum diimpor atau tidak ada tatanan yang dinilai."),
+            url=reverse("indicators:assessment_detail", args=[assessment.pk]),
+        )
     years = Check(
         "data_years",
         _("Data tahun %(first)s dan %(last)s terisi untuk semua indikator") % {"first": first, "last": last},
@@ -375,6 +382,8 @@ def submission_checklist(assessment: Assessment) -> Checklist:
             "item"
         )
     ]
+    if not KelembagaanEntry.objects.filter(assessment=assessment).exists():
+        _add(kelembagaan_scores, _("Belum ada butir kelembagaan dalam penilaian ini."), url=kelembagaan_url)
 
     bodies = Check("kelembagaan_bodies", _("Tim Pembina dan Forum Kabupaten/Kota terbentuk dengan SK yang berlaku"))
     kinds = (Body.Kind.TIM_PEMBINA_KABKOTA, Body.Kind.FORUM_KABKOTA)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import require_kabupaten_admin
 from indicators.fieldwork.services import kelembagaan_entries_update
+from indicators.selectors import usulan_of
 from regions.models import Region
 from tatanan.models import Cycle, KelembagaanItem, ScaleOption
 
@@ -186,6 +187,25 @@ class KabupatenRollup:
     tim_pembina: BodyStatus | None
     forum: BodyStatus | None
     kecamatan: list[KecamatanRow]
+    # True when restricted to a round's usulan (``for_usulan``): the notes say "usulan".
+    usulan: bool = False
+
+    def for_usulan(self, kecamatan: set[str], desa: set[str]) -> KabupatenRollup:
+        """The rollup over the proposed kecamatan and, when desa are proposed, their Pokja only
+        (the 2025 scales count "SK sesuai usulan"); itself when nothing is proposed."""
+        if not kecamatan and not desa:
+            return self
+        wanted = kecamatan | {code.rsplit(".", 1)[0] for code in desa}
+        rows = []
+        for row in self.kecamatan:
+            if row.region.code not in wanted:
+                continue
+            if desa:
+                in_row = {code for code in desa if code.startswith(row.region.code + ".")}
+                pokja = [s for s in row.pokja if s.body.region_id in in_row]
+                row = KecamatanRow(row.region, row.forum, row.tim_pembina, len(in_row), pokja)
+            rows.append(row)
+        return KabupatenRollup(self.kabupaten, self.years, self.tim_pembina, self.forum, rows, usulan=True)
 
     @property
     def desa_count(self) -> int:
@@ -304,7 +324,10 @@ def component_figure(rollup: KabupatenRollup, component: str, item: str) -> tupl
         }
     kind = Body.Kind.FORUM_KECAMATAN if component == KelembagaanItem.Component.FORUM_KECAMATAN else Body.Kind.POKJA_DESA
     count = rollup.count(kind, item)
-    noun = _("Forum Kecamatan") if kind == Body.Kind.FORUM_KECAMATAN else _("Pokja")
+    if rollup.usulan:
+        noun = _("Forum Kecamatan usulan") if kind == Body.Kind.FORUM_KECAMATAN else _("Pokja usulan")
+    else:
+        noun = _("Forum Kecamatan") if kind == Body.Kind.FORUM_KECAMATAN else _("Pokja")
     share = count.done / count.total if count.total else 0.0
     return share, _("%(what)s: %(done)s dari %(total)s %(noun)s.") % {
         "what": what,
@@ -316,10 +339,12 @@ def component_figure(rollup: KabupatenRollup, component: str, item: str) -> tupl
 
 @transaction.atomic
 def kelembagaan_fill_assessment(*, assessment, actor, today: datetime.date | None = None) -> int:
-    """Score every kelembagaan item of ``assessment`` from the bodies' status; returns the number
-    of entries changed (0 on a second run with nothing new). Only the kabupaten's Bappeda admin."""
+    """Score every kelembagaan item of ``assessment`` from the bodies' status, over the round's
+    usulan when it has one (the proposed kecamatan and desa only); returns the number of entries
+    changed (0 on a second run with nothing new). Only the kabupaten's Bappeda admin."""
     require_kabupaten_admin(actor, assessment.kabupaten_id)
     rollup = kabupaten_rollup(assessment.kabupaten, years=assessment.cycle.data_years, today=today)
+    rollup = rollup.for_usulan(*usulan_of(assessment))
     entries = assessment.kelembagaan_entries.select_related("item").prefetch_related("item__scale_options")
     changes = []
     for entry in entries:

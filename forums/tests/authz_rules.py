@@ -182,6 +182,10 @@ FORUM_ROUTES: dict[str, Rule] = {
         ),
     ),
     "forums:body_detail": scoped_object(FORUM_READERS, forum_at),
+    # Renaming a body is its kabupaten's Bappeda's (the name of its SK); each write a new name.
+    "forums:body_rename": scoped_object(
+        KABUPATEN_ADMINS, forum_at, writes=[post(lambda world, built: {"name": f"Forum Komunikasi {world.fresh()}"})]
+    ),
     "forums:decree_list": scoped_object(FORUM_READERS, forum_at, writes=[post(decree_data, writers=FORUM_EDITORS)]),
     "forums:decree_file": scoped_object(FORUM_READERS, decree_at),
     "forums:member_add": scoped_object(FORUM_EDITORS, forum_at, writes=[post(member_data)]),

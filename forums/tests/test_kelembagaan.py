@@ -162,6 +162,37 @@ def test_fill_assessment_from_the_bodies(rina, wilayah, assessment_2025, forum_c
     assert assessment_score(assessment=assessment_2025).kelembagaan_met
 
 
+def test_the_scores_count_only_the_usulan(rina, wilayah, assessment_2025, forum_carenang, pokja_carenang):
+    """Issue 13: the 2025 scales score "SK sesuai usulan". Carenang's forum and Pokja have an SK,
+    Binuang's have none: over every kecamatan the SK items fall short; over an usulan of Carenang
+    and its desa Carenang alone they are full."""
+    from indicators.fieldwork.services import assessment_usulan_update
+
+    DecreeFactory(body=forum_carenang)
+    DecreeFactory(body=pokja_carenang)
+    BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["binuang"])
+    C, It = KelembagaanItem.Component, KelembagaanItem.Item
+    kelembagaan_fill_assessment(assessment=assessment_2025, actor=rina, today=TODAY)
+    assert _score(assessment_2025, C.FORUM_KECAMATAN, It.SK)[1] == "SK berlaku: 1 dari 2 Forum Kecamatan."
+    assert _score(assessment_2025, C.POKJA_DESA, It.SK) == (0, "SK berlaku: 1 dari 3 Pokja.")
+
+    assessment_usulan_update(
+        assessment=assessment_2025,
+        actor=rina,
+        category="padapa",
+        kecamatan=[wilayah["carenang"]],
+        desa=[wilayah["desa_carenang"]],
+    )
+    kelembagaan_fill_assessment(assessment=assessment_2025, actor=rina, today=TODAY)
+    assert _score(assessment_2025, C.FORUM_KECAMATAN, It.SK) == (100, "SK berlaku: 1 dari 1 Forum Kecamatan usulan.")
+    assert _score(assessment_2025, C.POKJA_DESA, It.SK) == (100, "SK berlaku: 1 dari 1 Pokja usulan.")
+
+    # Proposing the kecamatan without naming desa counts every desa in it (Carenang has two).
+    assessment_usulan_update(assessment=assessment_2025, actor=rina, category="", kecamatan=[wilayah["carenang"]])
+    kelembagaan_fill_assessment(assessment=assessment_2025, actor=rina, today=TODAY)
+    assert _score(assessment_2025, C.POKJA_DESA, It.SK)[1] == "SK berlaku: 1 dari 2 Pokja usulan."
+
+
 def test_only_bappeda_fills(sari, vina, assessment_2025):
     from django.http import Http404
 

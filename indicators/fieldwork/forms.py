@@ -143,6 +143,13 @@ class UsulanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Kecamatan yang diusulkan untuk dinilai. Cakupan kecamatan = kecamatan usulan ÷ semua kecamatan."),
     )
+    desa = forms.ModelMultipleChoiceField(
+        label=_("Desa/kelurahan usulan"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kosongkan untuk mengusulkan semua desa/kelurahan di kecamatan usulan."),
+    )
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -152,6 +159,9 @@ class UsulanForm(forms.Form):
         ]
         self.fields["kecamatan"].queryset = Region.objects.filter(
             level=Region.Level.KECAMATAN, parent_id=assessment.kabupaten_id
+        ).order_by("name")
+        self.fields["desa"].queryset = Region.objects.filter(
+            level=Region.Level.DESA, code__startswith=assessment.kabupaten_id + "."
         ).order_by("name")
         self.helper = FormHelper()
         self.helper.form_id = "usulan-form"

@@ -283,12 +283,20 @@ def assessment_tatanan_update(*, assessment: Assessment, actor: User, tatanan: I
 
 @transaction.atomic
 def assessment_usulan_update(
-    *, assessment: Assessment, actor: User, category: str, kecamatan: Iterable[Region]
+    *,
+    assessment: Assessment,
+    actor: User,
+    category: str,
+    kecamatan: Iterable[Region],
+    desa: Iterable[Region] = (),
 ) -> Assessment:
-    """Set the category the kabupaten/kota registered for and the kecamatan it proposes (usulan).
+    """Set the category the kabupaten/kota registered for and what it proposes (usulan): its
+    kecamatan and, in them, its desa/kelurahan.
 
     The category is one of the cycle's tiers (or none); the kecamatan must be the kabupaten's
-    own. Older rounds tier by the share of kecamatan proposed (``selectors.kecamatan_coverage``).
+    own, and each desa must lie in a proposed kecamatan. Older rounds tier by the share of
+    kecamatan proposed (``selectors.kecamatan_coverage``); the kelembagaan scores and the ODF
+    share count the proposed ones (``selectors.usulan_of``).
     """
     require_kabupaten_admin(actor, assessment.kabupaten_id)
     tiers = set(assessment.cycle.tier_rules.values_list("tier", flat=True))
@@ -303,9 +311,23 @@ def assessment_usulan_update(
                 % {"kabupaten": assessment.kabupaten.name, "names": ", ".join(k.name for k in foreign)}
             }
         )
+    proposed = {k.code for k in chosen}
+    villages = list(desa)
+    outside = [d for d in villages if d.level != Region.Level.DESA or d.parent_id not in proposed]
+    if outside:
+        raise ValidationError(
+            {
+                "desa": _(
+                    "Desa/kelurahan berikut tidak berada di kecamatan yang diusulkan: %(names)s. "
+                    "Centang kecamatannya juga, atau hapus centang desanya."
+                )
+                % {"names": ", ".join(d.name for d in outside)}
+            }
+        )
     assessment.category = category
     assessment.save(update_fields=["category"])
     assessment.proposed_kecamatan.set(chosen)
+    assessment.proposed_desa.set(villages)
     return assessment
 
 

@@ -6,6 +6,8 @@ write, is for the Bappeda admin of the kabupaten/kota (and superusers). Anyone e
 as for an assessment outside their scope.
 """
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -286,7 +288,11 @@ def usulan_edit(request, pk):
     assessment = _admin_assessment(request, pk)
     form = UsulanForm(
         _posted(request),
-        initial={"category": assessment.category, "kecamatan": list(assessment.proposed_kecamatan.all())},
+        initial={
+            "category": assessment.category,
+            "kecamatan": list(assessment.proposed_kecamatan.all()),
+            "desa": list(assessment.proposed_desa.all()),
+        },
         assessment=assessment,
     )
     if request.method == "POST" and form.is_valid():
@@ -296,17 +302,31 @@ def usulan_edit(request, pk):
                 actor=request.user,
                 category=form.cleaned_data["category"],
                 kecamatan=form.cleaned_data["kecamatan"],
+                desa=form.cleaned_data["desa"],
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("Usulan dan kategori disimpan."))
             return redirect("indicators:assessment_detail", pk=assessment.pk)
-    total = form.fields["kecamatan"].queryset.count()
+    # What is ticked: as posted (a refused form keeps every tick), else as saved.
+    if form.is_bound:
+        ticked_kecamatan = set(request.POST.getlist("kecamatan"))
+        ticked_desa = set(request.POST.getlist("desa"))
+    else:
+        ticked_kecamatan = {k.code for k in form.initial["kecamatan"]}
+        ticked_desa = {d.code for d in form.initial["desa"]}
+    villages = defaultdict(list)
+    for village in form.fields["desa"].queryset:
+        villages[village.parent_id].append((village, village.code in ticked_desa))
+    groups = [
+        (kecamatan, kecamatan.code in ticked_kecamatan, villages[kecamatan.code])
+        for kecamatan in form.fields["kecamatan"].queryset
+    ]
     return render(
         request,
         "indicators/fieldwork/usulan.html",
-        {"assessment": assessment, "form": form, "kecamatan_total": total},
+        {"assessment": assessment, "form": form, "kecamatan_total": len(groups), "groups": groups},
     )
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<id:pk>/isian/<id:entry_pk>/selesai/", views.entry_mark_done, name="entry_mark_done"),
     path("<id:pk>/permintaan-data/", views.request_outstanding, name="request_outstanding"),
     path("<id:pk>/permintaan-data/tugaskan/", views.request_assign, name="request_assign"),
+    path("<id:pk>/permintaan-data/fungsi-opd/", views.opd_functions, name="opd_functions"),
     path("<id:pk>/permintaan-data/ingatkan/", views.request_remind_overdue, name="request_remind_overdue"),
     path("<id:pk>/permintaan-data/<id:opd_pk>/ingatkan/", views.request_remind, name="request_remind"),
     path("<id:pk>/dasbor/", views.assessment_dashboard, name="assessment_dashboard"),

@@ -16,14 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.functions import functions_in
+from accounts.selectors import opd_function_map, opd_function_suggestions
+from accounts.services import opd_functions_set
 from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.url_ids import parse_id
 
 from ..models import IndicatorEntry
 from ..scoring import assessment_score
 from ..selectors import assessment_for, entries_of, entry_for
-from ..services import indicator_entry_update
-from .forms import DataRequestAssignForm
+from ..services import entries_assign_by_function, indicator_entry_update
+from .forms import DataRequestAssignForm, OpdFunctionForm
 from .selectors import (
     assessment_administered_by,
     data_request_for,
@@ -234,4 +237,50 @@ def assessment_dashboard(request, pk):
                 if html
             ],
         },
+    )
+
+
+@login_required
+def opd_functions(request, pk):
+    """The kabupaten's map of government functions to its OPDs (``accounts.functions``), saved
+    once for every round; saving also assigns this round's entries that have no OPD yet."""
+    assessment = assessment_administered_by(request.user, pk)
+    kabupaten = assessment.kabupaten
+    counts: dict[str, int] = {}
+    for text in assessment.indicator_entries.filter(indicator__is_local=False).values_list(
+        "indicator__sumber_data", flat=True
+    ):
+        for code in functions_in(text):
+            counts[code] = counts.get(code, 0) + 1
+    form = OpdFunctionForm(
+        request.POST or None,
+        opds=opds_of(assessment),
+        saved=opd_function_map(kabupaten.code),
+        suggested=opd_function_suggestions(kabupaten.code),
+        counts=counts,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            mapped = opd_functions_set(kabupaten=kabupaten, actor=request.user, mapping=form.mapping())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            text = _("Peta fungsi OPD %(kabupaten)s disimpan: %(n)s fungsi.") % {
+                "kabupaten": kabupaten.name,
+                "n": mapped,
+            }
+            if form.cleaned_data["apply"]:
+                assigned = entries_assign_by_function(assessment=assessment, actor=request.user)
+                text += " " + ngettext(
+                    "%(n)s isian yang belum punya OPD kini ditugaskan.",
+                    "%(n)s isian yang belum punya OPD kini ditugaskan.",
+                    assigned,
+                ) % {"n": assigned}
+            messages.success(request, text)
+            return redirect("indicators:request_outstanding", pk=assessment.pk)
+    unassigned = assessment.indicator_entries.filter(assigned_opd__isnull=True, indicator__is_local=False).count()
+    return render(
+        request,
+        "indicators/requests/opd_functions.html",
+        {"assessment": assessment, "form": form, "unassigned": unassigned},
     )

@@ -5,6 +5,8 @@ Serang has two kecamatan in these tests (Carenang and Binuang), so coverage is 0
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -195,3 +197,37 @@ class TestApi:
             "Kategori ini tidak ada dalam aturan strata siklus ini."
         ]
         assert not Assessment.objects.exists()
+
+
+def test_the_odf_share_counts_only_the_usulan(rina, wilayah, round_2019):
+    from indicators.models import OdfStatus
+    from indicators.selectors import odf_percent
+
+    carenang, binuang = wilayah["carenang"], wilayah["binuang"]
+    OdfStatus.objects.create(
+        assessment=round_2019, kecamatan=carenang, desa=wilayah["desa_carenang"], declared_odf=True
+    )
+    OdfStatus.objects.create(
+        assessment=round_2019, kecamatan=carenang, desa=wilayah["desa_pamanuk"], declared_odf=False
+    )
+    OdfStatus.objects.create(assessment=round_2019, kecamatan=binuang, desa_total=4, desa_odf=0)
+    assert odf_percent(round_2019) == Decimal("16.67")  # 1 of 6
+    assessment_usulan_update(assessment=round_2019, actor=rina, category="", kecamatan=[carenang])
+    assert odf_percent(round_2019) == 50  # 1 of Carenang's 2
+    assessment_usulan_update(
+        assessment=round_2019, actor=rina, category="", kecamatan=[carenang], desa=[wilayah["desa_carenang"]]
+    )
+    assert odf_percent(round_2019) == 100
+
+
+def test_a_desa_outside_the_proposed_kecamatan_is_refused_and_the_ticks_stay(client_for, rina, round_2019, wilayah):
+    response = client_for(rina).post(
+        usulan_url(round_2019),
+        {"category": "padapa", "kecamatan": ["36.04.17"], "desa": [wilayah["desa_binuang"].code]},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "tidak berada di kecamatan yang diusulkan" in page
+    tick = page.split(f'value="{wilayah["desa_binuang"].code}"', 1)[1].split(">", 1)[0]
+    assert "checked" in tick
+    assert not round_2019.proposed_desa.exists()

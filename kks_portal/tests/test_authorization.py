@@ -33,7 +33,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from accounts.models import Opd, Role, RoleAssignment
+from accounts.models import Opd, OpdFunction, Role, RoleAssignment
 from accounts.tests.factories import OpdFactory, UserFactory
 from dossiers.tests.authz_rules import DOSSIER_ROUTES
 from dossiers.tests.authz_rules_diff import DOSSIER_DIFF_ROUTES
@@ -385,6 +385,14 @@ def usulan_data(world, built):
     return {"category": "", "kecamatan": wanted}
 
 
+def functions_data(world, built):
+    assessment = Assessment.objects.get(pk=built.kwargs["pk"])
+    dinkes = Opd.objects.get(kabupaten_id=assessment.kabupaten_id, short_name="Dinkes")
+    # Every write changes the map: health to Dinkes, or cleared after that.
+    mapped = OpdFunction.objects.filter(kabupaten_id=assessment.kabupaten_id, function="kesehatan").exists()
+    return {"fungsi_kesehatan": "" if mapped else str(dinkes.pk)}
+
+
 def assign_data(world, built):
     deadline = datetime.date.today() + datetime.timedelta(days=14)
     return {"opd": built.extra["opd"], "entries": [built.kwargs["entry_pk"]], "deadline": deadline.isoformat()}
@@ -537,6 +545,7 @@ ROUTES: dict[str, Rule] = {
     "indicators:entry_mark_done": scoped_object(DINKES_WORKERS, entry_at, get_ok=None, writes=[post()]),
     "indicators:request_outstanding": scoped_object(KABUPATEN_ADMINS, assessment_at),
     "indicators:request_assign": scoped_object(KABUPATEN_ADMINS, unrequested_at, writes=[post(assign_data)]),
+    "indicators:opd_functions": scoped_object(KABUPATEN_ADMINS, assessment_at, writes=[post(functions_data)]),
     "indicators:request_remind_overdue": scoped_object(
         KABUPATEN_ADMINS, overdue_request_at, get_ok=None, writes=[post()]
     ),

@@ -496,6 +496,10 @@ FIELDS: dict[str, Field] = {
         FormProbe(usulan_form, kecamatan, kecamatan, many=True, message=None),
         "the kecamatan of the assessment's kabupaten",
     ),
+    "indicators.fieldwork.forms.UsulanForm.desa": scoped(
+        FormProbe(usulan_form, lambda w, p: w.desa[p].code, lambda w, p: w.desa[p].code, many=True, message=None),
+        "the desa of the assessment's kabupaten (the service: in a proposed kecamatan)",
+    ),
     "indicators.innovations.forms.InnovationForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
     "indicators.requests.forms.DataRequestAssignForm.opd": scoped(
         FormProbe(data_request_form, opd, opd, message=None), "opds_of(assessment)"

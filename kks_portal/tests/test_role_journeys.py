@@ -9,7 +9,7 @@ pass, its rows put back before each test):
 
 * Bappeda Serang, in a browser whose language is English (the UI stays Indonesian): the round's
   stage on the home, the OPD past their deadline → assign (a refused form keeps what was ticked)
-  → the readiness dashboard.
+  → the readiness dashboard → the map of OPDs by function, pre-filled from the OPD names, saved.
 * Bappeda Cilegon: the returned dossier's reason on the home, with its links → the verifier's
   comments → the dossier → compile, watching the progress bar (the real Celery worker) → submit.
 * The Dinkes operator: the next task → the entry form → its evidence → upload → save → the
@@ -32,7 +32,7 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
-from accounts.models import Opd
+from accounts.models import Opd, OpdFunction
 from conftest import (
     DEMO_PASSWORD,
     PHONE,
@@ -196,6 +196,18 @@ def _bappeda_serang_assigns_and_reads_readiness(open_context, axe):
     assert page.locator("#tier").inner_text().strip()
     axe += axe_violations(page)
     journey_shot(page, role, "dasbor-kesiapan")
+
+    # OPDs by function: the map pre-filled from the OPD names; saving it assigns what has no OPD.
+    _click(page, "#opd-functions-link")
+    form = page.locator("#opd-function-form")
+    dinkes = Opd.objects.get(kabupaten_id=SERANG, short_name="Dinkes")
+    assert form.locator("select[name=fungsi_kesehatan]").input_value() == str(dinkes.pk)
+    axe += axe_violations(page)
+    journey_shot(page, role, "fungsi-opd")
+    _click(page, "#opd-function-form [type=submit]")
+    assert "Peta fungsi OPD Kabupaten Serang disimpan" in page.locator(".alert").first.inner_text()
+    assert OpdFunction.objects.filter(kabupaten_id=SERANG, function="kesehatan", opd=dinkes).exists()
+    journey_shot(page, role, "fungsi-opd-tersimpan")
     browser_logout(page)
 
 
