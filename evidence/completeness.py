@@ -34,7 +34,8 @@ Definitions (one assessment fixes the data years, e.g. 2023 and 2024 for the 202
 * The kelembagaan items' own requirements (SK scans …) are Bappeda's and reported apart.
 
 Queries: ``kabupaten_readiness`` costs three queries whatever the number of desa and activities
-(the kecamatan and desa, the bodies, the activities with their completeness);
+(the kecamatan and desa, the bodies, the activities with their completeness and partner bodies:
+an activity held together with other bodies counts for each of them);
 ``assessment_readiness`` four (entries, requirements, file counts, kelembagaan requirements).
 Everything else is Python.
 """
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
@@ -137,6 +138,8 @@ class ActivityState:
     title: str
     date: datetime.date
     missing_kinds: tuple[str, ...]
+    # The bodies that held it together with ``body_id`` (``Activity.partner_bodies``): it counts for them too.
+    partner_ids: tuple[int, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -148,19 +151,25 @@ class ActivityState:
 
 
 def activity_states(activities: QuerySet[Activity]) -> list[ActivityState]:
-    """One query: the activities (not removed) with the kinds each lacks."""
-    fields = ["pk", "body_id", "title", "date", *(f"has_{kind}" for kind in REQUIRED_KINDS)]
+    """One query: the activities (not removed) with the kinds each lacks and their partner bodies
+    (joined: one row per partner, gathered here)."""
+    fields = ["pk", "body_id", "title", "date", "partner_bodies", *(f"has_{kind}" for kind in REQUIRED_KINDS)]
     rows = with_completeness(activities.filter(deleted_at__isnull=True)).order_by("date", "pk").values(*fields)
-    return [
-        ActivityState(
-            pk=row["pk"],
-            body_id=row["body_id"],
-            title=row["title"],
-            date=row["date"],
-            missing_kinds=tuple(kind for kind in REQUIRED_KINDS if not row[f"has_{kind}"]),
-        )
-        for row in rows
-    ]
+    states: dict[int, ActivityState] = {}
+    partners: dict[int, set[int]] = {}
+    for row in rows:
+        if row["pk"] not in states:
+            states[row["pk"]] = ActivityState(
+                pk=row["pk"],
+                body_id=row["body_id"],
+                title=row["title"],
+                date=row["date"],
+                missing_kinds=tuple(kind for kind in REQUIRED_KINDS if not row[f"has_{kind}"]),
+            )
+            partners[row["pk"]] = set()
+        if row["partner_bodies"] is not None:
+            partners[row["pk"]].add(row["partner_bodies"])
+    return [replace(state, partner_ids=tuple(sorted(partners[pk]))) for pk, state in states.items()]
 
 
 # --- Bodies ---------------------------------------------------------------------------------------
@@ -231,17 +240,22 @@ class BodyReadiness:
 
 
 def body_readiness(bodies: QuerySet[Body], *, years: list[int]) -> list[BodyReadiness]:
-    """The readiness of every body of ``bodies``: two queries whatever their number."""
+    """The readiness of every body of ``bodies``: two queries whatever their number. An activity
+    held together with other bodies counts for each of them."""
     states = {b.pk: BodyReadiness(body=b, years=list(years)) for b in bodies.select_related("region")}
     if states and years:
+        ids = bodies.values("pk")
         activities = Activity.objects.filter(
-            body__in=bodies.values("pk"),
+            Q(body__in=ids) | Q(partner_bodies__in=ids),
             date__gte=datetime.date(min(years), 1, 1),
             date__lte=datetime.date(max(years), 12, 31),
-        )
+        ).distinct()
         for activity in activity_states(activities):
-            if activity.body_id in states and activity.date.year in years:
-                states[activity.body_id].activities.append(activity)
+            if activity.date.year not in years:
+                continue
+            for body_id in {activity.body_id, *activity.partner_ids}:
+                if body_id in states:
+                    states[body_id].activities.append(activity)
     return list(states.values())
 
 

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from forums.models import Body
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 
-from .services import activity_indicator_choices, activity_tatanan_choices, activity_work_plan_item_choices
+from .services import (
+    activity_indicator_choices,
+    activity_partner_choices,
+    activity_tatanan_choices,
+    activity_work_plan_item_choices,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,6 +89,16 @@ class ActivityForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     result = forms.CharField(label=_("Hasil kegiatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    partner_bodies = ModelMultipleIdChoiceField(
+        label=_("Lembaga penyelenggara bersama"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_(
+            "Opsional: kegiatan bersama (mis. Forum dengan Tim Pembina, sosialisasi untuk semua Forum Kecamatan) "
+            "ikut dihitung untuk lembaga-lembaga ini. Di komputer, tahan Ctrl untuk memilih lebih dari satu."
+        ),
+    )
     realised_budget = forms.DecimalField(
         label=_("Realisasi anggaran (Rp)"),
         min_value=0,
@@ -99,6 +114,7 @@ class ActivityForm(forms.Form):
         self.fields["tatanan"].queryset = activity_tatanan_choices()
         self.fields["indicators"].queryset = activity_indicator_choices(body)
         self.fields["work_plan_item"].queryset = activity_work_plan_item_choices(body)
+        self.fields["partner_bodies"].queryset = activity_partner_choices(body)
         self.fields["title"].error_messages["required"] = _("Judul kegiatan wajib diisi.")
         self.fields["date"].error_messages["required"] = _("Tanggal kegiatan wajib diisi.")
         self.fields["date"].error_messages["invalid"] = _("Tanggal tidak dikenali; gunakan format TTTT-BB-HH.")

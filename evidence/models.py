@@ -108,6 +108,11 @@ class Activity(models.Model):
     """A kegiatan of a body: a meeting, a campaign, a clean-up … with its evidence."""
 
     body = models.ForeignKey(Body, verbose_name=_("lembaga"), on_delete=models.CASCADE, related_name="activities")
+    # A joint event (Forum + Tim Pembina, a kabupaten-wide sosialisasi with the Forum Kecamatan):
+    # it counts for these bodies too; the recording body keeps its papers.
+    partner_bodies = models.ManyToManyField(
+        Body, verbose_name=_("lembaga penyelenggara bersama"), blank=True, related_name="shared_activities"
+    )
     title = models.CharField(_("judul kegiatan"), max_length=300)
     date = models.DateField(_("tanggal"))
     place = models.CharField(_("tempat"), max_length=300, blank=True)

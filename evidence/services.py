@@ -39,7 +39,9 @@ ACTIVITY_FIELDS = (
     "participant_count",
     "result",
     "realised_budget",
+    "partner_bodies",
 )
+MANY_FIELDS = ("tatanan", "indicators", "partner_bodies")
 # Before the programme's portal, no kegiatan is recorded; a date before this is a typing slip.
 EARLIEST_ACTIVITY_DATE = datetime.date(2010, 1, 1)
 MAX_PARTICIPANTS = 100_000
@@ -74,6 +76,19 @@ def activity_indicator_choices(body: Body) -> QuerySet[Indicator]:
     )
 
 
+def activity_partner_choices(body: Body) -> QuerySet[Body]:
+    """The bodies that may hold an activity of ``body`` together with it: the other bodies of its
+    kabupaten/kota (a Forum with the Tim Pembina, a kabupaten's sosialisasi with the Forum
+    Kecamatan)."""
+    kabupaten = kabupaten_code_of(body.region_id)
+    return (
+        Body.objects.filter(Q(region__code=kabupaten) | Q(region__code__startswith=kabupaten + "."))
+        .exclude(pk=body.pk)
+        .select_related("region")
+        .order_by("region_id", "kind")
+    )
+
+
 def activity_work_plan_item_choices(body: Body) -> QuerySet[WorkPlanItem]:
     """The work-plan items an activity of ``body`` may realise: the items of the body's own plans."""
     return (
@@ -101,6 +116,7 @@ def _clean(body: Body, data: dict, *, today: datetime.date | None = None) -> dic
     cleaned["participant_count"] = _clean_participant_count(data, errors)
     cleaned["result"] = str(data.get("result") or "").strip()
     cleaned["realised_budget"] = _clean_realised_budget(data, errors)
+    cleaned["partner_bodies"] = _clean_partner_bodies(body, data, errors)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -179,6 +195,20 @@ def _clean_work_plan_item(body: Body, data: dict, errors: dict[str, list[str]]) 
     return item
 
 
+def _clean_partner_bodies(body: Body, data: dict, errors: dict[str, list[str]]) -> list[Body]:
+    partners = list(data.get("partner_bodies") or [])
+    if not partners:
+        return partners
+    allowed = set(activity_partner_choices(body).values_list("pk", flat=True))
+    outside = [partner for partner in partners if partner.pk not in allowed]
+    if outside:
+        errors.setdefault("partner_bodies", []).append(
+            _("Lembaga penyelenggara bersama harus lembaga lain di kabupaten/kota yang sama: %(names)s.")
+            % {"names": ", ".join(str(partner) for partner in outside)}
+        )
+    return partners
+
+
 def _clean_participant_count(data: dict, errors: dict[str, list[str]]):
     count = data.get("participant_count")
     if count is not None:
@@ -221,11 +251,12 @@ def _require_editor(actor: User, body: Body) -> None:
 
 def _save(activity: Activity, cleaned: dict) -> Activity:
     for key in ACTIVITY_FIELDS:
-        if key not in ("tatanan", "indicators"):
+        if key not in MANY_FIELDS:
             setattr(activity, key, cleaned[key])
     activity.save()
     activity.tatanan.set(cleaned["tatanan"])
     activity.indicators.set(cleaned["indicators"])
+    activity.partner_bodies.set(cleaned["partner_bodies"])
     return activity
 
 
@@ -257,6 +288,7 @@ def activity_update(*, activity: Activity, actor: User, today: datetime.date | N
         "participant_count": activity.participant_count,
         "result": activity.result,
         "realised_budget": activity.realised_budget,
+        "partner_bodies": list(activity.partner_bodies.all()),
     }
     cleaned = _clean(activity.body, current | _known(fields), today=today)
     with transaction.atomic():

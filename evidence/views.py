@@ -49,7 +49,7 @@ from .selectors import (
     live,
     requirement_owner,
 )
-from .services import ACTIVITY_FIELDS, activity_create, activity_remove, activity_update
+from .services import ACTIVITY_FIELDS, MANY_FIELDS, activity_create, activity_remove, activity_update
 from .uploads import (
     REFUSED,
     STORED,
@@ -191,11 +191,13 @@ def _owner_context(request, owner: Owner) -> dict:
 @login_required
 def activity_list(request, pk):
     body = body_for(request.user, pk)
+    # Its own activities and those it held together with another body (``Activity.partner_bodies``).
     activities = (
         activities_visible_to(request.user)
-        .filter(body=body)
-        .prefetch_related("tatanan")
-        .select_related("work_plan_item__work_plan")
+        .filter(Q(body=body) | Q(partner_bodies=body))
+        .distinct()
+        .prefetch_related("tatanan", "partner_bodies")
+        .select_related("work_plan_item__work_plan", "body")
     )
     page = Paginator(with_completeness(activities), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("halaman"))
     for activity in page.object_list:
@@ -220,8 +222,8 @@ def activity_list(request, pk):
 def _activity_form_page(request, body, activity=None):
     initial = None
     if activity is not None:
-        initial = {key: getattr(activity, key) for key in ACTIVITY_FIELDS if key not in ("tatanan", "indicators")}
-        initial |= {"tatanan": list(activity.tatanan.all()), "indicators": list(activity.indicators.all())}
+        initial = {key: getattr(activity, key) for key in ACTIVITY_FIELDS if key not in MANY_FIELDS}
+        initial |= {key: list(getattr(activity, key).all()) for key in MANY_FIELDS}
     form = ActivityForm(request.POST or None, initial=initial, body=body)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

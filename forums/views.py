@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import quote_etag
@@ -129,7 +130,12 @@ def body_detail(request, pk):
             "can_edit": can_edit_body(request.user, body),
             "can_rename": is_bappeda_admin_of(request.user, body.region_id[:5]),
             # Activities are the evidence app's (linked by URL name, counted through the relation).
-            "activity_count": body.activities.filter(deleted_at__isnull=True).count(),
+            # Its own and those held together with another body (``partner_bodies``).
+            "activity_count": body.activities.model.objects.filter(
+                Q(body=body) | Q(partner_bodies=body), deleted_at__isnull=True
+            )
+            .distinct()
+            .count(),
         },
     )
 

@@ -47,7 +47,7 @@ def test_readers_download_the_workbook(serang_2025, client_for, vina, wilayah):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].startswith('attachment; filename="sipantas-36.04-2025.xlsx"')
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["KSM", "PSR"]
+    assert workbook.sheetnames == ["Kelembagaan", "KSM", "PSR"]
     sheet = workbook["PSR"]
     assert sheet["E3"].value == "Data tahun 2023"
     first = [cell.value for cell in sheet[4]]

@@ -8,11 +8,13 @@ import pytest
 from conftest import browser_login
 from forums.models import WorkPlan
 from tatanan.models import Tatanan
+from tatanan.tests.factories import official_catalogue_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_dewi_drafts_and_submits_on_her_phone(shipped_catalogue, phone, dewi, pokja_carenang, tmp_path):
+    official_catalogue_in(2025)  # the 2025 round is the one being run (2027's instrument is not in)
     browser_login(phone, "dewi")
     phone.goto(f"/forum/lembaga/{pokja_carenang.pk}/rencana-kerja/")
     # The 2025 round's data years come first and the first of them is chosen (issue 12).

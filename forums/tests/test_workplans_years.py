@@ -10,15 +10,9 @@ from django.urls import reverse
 
 from forums.models import WorkPlan
 from forums.workplans.selectors import work_plan_years
-from tatanan.models import Cycle, Indicator, Tatanan
+from tatanan.tests.factories import official_catalogue_in as catalogue_in
 
 pytestmark = [pytest.mark.django_db]
-
-
-def catalogue_in(year: int) -> None:
-    """The official catalogue of cycle ``year`` is imported (one indicator stands for it)."""
-    cycle = Cycle.objects.get(award_year=year)
-    Indicator.objects.create(cycle=cycle, tatanan=Tatanan.objects.get(tatanan_set__code="2023", code="PSR"), number="1")
 
 
 @pytest.fixture(autouse=True)

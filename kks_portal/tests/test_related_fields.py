@@ -344,6 +344,10 @@ def pembinaan_form(world, user, data):
     return forms_workplans.PembinaanVisitForm(data, team_regions=pembinaan_team_regions_of(user))
 
 
+def forum_kecamatan(world, place):
+    return Body.objects.get(kind=Body.Kind.FORUM_KECAMATAN, region=world.kecamatan[place]).pk
+
+
 def activity_form(world, user, data):
     return evidence_forms.ActivityForm(data, body=world.forum["serang"])
 
@@ -667,6 +671,10 @@ FIELDS: dict[str, Field] = {
     ),
     # --- evidence ---------------------------------------------------------------------------------
     "evidence.forms.ActivityForm.tatanan": Field(GLOBAL, "activity_tatanan_choices()"),
+    "evidence.forms.ActivityForm.partner_bodies": scoped(
+        FormProbe(activity_form, forum_kecamatan, forum_kecamatan, many=True, message=None),
+        "activity_partner_choices(body): the other bodies of the body's kabupaten",
+    ),
     "evidence.forms.ActivityForm.indicators": scoped(
         FormProbe(activity_form, local_indicator, local_indicator, many=True, message=None),
         "activity_indicator_choices(body)",

@@ -265,3 +265,13 @@ class EvidenceRequirementFactory(factory.django.DjangoModelFactory):
 def tier_rules(cycle: Cycle, tiers=("padapa", "wiwerda", "wistara")) -> list[TierRule]:
     """The shipped thresholds of ``tiers`` for a new cycle."""
     return [TierRuleFactory(cycle=cycle, tier=tier) for tier in tiers]
+
+
+def official_catalogue_in(year: int) -> None:
+    """Cycle ``year``'s official catalogue is in (one national indicator stands for it): that cycle
+    is then the one being run (``forums.kelembagaan.services.current_cycle``)."""
+    from tatanan.models import Cycle, Indicator, Tatanan
+
+    cycle = Cycle.objects.get(award_year=year)
+    tatanan = Tatanan.objects.filter(tatanan_set=cycle.tatanan_set).order_by("number").first()
+    Indicator.objects.get_or_create(cycle=cycle, tatanan=tatanan, number="1", defaults={"name": "Indikator"})
