@@ -34,6 +34,30 @@ def test_rina_records_a_visit_to_kecamatan_carenang(client_for, rina, wilayah):
     assert "Jamban belum merata" in client.get(reverse("forums:pembinaan_list")).content.decode()
 
 
+def test_rina_records_the_kecamatan_teams_visit_to_an_rt(client_for, rina, wilayah):
+    """Issue 13: Bappeda records the Tim Pembina Kecamatan's visits too, down to an RT/RW."""
+    client = client_for(rina)
+    page = client.get(reverse("forums:pembinaan_add")).content.decode()
+    assert "Tim Pembina Kecamatan Carenang" in page
+    response = client.post(
+        reverse("forums:pembinaan_add"),
+        visit_data(wilayah["desa_carenang"], team_region=wilayah["carenang"].code, rt_rw="RT 03/RW 02"),
+    )
+    assert response.status_code == 302
+    visit = PembinaanVisit.objects.get()
+    assert (visit.visiting_body.kind, visit.visiting_body.region) == (
+        Body.Kind.TIM_PEMBINA_KECAMATAN,
+        wilayah["carenang"],
+    )
+    assert (visit.target_region, visit.rt_rw) == (wilayah["desa_carenang"], "RT 03/RW 02")
+    # A kecamatan team visits desa of its own kecamatan only.
+    response = client.post(
+        reverse("forums:pembinaan_add"), visit_data(wilayah["desa_binuang"], team_region=wilayah["carenang"].code)
+    )
+    assert response.status_code == 200
+    assert "Wilayah sasaran harus desa/kelurahan di kecamatan ini." in response.content.decode()
+
+
 def test_sari_records_a_visit_to_desa_carenang(client_for, sari, wilayah, tim_pembina_carenang):
     client = client_for(sari)
     response = client.post(

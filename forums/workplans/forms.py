@@ -56,6 +56,15 @@ class RegionChoiceField(ScopedModelChoiceField):
         return f"{obj.get_kind_display()} {obj.name}"
 
 
+class TeamRegionChoiceField(ScopedModelChoiceField):
+    """A Tim Pembina by its region: "Tim Pembina Kabupaten Serang", "Tim Pembina Kecamatan Carenang"."""
+
+    def label_from_instance(self, obj):
+        if obj.level == Region.Level.KECAMATAN:
+            return _("Tim Pembina Kecamatan %(name)s") % {"name": obj.name}
+        return _("Tim Pembina %(name)s") % {"name": obj.name}
+
+
 class IndicatorChoiceField(ScopedModelChoiceField):
     def label_from_instance(self, obj):
         name = obj.name if len(obj.name) <= 90 else obj.name[:88] + "…"
@@ -107,7 +116,12 @@ class WorkPlanReturnForm(forms.Form):
 
 
 class PembinaanVisitForm(forms.Form):
-    team_region = RegionChoiceField(label=_("Tim pembina"), queryset=None, empty_label=None)
+    team_region = TeamRegionChoiceField(
+        label=_("Tim pembina"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("Bappeda mencatat juga kunjungan Tim Pembina Kecamatan."),
+    )
     target_region = RegionChoiceField(label=_("Wilayah sasaran"), queryset=None)
     rt_rw = forms.CharField(label=_("RT/RW"), max_length=50, required=False, help_text=_("Mis. RT 03/RW 02."))
     date = forms.DateField(label=_("Tanggal"), widget=DATE)

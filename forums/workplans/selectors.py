@@ -197,14 +197,20 @@ def pembinaan_visit_for(user: User, pk: int) -> PembinaanVisit:
 
 
 def pembinaan_team_regions_of(user: User) -> list[Region]:
-    """Regions whose Tim Pembina ``user`` records visits for: the kabupaten of a Bappeda admin
-    (every kabupaten for a superuser is too many: none), the kecamatan of a kecamatan secretary."""
+    """Regions whose Tim Pembina ``user`` records visits for: the kabupaten of a Bappeda admin and
+    its kecamatan (Bappeda records the kecamatan teams' visits too; every kabupaten for a superuser
+    is too many: none), the kecamatan of a kecamatan secretary."""
     regions: list[Region] = []
     admin = admin_scope_of(user)
     if not admin.everything and not admin.empty:
-        regions.extend(Region.objects.filter(level=Region.Level.KABKOTA, code__in=admin.prefixes).order_by("code"))
+        kabupaten = list(Region.objects.filter(level=Region.Level.KABKOTA, code__in=admin.prefixes).order_by("code"))
+        regions.extend(kabupaten)
+        regions.extend(
+            Region.objects.filter(level=Region.Level.KECAMATAN, parent__in=kabupaten).order_by("parent_id", "name")
+        )
     regions.extend(r for r in secretary_regions_of(user) if r.level == Region.Level.KECAMATAN)
-    return regions
+    unique = {region.code: region for region in reversed(regions)}
+    return [region for region in regions if unique.pop(region.code, None) is not None]
 
 
 def can_record_pembinaan(user: User) -> bool:
