@@ -1,9 +1,11 @@
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from forums.models import Body, PembinaanVisit
-from forums.workplans.services import pembinaan_visit_create
+from forums.workplans.services import pembinaan_visit_create, pembinaan_visits_create
 
 pytestmark = [pytest.mark.django_db]
 
@@ -56,6 +58,32 @@ def test_rina_records_the_kecamatan_teams_visit_to_an_rt(client_for, rina, wilay
     )
     assert response.status_code == 200
     assert "Wilayah sasaran harus desa/kelurahan di kecamatan ini." in response.content.decode()
+
+
+def test_rina_records_one_sosialisasi_for_two_kecamatan_at_once(client_for, rina, wilayah):
+    client = client_for(rina)
+    response = client.post(
+        reverse("forums:pembinaan_add"),
+        visit_data(wilayah["carenang"], team_region=wilayah["serang"].code, more_targets=[wilayah["binuang"].code]),
+    )
+    assert response.status_code == 302
+    visits = PembinaanVisit.objects.all()
+    assert {v.target_region for v in visits} == {wilayah["carenang"], wilayah["binuang"]}
+    assert {v.findings for v in visits} == {"Jamban belum merata"}
+    page = client.get(response["Location"]).content.decode()
+    assert "Kunjungan pembinaan disimpan untuk 2 wilayah" in page
+
+
+def test_visits_to_many_targets_are_all_or_none(rina, wilayah):
+    with pytest.raises(ValidationError):
+        pembinaan_visits_create(
+            team_region=wilayah["carenang"],
+            actor=rina,
+            date=datetime.date(2025, 3, 12),
+            target_region=wilayah["desa_carenang"],
+            more_targets=[wilayah["desa_binuang"]],  # not in Carenang
+        )
+    assert not PembinaanVisit.objects.exists()
 
 
 def test_sari_records_a_visit_to_desa_carenang(client_for, sari, wilayah, tim_pembina_carenang):

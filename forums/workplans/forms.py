@@ -56,6 +56,13 @@ class RegionChoiceField(ScopedModelChoiceField):
         return f"{obj.get_kind_display()} {obj.name}"
 
 
+class RegionMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Regions by their Kemendagri code, named as the single select names them ("Kecamatan Carenang")."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.get_kind_display()} {obj.name}"
+
+
 class TeamRegionChoiceField(ScopedModelChoiceField):
     """A Tim Pembina by its region: "Tim Pembina Kabupaten Serang", "Tim Pembina Kecamatan Carenang"."""
 
@@ -123,6 +130,17 @@ class PembinaanVisitForm(forms.Form):
         help_text=_("Bappeda mencatat juga kunjungan Tim Pembina Kecamatan."),
     )
     target_region = RegionChoiceField(label=_("Wilayah sasaran"), queryset=None)
+    # Regions are keyed by their Kemendagri code; the queryset is the team's targets.
+    more_targets = RegionMultipleChoiceField(
+        label=_("Wilayah sasaran lain pada kunjungan yang sama"),
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+        help_text=_(
+            "Opsional, mis. sosialisasi untuk beberapa kecamatan sekaligus: satu catatan kunjungan dibuat untuk "
+            "setiap wilayah. Di komputer, tahan Ctrl untuk memilih lebih dari satu."
+        ),
+    )
     rt_rw = forms.CharField(label=_("RT/RW"), max_length=50, required=False, help_text=_("Mis. RT 03/RW 02."))
     date = forms.DateField(label=_("Tanggal"), widget=DATE)
     place = forms.CharField(label=_("Tempat"), max_length=300, required=False)
@@ -140,6 +158,9 @@ class PembinaanVisitForm(forms.Form):
         for region in team_regions:
             targets = targets | pembinaan_target_regions(region)
         self.fields["target_region"].queryset = targets.order_by("code")
+        self.fields["more_targets"].queryset = targets.order_by("code")
+        if kwargs.get("initial"):  # an existing visit: it has one target
+            del self.fields["more_targets"]
         if len(codes) == 1:
             self.fields["team_region"].initial = codes[0]
             self.fields["team_region"].widget = forms.HiddenInput()

@@ -236,6 +236,24 @@ def pembinaan_visit_create(*, team_region: Region, actor: User, date: datetime.d
     return visit
 
 
+def pembinaan_visits_create(
+    *, team_region: Region, actor: User, date: datetime.date, more_targets=(), **fields
+) -> list[PembinaanVisit]:
+    """One visit, and the same visit to each of ``more_targets`` (a sosialisasi for several
+    kecamatan at once): one row per target, so each region's pembinaan is counted; all or none."""
+    with transaction.atomic():
+        visits = [pembinaan_visit_create(team_region=team_region, actor=actor, date=date, **fields)]
+        for target in more_targets:
+            if target.pk == visits[0].target_region_id:
+                continue
+            visits.append(
+                pembinaan_visit_create(
+                    team_region=team_region, actor=actor, date=date, **{**fields, "target_region": target}
+                )
+            )
+    return visits
+
+
 def pembinaan_visit_update(*, visit: PembinaanVisit, actor: User, **fields) -> PembinaanVisit:
     if not can_edit_pembinaan_visit(actor, visit):
         raise PermissionDenied

@@ -38,8 +38,8 @@ from .selectors import (
 from .services import (
     ITEM_FIELDS,
     VISIT_FIELDS,
-    pembinaan_visit_create,
     pembinaan_visit_update,
+    pembinaan_visits_create,
     work_plan_approve,
     work_plan_create,
     work_plan_item_add,
@@ -260,7 +260,7 @@ def pembinaan_form(request, pk=None):
         team_region = data.pop("team_region")
         try:
             if visit is None:
-                pembinaan_visit_create(team_region=team_region, actor=request.user, **data)
+                visits = pembinaan_visits_create(team_region=team_region, actor=request.user, **data)
             else:
                 pembinaan_visit_update(visit=visit, actor=request.user, **data)
         except PermissionDenied as exc:
@@ -268,6 +268,13 @@ def pembinaan_form(request, pk=None):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Kunjungan pembinaan disimpan."))
+            if visit is None and len(visits) > 1:
+                messages.success(
+                    request,
+                    _("Kunjungan pembinaan disimpan untuk %(n)s wilayah: %(names)s.")
+                    % {"n": len(visits), "names": ", ".join(v.target_region.name for v in visits)},
+                )
+            else:
+                messages.success(request, _("Kunjungan pembinaan disimpan."))
             return redirect("forums:pembinaan_list")
     return render(request, "forums/pembinaan/form.html", {"form": form, "visit": visit})

@@ -635,6 +635,9 @@ FIELDS: dict[str, Field] = {
     "forums.workplans.forms.PembinaanVisitForm.target_region": scoped(
         FormProbe(pembinaan_form, kecamatan, kecamatan), "below the caller's teams"
     ),
+    "forums.workplans.forms.PembinaanVisitForm.more_targets": scoped(
+        FormProbe(pembinaan_form, kecamatan, kecamatan, many=True, message=None), "below the caller's teams"
+    ),
     "forums.serializers.MemberSerializer.tatanan": Field(GLOBAL, "tatanan"),
     "forums.serializers.WorkPlanItemSerializer.tatanan": Field(GLOBAL, "tatanan_for_work_plans()"),
     "forums.serializers.WorkPlanItemSerializer.activity": Field(TEXT, "the planned activity, in words"),
