@@ -70,14 +70,17 @@ def cycle_create_from(
     last_data_year: int | None = None,
     guideline_reference: str = "",
 ) -> Cycle:
-    """A new cycle ``award_year`` with the rules and catalogue of ``source``.
+    """A new cycle ``award_year`` with the rules and catalogue of ``source``; or, when cycle
+    ``award_year`` exists without a catalogue (2027 until its instrument), that cycle with the
+    catalogue of ``source`` (its own rules and data years stay; ``_fill_empty_cycle``).
 
     Data years default to those of ``source`` moved by the years between the two awards;
     requirements bound to one data year move with them. Superusers only."""
     if not (actor.is_authenticated and actor.is_active and actor.is_superuser):
         raise PermissionDenied
-    if Cycle.objects.filter(award_year=award_year).exists():
-        raise ValidationError({"award_year": _("Siklus Swasti Saba %(year)s sudah ada.") % {"year": award_year}})
+    existing = Cycle.objects.filter(award_year=award_year).first()
+    if existing is not None:
+        return _fill_empty_cycle(source=source, cycle=existing)
     shift = award_year - source.award_year
     first = first_data_year if first_data_year is not None else source.first_data_year + shift
     last = last_data_year if last_data_year is not None else source.last_data_year + shift
@@ -97,8 +100,42 @@ def cycle_create_from(
     cycle.save()
     for rule in source.tier_rules.all():
         _copy(rule, RULE_FIELDS, cycle=cycle).save()
+    _copy_catalogue(source=source, cycle=cycle)
+    return cycle
 
-    year_shift = first - source.first_data_year
+
+def _fill_empty_cycle(*, source: Cycle, cycle: Cycle) -> Cycle:
+    """A cycle that exists but has no catalogue yet (2027 ships so, until its instrument is out)
+    gets the catalogue of ``source``; its own rules and data years stay. Any other existing cycle
+    is refused."""
+    if cycle.pk == source.pk:
+        raise ValidationError({"award_year": _("Pilih tahun penghargaan yang lain dari siklus asal.")})
+    has_catalogue = Indicator.objects.filter(cycle=cycle, is_local=False).exists() or cycle.kelembagaan_items.exists()
+    if has_catalogue or cycle.assessments.exists():
+        raise ValidationError(
+            {
+                "award_year": _(
+                    "Siklus Swasti Saba %(year)s sudah ada dan sudah punya katalog atau penilaian; ubah di admin "
+                    "atau impor instrumennya."
+                )
+                % {"year": cycle.award_year}
+            }
+        )
+    if cycle.tatanan_set_id != source.tatanan_set_id:
+        raise ValidationError(
+            {
+                "source": _("Siklus asal memakai himpunan tatanan lain dari Swasti Saba %(year)s.")
+                % {"year": cycle.award_year}
+            }
+        )
+    _copy_catalogue(source=source, cycle=cycle)
+    return cycle
+
+
+def _copy_catalogue(*, source: Cycle, cycle: Cycle) -> None:
+    """The national indicators and kelembagaan items of ``source`` with their scales and evidence
+    requirements, into ``cycle``; requirements bound to a data year move with the data years."""
+    year_shift = cycle.first_data_year - source.first_data_year
 
     def requirements_of(owner, **link):
         return [
@@ -128,4 +165,3 @@ def cycle_create_from(
         requirements += requirements_of(old, kelembagaan_item=new)
     ScaleOption.objects.bulk_create(options)
     EvidenceRequirement.objects.bulk_create(requirements)
-    return cycle

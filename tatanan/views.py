@@ -14,7 +14,7 @@ from kks_portal.lib.forms import add_service_errors
 from .cycles import cycle_create_from
 from .forms import CycleNextForm, InstrumentUploadForm
 from .importer import instrument_import
-from .models import Tatanan
+from .models import Cycle, Tatanan
 from .selectors import (
     can_import_instrument,
     cycle_for,
@@ -102,6 +102,7 @@ def cycle_next(request):
     form = CycleNextForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        existed = Cycle.objects.filter(award_year=data["award_year"]).exists()
         try:
             cycle = cycle_create_from(
                 source=data["source"],
@@ -115,9 +116,11 @@ def cycle_next(request):
             add_service_errors(form, error)
         else:
             logger.info("cycle %s added by %s from %s", cycle.award_year, request.user.username, data["source"])
-            messages.success(
-                request,
-                _("Siklus %(cycle)s ditambahkan dari %(source)s.") % {"cycle": cycle, "source": data["source"]},
+            text = (
+                _("Katalog %(source)s disalin ke %(cycle)s; aturan strata dan tahun datanya tetap.")
+                if existed
+                else _("Siklus %(cycle)s ditambahkan dari %(source)s.")
             )
+            messages.success(request, text % {"cycle": cycle, "source": data["source"]})
             return redirect("tatanan:cycle_detail", cycle.award_year)
     return render(request, "tatanan/cycle_next.html", {"form": form})

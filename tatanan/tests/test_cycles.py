@@ -54,13 +54,26 @@ def test_the_next_cycle_copies_rules_and_catalogue_with_its_data_years_moved(cat
     assert Indicator.objects.filter(cycle=catalogue_2027).count() == 2
 
 
-def test_an_existing_year_or_data_years_after_the_award_are_refused(root_user):
+def test_a_cycle_with_a_catalogue_or_data_years_after_the_award_are_refused(catalogue_2027, root_user):
+    with pytest.raises(ValidationError, match="Siklus Swasti Saba 2027 sudah ada dan sudah punya katalog"):
+        cycle_create_from(source=Cycle.objects.get(award_year=2025), award_year=2027, actor=root_user)
     source = Cycle.objects.get(award_year=2017)
-    with pytest.raises(ValidationError, match="Siklus Swasti Saba 2019 sudah ada"):
-        cycle_create_from(source=source, award_year=2019, actor=root_user)
     with pytest.raises(ValidationError, match="sebelum tahun penghargaan"):
         cycle_create_from(source=source, award_year=2031, actor=root_user, first_data_year=2030, last_data_year=2031)
     assert not Cycle.objects.filter(award_year=2031).exists()
+    with pytest.raises(ValidationError, match="himpunan tatanan lain"):
+        cycle_create_from(source=source, award_year=2025, actor=root_user)
+
+
+def test_an_empty_shipped_cycle_gets_the_catalogue_and_keeps_its_rules(catalogue_2027, root_user):
+    """2025 (empty in this test) gets 2027's catalogue; its own rules and data years stay."""
+    target = Cycle.objects.get(award_year=2025)
+    rules_before = list(target.tier_rules.values_list("tier", "score_min"))
+    assert cycle_create_from(source=catalogue_2027, award_year=2025, actor=root_user) == target
+    indicator = Indicator.objects.get(cycle=target)
+    assert sorted(indicator.evidence_requirements.values_list("data_year", flat=True)) == [2023, 2024]
+    assert KelembagaanItem.objects.filter(cycle=target).count() == 1
+    assert list(target.tier_rules.values_list("tier", "score_min")) == rules_before
 
 
 def test_only_a_superuser_adds_a_cycle(rina):
@@ -89,14 +102,26 @@ def test_the_page_adds_2019_from_2017_after_it_was_removed(client_for, root_user
 
 def test_the_page_says_in_indonesian_what_is_wrong_and_keeps_the_input(client_for, root_user):
     response = client_for(root_user).post(
-        URL, {"source": 2025, "award_year": 2027, "guideline_reference": "Juknis 2027"}
+        URL, {"source": 2025, "award_year": 2025, "guideline_reference": "Juknis 2027"}
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Siklus Swasti Saba 2027 sudah ada." in page
+    assert "Pilih tahun penghargaan yang lain dari siklus asal." in page
     assert "Juknis 2027" in page
     response = client_for(root_user).post(URL, {"source": 2025, "award_year": "dua ribu"})
     assert "Masukkan keseluruhan angka bilangan." in response.content.decode()
+
+
+def test_the_page_fills_the_shipped_2027_with_the_2025_catalogue(client_for, root_user):
+    cycle_2025 = Cycle.objects.get(award_year=2025)
+    psr = Tatanan.objects.get(tatanan_set__code="2023", code="PSR")
+    Indicator.objects.create(cycle=cycle_2025, tatanan=psr, number="1", name="Pasar sehat")
+    client = client_for(root_user)
+    response = client.post(URL, {"source": 2025, "award_year": 2027})
+    assert response.status_code == 302
+    assert Indicator.objects.filter(cycle__award_year=2027, name="Pasar sehat").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Katalog Swasti Saba 2025 disalin ke Swasti Saba 2027; aturan strata dan tahun datanya tetap." in page
 
 
 def test_the_catalogue_links_to_the_page_for_the_superuser_only(client_for, root_user, rina):
