@@ -28,16 +28,10 @@ from forums.models import Body, PembinaanVisit
 from forums.selectors import can_edit_body
 from forums.workplans.selectors import can_edit_pembinaan_visit
 from indicators.models import Assessment, IndicatorEntry, TitikPantau
-from regions.models import Region
+from regions.models import Region, kabupaten_code_of
 from tatanan.models import EvidenceRequirement
 
 from .models import Activity, Blob, EvidenceFile
-
-
-def kabupaten_code_of(region_code: str) -> str:
-    """``36.04.17.2001`` → ``36.04``: the kabupaten/kota a region lies in."""
-    return ".".join(region_code.split(".")[:2])
-
 
 # --- Reading ------------------------------------------------------------------------------------
 

@@ -23,10 +23,10 @@ from accounts.models import User
 from forums.models import Body, WorkPlanItem
 from forums.selectors import can_edit_body
 from forums.workplans.selectors import tatanan_for_work_plans
+from regions.models import kabupaten_code_of
 from tatanan.models import Cycle, Indicator, Tatanan
 
 from .models import Activity
-from .selectors import kabupaten_code_of
 
 ACTIVITY_FIELDS = (
     "title",

@@ -19,7 +19,7 @@ from accounts.models import User
 from kks_portal.lib.files.checks import check_file
 from kks_portal.lib.files.errors import UploadRefused
 from kks_portal.lib.files.types import FileType
-from regions.models import Region
+from regions.models import Region, kabupaten_code_of
 from tatanan.models import Cycle, Tatanan
 
 from .models import Body, Decree, Member, Secretariat
@@ -251,7 +251,7 @@ def tatanan_for_members() -> list[Tatanan]:
 def body_rename(*, body: Body, actor: User, name: str) -> Body:
     """Give ``body`` the name its SK uses ("Forum Komunikasi Kota Sehat Cilegon"); an empty name
     puts the default back. The Bappeda admin of the body's kabupaten/kota (or a superuser) only."""
-    require_kabupaten_admin(actor, body.region_id[:5])
+    require_kabupaten_admin(actor, kabupaten_code_of(body.region_id))
     name = " ".join((name or "").split())
     if len(name) > 200:
         raise ValidationError({"name": _("Nama paling banyak 200 karakter.")})

@@ -24,6 +24,7 @@ from accounts.selectors import kabupaten_managed_by
 from kks_portal.lib.files.responses import protected_file_response
 from kks_portal.lib.files.types import CONTENT_TYPES, FileType, content_type_for
 from kks_portal.lib.forms import add_service_errors
+from regions.models import kabupaten_code_of
 
 from .forms import BodyFilterForm, BodyRenameForm, DecreeForm, MemberForm, MemberImportForm, SecretariatForm
 from .member_import import member_import, member_import_template
@@ -128,7 +129,7 @@ def body_detail(request, pk):
             "secretariat": secretariat,
             "gaps": body_gaps(body),
             "can_edit": can_edit_body(request.user, body),
-            "can_rename": is_bappeda_admin_of(request.user, body.region_id[:5]),
+            "can_rename": is_bappeda_admin_of(request.user, kabupaten_code_of(body.region_id)),
             # Activities are the evidence app's (linked by URL name, counted through the relation).
             # Its own and those held together with another body (``partner_bodies``).
             "activity_count": body.activities.model.objects.filter(
@@ -326,7 +327,7 @@ def org_chart_photo(request, pk):
 def body_rename_view(request, pk):
     """Bappeda gives a body the name of its SK (kota bodies often differ from the default)."""
     body = body_for(request.user, pk)
-    if not is_bappeda_admin_of(request.user, body.region_id[:5]):
+    if not is_bappeda_admin_of(request.user, kabupaten_code_of(body.region_id)):
         raise Http404
     form = BodyRenameForm(request.POST or None, initial={"name": body.name})
     if request.method == "POST" and form.is_valid():

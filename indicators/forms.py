@@ -77,14 +77,6 @@ class AssessmentOpenForm(forms.Form):
         self.helper.form_id = "assessment-open-form"
         self.helper.add_input(Submit("submit", _("Buka penilaian"), css_class="btn-success"))
 
-    def clean(self):
-        cleaned = super().clean()
-        cycle = cleaned.get("cycle")
-        category = cleaned.get("category")
-        if cycle is not None and category and not cycle.tier_rules.filter(tier=category).exists():
-            self.add_error("category", _("Kategori ini tidak ada dalam aturan strata siklus ini."))
-        return cleaned
-
 
 class IndicatorEntryForm(forms.Form):
     value_year1 = forms.CharField(label=_("Data tahun pertama"), max_length=500, required=False)

@@ -215,7 +215,7 @@ class AssessmentOpenSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="The category (tier) registered for; one of the cycle's tiers.",
+        help_text="The category (tier) registered for; one of the cycle's tiers (the service checks which).",
     )
 
     def validate_kabupaten(self, code):
@@ -239,8 +239,6 @@ class AssessmentOpenSerializer(serializers.Serializer):
             attrs["tatanan"] = _tatanan_of_codes(tatanan, attrs["tatanan"], UNKNOWN_TATANAN)
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"tatanan": error.detail}) from None
-        if attrs.get("category") and not attrs["cycle"].tier_rules.filter(tier=attrs["category"]).exists():
-            raise serializers.ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
         return attrs
 
 

@@ -74,6 +74,12 @@ def entries_assign_by_function(*, assessment: Assessment, actor: User) -> int:
     return len(changed)
 
 
+def category_check(cycle: Cycle, category: str) -> None:
+    """The category registered for is one of ``cycle``'s tiers, or none (docs/DOMAIN.md "Cycles")."""
+    if category and not cycle.tier_rules.filter(tier=category).exists():
+        raise ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
+
+
 @transaction.atomic
 def assessment_open(
     *, kabupaten: Region, cycle: Cycle, actor: User, tatanan: list[Tatanan] | None = None, category: str = ""
@@ -99,8 +105,7 @@ def assessment_open(
         if any(t.tatanan_set_id != cycle.tatanan_set_id for t in chosen):
             raise ValidationError(_("Tatanan yang dipilih bukan bagian dari himpunan tatanan siklus ini."))
 
-    if category and not cycle.tier_rules.filter(tier=category).exists():
-        raise ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
+    category_check(cycle, category)
     assessment, created = Assessment.objects.get_or_create(
         kabupaten=kabupaten, cycle=cycle, defaults={"created_by": actor}
     )

@@ -53,3 +53,8 @@ class Region(models.Model):
 
     def contains(self, other: "Region") -> bool:
         return other.code == self.code or other.code.startswith(self.code + ".")
+
+
+def kabupaten_code_of(region_code: str) -> str:
+    """``36.04.17.2001`` → ``36.04``: the kabupaten/kota a region lies in (codes are hierarchical)."""
+    return ".".join(region_code.split(".")[:2])

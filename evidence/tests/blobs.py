@@ -11,8 +11,8 @@ from django.core.files.storage import default_storage
 from PIL import ExifTags, Image
 
 from evidence.models import Blob, EvidenceFile, FileType, random_storage_name
-from evidence.selectors import Owner, kabupaten_code_of
-from regions.models import Region
+from evidence.selectors import Owner
+from regions.models import Region, kabupaten_code_of
 
 EXTENSIONS = {FileType.JPEG: "jpg", FileType.PNG: "png", FileType.WEBP: "webp", FileType.PDF: "pdf"}
 

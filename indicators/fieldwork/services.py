@@ -24,7 +24,7 @@ from tatanan.models import Cycle, Indicator, ScaleOption, Tatanan
 from tatanan.services import local_indicator_create, local_indicator_delete
 
 from ..models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
-from ..services import assessment_open
+from ..services import assessment_open, category_check
 
 # Indonesia's bounding box with a little margin: from Sabang to Merauke, Miangas to Rote.
 INDONESIA_LATITUDE = (Decimal("-11.5"), Decimal("6.5"))
@@ -299,9 +299,7 @@ def assessment_usulan_update(
     share count the proposed ones (``selectors.usulan_of``).
     """
     require_kabupaten_admin(actor, assessment.kabupaten_id)
-    tiers = set(assessment.cycle.tier_rules.values_list("tier", flat=True))
-    if category and category not in tiers:
-        raise ValidationError({"category": _("Kategori ini tidak ada dalam aturan strata siklus ini.")})
+    category_check(assessment.cycle, category)
     chosen = list(kecamatan)
     foreign = [k for k in chosen if k.level != Region.Level.KECAMATAN or k.parent_id != assessment.kabupaten_id]
     if foreign:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.access import is_bappeda_admin_of
+from accounts.functions import functions_in
 from accounts.models import Opd, Role, User
 
 from ..models import Assessment, DataRequest, IndicatorEntry
@@ -250,3 +251,21 @@ def todo_for_operator(user: User) -> list[TodoGroup]:
             group.tatanan.append(by_tatanan[key])
         by_tatanan[key].entries.append(entry)
     return list(groups.values())
+
+
+def function_counts(assessment: Assessment) -> dict[str, int]:
+    """How many official entries of ``assessment`` name each function in their SUMBER DATA
+    (``accounts.functions``), for the map of OPDs by function."""
+    counts: dict[str, int] = {}
+    texts = assessment.indicator_entries.filter(indicator__is_local=False).values_list(
+        "indicator__sumber_data", flat=True
+    )
+    for text in texts:
+        for code in functions_in(text):
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def unassigned_count(assessment: Assessment) -> int:
+    """Official entries of ``assessment`` with no OPD yet."""
+    return assessment.indicator_entries.filter(assigned_opd__isnull=True, indicator__is_local=False).count()

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.functions import functions_in
 from accounts.selectors import opd_function_map, opd_function_suggestions
 from accounts.services import opd_functions_set
 from kks_portal.lib.forms import add_service_errors
@@ -30,10 +29,12 @@ from .forms import DataRequestAssignForm, OpdFunctionForm
 from .selectors import (
     assessment_administered_by,
     data_request_for,
+    function_counts,
     opds_of,
     request_progress,
     today,
     todo_for_operator,
+    unassigned_count,
 )
 from .services import data_request_assign, data_request_remind, data_requests_remind_overdue
 
@@ -246,18 +247,12 @@ def opd_functions(request, pk):
     once for every round; saving also assigns this round's entries that have no OPD yet."""
     assessment = assessment_administered_by(request.user, pk)
     kabupaten = assessment.kabupaten
-    counts: dict[str, int] = {}
-    for text in assessment.indicator_entries.filter(indicator__is_local=False).values_list(
-        "indicator__sumber_data", flat=True
-    ):
-        for code in functions_in(text):
-            counts[code] = counts.get(code, 0) + 1
     form = OpdFunctionForm(
         request.POST or None,
         opds=opds_of(assessment),
         saved=opd_function_map(kabupaten.code),
         suggested=opd_function_suggestions(kabupaten.code),
-        counts=counts,
+        counts=function_counts(assessment),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -278,7 +273,7 @@ def opd_functions(request, pk):
                 ) % {"n": assigned}
             messages.success(request, text)
             return redirect("indicators:request_outstanding", pk=assessment.pk)
-    unassigned = assessment.indicator_entries.filter(assigned_opd__isnull=True, indicator__is_local=False).count()
+    unassigned = unassigned_count(assessment)
     return render(
         request,
         "indicators/requests/opd_functions.html",
