@@ -8,7 +8,8 @@ scope"):
 - the Bappeda admin administers exactly their kabupaten/kota: its assessment, field work, data
   requests, local indicators, dossier;
 - the OPD operator reads and fills exactly the indicator entries assigned to their OPD(s), and the
-  data requests made to it, nothing else of the assessment's entries;
+  data requests made to it, nothing else of the assessment's entries; and adds the titik pantau
+  Bappeda asked of their OPD (``indicators.requests.selectors.may_write_titik_pantau``);
 - the province verifier verifies the kabupaten/kota of their province;
 - the national verifier reads everything and runs the national stage.
 

@@ -43,10 +43,11 @@ class TitikPantauFilter(django_filters.FilterSet):
 class DataRequestFilter(django_filters.FilterSet):
     assessment = IdFilter(field_name="assessment_id")
     opd = IdFilter(field_name="opd_id", help_text="Id of the OPD.")
+    kind = django_filters.ChoiceFilter(choices=DataRequest.Kind.choices)
 
     class Meta:
         model = DataRequest
-        fields = ["assessment", "opd"]
+        fields = ["assessment", "opd", "kind"]
 
 
 class InnovationFilter(django_filters.FilterSet):

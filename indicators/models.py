@@ -269,16 +269,55 @@ class OdfStatus(models.Model):
 
 
 class DataRequest(models.Model):
-    """Bappeda's request to one OPD for the data of the entries assigned to it, with a deadline.
+    """Bappeda's request for data by a deadline, of one of three kinds:
 
-    Which entries are asked is ``IndicatorEntry.assigned_opd``; this row holds the deadline and
-    the reminders, one per OPD and assessment.
+    * ``isian``: to one OPD for the data of the entries assigned to it. Which entries are asked
+      is ``IndicatorEntry.assigned_opd``; this row holds the deadline and the reminders, one per
+      OPD and assessment.
+    * ``titik_pantau``: to one OPD to add and complete the titik pantau of some tatanan (of some
+      kinds only, when ``point_kinds`` names them): at least ``points_min`` per tatanan, each
+      with its desa/kelurahan, address and coordinates. One per OPD and assessment.
+    * ``kelembagaan``: to the secretary of the Forum/Pokja of one region (``region``) for the
+      body's documents (``documents``: SK, rencana kerja, sekretariat). One per region and
+      assessment.
+
+    What is still outstanding is never stored: it is read from the entries, the titik pantau and
+    the bodies (``indicators.requests.selectors.outstanding_of``), README "Permintaan data".
     """
+
+    class Kind(models.TextChoices):
+        ENTRIES = "isian", _("Isian indikator")
+        TITIK_PANTAU = "titik_pantau", _("Titik pantau")
+        KELEMBAGAAN = "kelembagaan", _("Dokumen kelembagaan")
+
+    class Document(models.TextChoices):
+        SK = "sk", _("SK pembentukan yang berlaku, dengan berkas pindaiannya")
+        RENCANA_KERJA = "rencana_kerja", _("Rencana kerja setiap tahun data, diajukan atau disetujui")
+        SEKRETARIAT = "sekretariat", _("Alamat dan foto papan nama sekretariat")
+
+    # The kinds asked of an OPD; the other is asked of the secretary of a body's region.
+    OPD_KINDS = (Kind.ENTRIES, Kind.TITIK_PANTAU)
 
     assessment = models.ForeignKey(
         Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="data_requests"
     )
-    opd = models.ForeignKey(Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="data_requests")
+    kind = models.CharField(_("jenis permintaan"), max_length=20, choices=Kind.choices, default=Kind.ENTRIES)
+    opd = models.ForeignKey(
+        Opd, verbose_name=_("OPD"), on_delete=models.PROTECT, null=True, blank=True, related_name="data_requests"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("wilayah lembaga"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Wilayah Forum/Pokja yang diminta dokumennya (permintaan dokumen kelembagaan)."),
+    )
+    tatanan = models.ManyToManyField(Tatanan, verbose_name=_("tatanan"), blank=True, related_name="+")
+    point_kinds = models.JSONField(_("jenis titik pantau"), default=list, blank=True)
+    points_min = models.PositiveSmallIntegerField(_("titik pantau per tatanan"), default=1)
+    documents = models.JSONField(_("dokumen yang diminta"), default=list, blank=True)
     deadline = models.DateField(_("tenggat"))
     message = models.TextField(_("pesan"), blank=True)
     created_by = models.ForeignKey(
@@ -289,15 +328,58 @@ class DataRequest(models.Model):
     reminder_count = models.PositiveIntegerField(_("jumlah pengingat"), default=0)
 
     class Meta:
-        ordering = ["assessment", "deadline", "opd__short_name"]
+        ordering = ["assessment", "deadline", "opd__short_name", "region_id"]
         verbose_name = _("permintaan data")
         verbose_name_plural = _("permintaan data")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "opd"], name="data_request_unique_opd"),
+            models.UniqueConstraint(
+                fields=["assessment", "opd"], condition=Q(kind="isian"), name="data_request_unique_opd"
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "opd"],
+                condition=Q(kind="titik_pantau"),
+                name="data_request_unique_opd_titik_pantau",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "region"],
+                condition=Q(kind="kelembagaan"),
+                name="data_request_unique_region_kelembagaan",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["isian", "titik_pantau"], opd__isnull=False, region__isnull=True)
+                | Q(kind="kelembagaan", opd__isnull=True, region__isnull=False),
+                name="data_request_asks_opd_or_region",
+            ),
+            models.CheckConstraint(condition=Q(points_min__gte=1), name="data_request_points_min_positive"),
         ]
 
     def __str__(self):
-        return f"{self.opd.short_name} – {self.deadline}"
+        return f"{self.asked_label} – {self.deadline}"
+
+    @property
+    def asked_label(self) -> str:
+        """Who is asked: the OPD's short name, or the Forum/Pokja of the region."""
+        if self.opd_id:
+            return self.opd.short_name
+        return body_label(self.region) if self.region_id else ""
+
+    @property
+    def point_kind_labels(self) -> list[str]:
+        return [str(TitikPantau.Kind(k).label) for k in self.point_kinds if k in TitikPantau.Kind.values]
+
+    @property
+    def document_labels(self) -> list[str]:
+        return [str(label) for value, label in self.Document.choices if value in self.documents]
+
+
+def body_label(region: Region) -> str:
+    """The Forum/Pokja whose secretary a region's kelembagaan request asks: "Forum Kecamatan Sehat
+    Carenang", "Pokja Desa Sehat Carenang", "Forum Kabupaten/Kota Sehat Kabupaten Serang"."""
+    if region.level == Region.Level.KECAMATAN:
+        return _("Forum Kecamatan Sehat %(name)s") % {"name": region.name}
+    if region.level == Region.Level.DESA:
+        return _("Pokja %(kind)s Sehat %(name)s") % {"kind": region.get_kind_display(), "name": region.name}
+    return _("Forum Kabupaten/Kota Sehat %(name)s") % {"name": region.name}
 
 
 class TitikPantau(models.Model):

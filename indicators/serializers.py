@@ -523,14 +523,42 @@ class TitikPantauSerializer(serializers.ModelSerializer):
 
 class DataRequestSerializer(serializers.ModelSerializer):
     assessment = serializers.IntegerField(source="assessment_id", read_only=True)
-    opd = OpdRefSerializer(read_only=True)
+    # A plain string, not an enum: the regions' "kind" already names an enum in the schema.
+    kind = serializers.CharField(
+        read_only=True,
+        help_text="What is asked: isian (entries), titik_pantau, kelembagaan (documents of a Forum/Pokja).",
+    )
+    opd = OpdRefSerializer(read_only=True, allow_null=True, help_text="The OPD asked (entries, titik pantau).")
+    region = serializers.CharField(
+        source="region_id",
+        read_only=True,
+        allow_null=True,
+        help_text="Code of the region whose Forum/Pokja secretary is asked (kelembagaan documents).",
+    )
+    tatanan = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="Titik pantau: the tatanan asked."
+    )
+    point_kinds = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text="Titik pantau: the kinds asked (empty: every kind)."
+    )
+    documents = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Kelembagaan: the documents asked, of " + ", ".join(DataRequest.Document.values) + ".",
+    )
 
     class Meta:
         model = DataRequest
         fields = [
             "id",
             "assessment",
+            "kind",
             "opd",
+            "region",
+            "tatanan",
+            "point_kinds",
+            "points_min",
+            "documents",
             "deadline",
             "message",
             "created_at",

@@ -1,4 +1,5 @@
-"""Background jobs of the assessment round: reminding OPDs of the data they owe Bappeda."""
+"""Background jobs of the assessment round: reminding OPDs and the secretaries of the Forum/Pokja
+of the data, titik pantau and documents they owe Bappeda."""
 
 from __future__ import annotations
 
@@ -22,13 +23,14 @@ from .requests.services import data_request_reminder_send
     time_limit=180,
 )
 def send_data_request_reminder(data_request_id: int, *, base_url: str = "") -> int:
-    """E-mail the operators of one OPD the indicators they have not returned; returns e-mails sent.
+    """E-mail those asked by one request (the operators of its OPD, or the secretaries of its
+    Forum/Pokja) what they have not returned yet; returns e-mails sent.
 
     Loads the row afresh: a request deleted meanwhile is skipped, and the list of outstanding
     indicators is the one at sending time, not at queuing time.
     """
     data_request = (
-        DataRequest.objects.select_related("opd", "assessment__kabupaten", "assessment__cycle")
+        DataRequest.objects.select_related("opd", "region", "assessment__kabupaten", "assessment__cycle")
         .filter(pk=data_request_id)
         .first()
     )
@@ -39,8 +41,9 @@ def send_data_request_reminder(data_request_id: int, *, base_url: str = "") -> i
 
 @shared_task(soft_time_limit=600, time_limit=660)
 def remind_overdue() -> int:
-    """Daily: queue a reminder for every OPD past its deadline with data outstanding, in every
-    open assessment. An OPD already reminded today (by Bappeda, or by an earlier run) is skipped,
+    """Daily: queue a reminder for every request past its deadline with something outstanding
+    (entries, titik pantau, kelembagaan documents), in every open assessment. A request already
+    reminded today (by Bappeda, or by an earlier run) is skipped,
     so running this twice a day sends nothing twice. Returns the number of reminders queued.
 
     Links in the e-mails are absolute when the setting ``KKS_BASE_URL`` is set.

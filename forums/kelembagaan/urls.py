@@ -9,4 +9,5 @@ urlpatterns = [
     path("kelembagaan/", views.kelembagaan_start, name="kelembagaan_start"),
     path("kelembagaan/<str:code>/", views.kelembagaan_table, name="kelembagaan_table"),
     path("kelembagaan/<str:code>/isi-penilaian/", views.kelembagaan_fill, name="kelembagaan_fill"),
+    path("kelembagaan/<str:code>/minta-dokumen/", views.kelembagaan_request, name="kelembagaan_request"),
 ]

@@ -1,5 +1,6 @@
 """Kelembagaan pages: Bappeda's table of every body of the kabupaten, the button that fills the
-assessment's kelembagaan items, and the secretary's phone-first home."""
+assessment's kelembagaan items, Bappeda's request to the secretaries for their documents, and
+the secretary's phone-first home (with what Bappeda asked of them)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,15 @@ from accounts.access import is_bappeda_admin_of
 from accounts.models import Role
 from accounts.selectors import kabupaten_managed_by, scope_of
 from indicators.models import Assessment
+from indicators.requests.selectors import open_assessments_q, today
+from indicators.requests.services import data_request_documents
+from kks_portal.lib.forms import add_service_errors
 from regions.models import Region
 
 from ..models import Body
 from ..selectors import body_for_secretary, secretary_regions_of
+from .forms import DocumentRequestForm
+from .selectors import document_requests_for_secretary, requestable_bodies
 from .services import (
     body_status,
     current_cycle,
@@ -100,6 +106,62 @@ def kelembagaan_fill(request, code: str):
     return redirect("forums:kelembagaan_table", code=kabupaten.code)
 
 
+@login_required
+def kelembagaan_request(request, code: str):
+    """Bappeda asks the secretaries of some Forum/Pokja for their kelembagaan documents (SK,
+    rencana kerja, sekretariat) by a deadline, in the kabupaten's open assessment. The table
+    shows which documents each body has for the cycle's data years and what it was asked; after
+    an error the page comes back with every tick as typed."""
+    kabupaten = get_object_or_404(Region, code=code, level=Region.Level.KABKOTA)
+    if not is_bappeda_admin_of(request.user, kabupaten.code):
+        raise Http404
+    assessment = (
+        Assessment.objects.filter(open_assessments_q(), kabupaten=kabupaten)
+        .select_related("cycle", "kabupaten")
+        .order_by("-cycle__award_year")
+        .first()
+    )
+    rows = requestable_bodies(assessment) if assessment is not None else []
+    form = DocumentRequestForm(request.POST or None, region_codes=[row.body.region_id for row in rows])
+    if request.method == "POST" and assessment is not None and form.is_valid():
+        data = form.cleaned_data
+        regions = [row.body.region for row in rows if row.body.region_id in set(data["regions"])]
+        try:
+            made = data_request_documents(
+                assessment=assessment,
+                regions=regions,
+                documents=data["documents"],
+                deadline=data["deadline"],
+                message=data["message"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Dokumen kelembagaan diminta dari %(n)s lembaga, tenggat %(date)s.")
+                % {"n": len(made), "date": data["deadline"].strftime("%d-%m-%Y")},
+            )
+            return redirect("indicators:request_outstanding", pk=assessment.pk)
+    ticked = set(form.data.getlist("regions")) if form.is_bound else set()
+    only_lacking = request.GET.get("kurang") == "1"
+    shown = [row for row in rows if row.lacking or row.body.region_id in ticked] if only_lacking else rows
+    return render(
+        request,
+        "forums/kelembagaan/request.html",
+        {
+            "kabupaten": kabupaten,
+            "assessment": assessment,
+            "form": form,
+            "rows": shown,
+            "ticked": ticked,
+            "only_lacking": only_lacking,
+            "today": today(),
+        },
+    )
+
+
 def _link(name: str, body: Body) -> str:
     try:
         return reverse(name, kwargs={"pk": body.pk})
@@ -111,10 +173,15 @@ def _link(name: str, body: Body) -> str:
 def secretary_home(request):
     """The secretary's body, what it lacks and what to do next; phone first."""
     body = body_for_secretary(request.user)
+    requests = document_requests_for_secretary(request.user)
     if body is None:
         if not secretary_regions_of(request.user):
             raise Http404
-        return render(request, "forums/home.html", {"body": None, "regions": secretary_regions_of(request.user)})
+        return render(
+            request,
+            "forums/home.html",
+            {"body": None, "regions": secretary_regions_of(request.user), "requests": requests},
+        )
     cycle = current_cycle()
     years = data_years_of(cycle)
     status = body_status(body, years=years)
@@ -151,5 +218,6 @@ def secretary_home(request):
             "cycle": cycle,
             "years": years,
             "detail_url": _link("forums:body_detail", body),
+            "requests": requests,
         },
     )

@@ -8,6 +8,10 @@ For the project's registry next to ``FORUM_ROUTES``::
 
 from __future__ import annotations
 
+import datetime
+
+from forums.models import Body
+from indicators.models import DataRequest
 from kks_portal.tests.authz import Built, Rule, Write, everywhere
 
 # Bappeda's table: the kabupaten's Bappeda admin and the verifiers over it (not OPD operators,
@@ -32,6 +36,26 @@ def empty_kelembagaan_at(world, place) -> Built:
     return Built({"code": assessment.kabupaten_id}, rows=entries, region=assessment.kabupaten)
 
 
+def requestable_at(world, place) -> Built:
+    """The place's kabupaten with an open assessment, a Forum Kecamatan and no document request
+    yet, so that asking creates one."""
+    assessment = world.assessment(place)
+    kecamatan = world.kecamatan[place]
+    Body.objects.get_or_create(kind=Body.Kind.FORUM_KECAMATAN, region=kecamatan)
+    assessment.data_requests.filter(kind=DataRequest.Kind.KELEMBAGAAN).delete()
+    return Built(
+        {"code": assessment.kabupaten_id},
+        rows=[assessment],
+        region=assessment.kabupaten,
+        extra={"region": kecamatan.code},
+    )
+
+
+def document_request_data(world, built):
+    deadline = datetime.date.today() + datetime.timedelta(days=14)
+    return {"regions": [built.extra["region"]], "documents": ["sk"], "deadline": deadline.isoformat()}
+
+
 KELEMBAGAAN_ROUTES: dict[str, Rule] = {
     # Every secretary has a home (telling them to ask Bappeda when their body is not set up yet).
     "forums:secretary_home": Rule("SIGNED_IN", everywhere({"sari", "tono", "dewi"})),
@@ -44,5 +68,9 @@ KELEMBAGAAN_ROUTES: dict[str, Rule] = {
         build=kabupaten_at,
         get_ok=None,
         writes=(Write({}, "POST", writers=FILLERS, build=empty_kelembagaan_at),),
+    ),
+    # Asking the secretaries for documents is the kabupaten's Bappeda admin's (verifiers: 404).
+    "forums:kelembagaan_request": Rule(
+        "SCOPED_OBJECT", FILLERS, build=requestable_at, writes=(Write(document_request_data),)
     ),
 }

@@ -37,9 +37,19 @@ class TitikPantauForm(forms.Form):
     )
     description = forms.CharField(label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, assessment, tatanan_code: str = "", **kwargs):
+    def __init__(self, *args, assessment, tatanan_code: str = "", scope=None, **kwargs):
+        """``scope``: None for every tatanan and kind (the Bappeda admin), else (tatanan ids,
+        kinds) asked of an OPD operator's OPD; an empty set of kinds allows every kind."""
         super().__init__(*args, **kwargs)
         self.fields["tatanan"].queryset = assessment.tatanan.order_by("number")
+        if scope is not None:
+            tatanan_ids, kinds = scope
+            self.fields["tatanan"].queryset = self.fields["tatanan"].queryset.filter(pk__in=tatanan_ids)
+            self.fields["tatanan"].error_messages["invalid_choice"] = _(
+                "Tatanan ini tidak diminta dari OPD Anda; pilih salah satu yang diminta."
+            )
+            if kinds:
+                self.fields["kind"].choices = [(k, label) for k, label in TitikPantau.Kind.choices if k in kinds]
         if tatanan_code:
             # "?tatanan=PSR" preselects that tatanan when the assessment assesses it.
             code = tatanan_code.strip().upper()

@@ -2,8 +2,10 @@
 tatanan and the kabupaten's local indicators.
 
 Every write is for the Bappeda admin of the assessment's kabupaten/kota (and superusers); anyone
-else gets ``Http404``, whether or not they read the assessment (``accounts.access``). The few reads these pages need sit at the end of this
-module, next to the writes they serve.
+else gets ``Http404``, whether or not they read the assessment (``accounts.access``). One
+exception: the titik pantau an OPD was asked for (a data request of kind ``titik_pantau``) are
+also written by that OPD's operators (``requests.selectors.may_write_titik_pantau``). The few
+reads these pages need sit at the end of this module, next to the writes they serve.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.access import require_kabupaten_admin
+from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
 from accounts.models import User
 from regions.models import Region
 from tatanan.models import Cycle, Indicator, ScaleOption, Tatanan
 from tatanan.services import local_indicator_create, local_indicator_delete
 
 from ..models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
+from ..requests.selectors import may_write_titik_pantau
+from ..selectors import usulan_kecamatan
 from ..services import assessment_open, category_check
 
 # Indonesia's bounding box with a little margin: from Sabang to Merauke, Miangas to Rote.
@@ -78,13 +82,20 @@ def _clean_titik_pantau(assessment: Assessment, fields: dict) -> dict:
     return fields
 
 
+def _require_titik_pantau_writer(actor: User, assessment: Assessment, tatanan: Tatanan | None, kind: str) -> None:
+    """404 unless ``actor`` may write a titik pantau of this tatanan and kind: the Bappeda admin,
+    or an operator of an OPD asked for them (README "Permintaan data")."""
+    if not may_write_titik_pantau(actor, assessment, tatanan_id=getattr(tatanan, "pk", None), kind=kind):
+        raise Http404
+
+
 def titik_pantau_create(*, assessment: Assessment, actor: User, tatanan: Tatanan, name: str, kind: str, **fields):
     """Add a monitoring point to ``assessment`` for one of its assessed tatanan.
 
     Optional fields: ``desa`` (a Region or its code; must lie in the kabupaten/kota),
     ``address``, ``latitude`` and ``longitude`` (together), ``description``.
     """
-    require_kabupaten_admin(actor, assessment.kabupaten_id)
+    _require_titik_pantau_writer(actor, assessment, tatanan, kind)
     fields.update(tatanan=tatanan, name=name, kind=kind)
     unknown = set(fields) - TITIK_PANTAU_FIELDS
     if unknown:
@@ -94,7 +105,13 @@ def titik_pantau_create(*, assessment: Assessment, actor: User, tatanan: Tatanan
 
 
 def titik_pantau_update(*, titik_pantau: TitikPantau, actor: User, **fields) -> TitikPantau:
-    require_kabupaten_admin(actor, titik_pantau.assessment.kabupaten_id)
+    """Change a titik pantau; an OPD operator only within what their OPD was asked, before and
+    after the change (a point cannot be moved out of, or into, their reach)."""
+    assessment = titik_pantau.assessment
+    _require_titik_pantau_writer(actor, assessment, titik_pantau.tatanan, titik_pantau.kind)
+    _require_titik_pantau_writer(
+        actor, assessment, fields.get("tatanan", titik_pantau.tatanan), fields.get("kind", titik_pantau.kind)
+    )
     unknown = set(fields) - TITIK_PANTAU_FIELDS
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -106,7 +123,13 @@ def titik_pantau_update(*, titik_pantau: TitikPantau, actor: User, **fields) -> 
 
 
 def titik_pantau_delete(*, titik_pantau: TitikPantau, actor: User) -> None:
-    require_kabupaten_admin(actor, titik_pantau.assessment.kabupaten_id)
+    """Delete a titik pantau: the Bappeda admin any, an OPD operator only one they added
+    themselves within what their OPD was asked."""
+    assessment = titik_pantau.assessment
+    if not is_bappeda_admin_of(actor, assessment.kabupaten_id):
+        _require_titik_pantau_writer(actor, assessment, titik_pantau.tatanan, titik_pantau.kind)
+        if titik_pantau.created_by_id != actor.pk:
+            raise Http404
     titik_pantau.delete()
 
 
@@ -378,10 +401,11 @@ def titik_pantau_by_tatanan(assessment: Assessment) -> list[tuple[Tatanan, list[
 
 
 def odf_rows_by_kecamatan(assessment: Assessment) -> list[dict]:
-    """Per kecamatan of the kabupaten: how its ODF status is reported, and the figures."""
+    """Per kecamatan the round counts (the usulan's, else all): how its ODF status is reported,
+    and the figures."""
     rows = list(OdfStatus.objects.filter(assessment=assessment))
     result = []
-    kecamatan_list = kecamatan_of(assessment.kabupaten).annotate(
+    kecamatan_list = usulan_kecamatan(assessment).annotate(
         desa_count=Count("children", filter=Q(children__level=Region.Level.DESA))
     )
     for kecamatan in kecamatan_list:

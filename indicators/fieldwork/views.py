@@ -2,8 +2,9 @@
 indicators.
 
 Reading titik pantau is for everyone who reads the assessment; every other page, and every
-write, is for the Bappeda admin of the kabupaten/kota (and superusers). Anyone else gets 404,
-as for an assessment outside their scope.
+write, is for the Bappeda admin of the kabupaten/kota (and superusers). The one exception: the
+operators of an OPD Bappeda asked for titik pantau add and change those (README "Permintaan
+data"). Anyone else gets 404, as for an assessment outside their scope.
 """
 
 from collections import defaultdict
@@ -24,6 +25,7 @@ from tatanan.forms_local import LocalIndicatorForm
 from tatanan.models import Cycle, Indicator, Tatanan
 from tatanan.services import local_indicator_update
 
+from ..requests.selectors import may_write_titik_pantau, titik_pantau_requests_of
 from ..selectors import assessment_for, odf_percent
 from .forms import (
     KelembagaanFormSet,
@@ -69,16 +71,51 @@ def _admin_assessment(request, pk):
 # --- Titik pantau -------------------------------------------------------------------------------
 
 
+def _point_scope(user, assessment) -> tuple[set[int], set[str]] | None:
+    """What ``user`` may write of the assessment's titik pantau: None for everything (the Bappeda
+    admin), else the tatanan ids and kinds asked of their OPD(s) (an empty set of kinds: every
+    kind). 404 for someone who may write none."""
+    if is_bappeda_admin_of(user, assessment.kabupaten_id):
+        return None
+    requests = list(titik_pantau_requests_of(user, assessment))
+    if not requests:
+        raise Http404
+    tatanan = {t.pk for r in requests for t in r.tatanan.all()}
+    kinds = set() if any(not r.point_kinds for r in requests) else {k for r in requests for k in r.point_kinds}
+    return tatanan, kinds
+
+
+def _writable(user, assessment, form) -> bool:
+    """For an OPD operator: the tatanan and kind chosen must be asked of their OPD together;
+    otherwise the form says so (nothing is saved)."""
+    data = form.cleaned_data
+    if may_write_titik_pantau(user, assessment, tatanan_id=data["tatanan"].pk, kind=data["kind"]):
+        return True
+    form.add_error("kind", _("Jenis titik pantau ini tidak diminta dari OPD Anda untuk tatanan itu."))
+    return False
+
+
 @login_required
 def titik_pantau_list(request, pk):
     assessment = assessment_for(request.user, pk)
+    groups = titik_pantau_by_tatanan(assessment)
+    is_admin = is_bappeda_admin_of(request.user, assessment.kabupaten_id)
+    requests = [] if is_admin else list(titik_pantau_requests_of(request.user, assessment))
+    for _tatanan, points in groups:
+        for point in points:
+            point.can_edit = is_admin or may_write_titik_pantau(
+                request.user, assessment, tatanan_id=point.tatanan_id, kind=point.kind
+            )
+            point.can_delete = is_admin or (point.can_edit and point.created_by_id == request.user.pk)
+    asked = {t.pk for r in requests for t in r.tatanan.all()}
     return render(
         request,
         "indicators/fieldwork/titik_pantau_list.html",
         {
             "assessment": assessment,
-            "groups": titik_pantau_by_tatanan(assessment),
-            "can_edit": is_bappeda_admin_of(request.user, assessment.kabupaten_id),
+            "groups": groups,
+            "addable": {t.pk for t, _points in groups if is_admin or t.pk in asked},
+            "can_edit": is_admin or bool(requests),
         },
     )
 
@@ -97,9 +134,12 @@ def _warn_if_far(request, point):
 
 @login_required
 def titik_pantau_create_view(request, pk):
-    assessment = _admin_assessment(request, pk)
-    form = TitikPantauForm(_posted(request), assessment=assessment, tatanan_code=query_text(request.GET, "tatanan"))
-    if request.method == "POST" and form.is_valid():
+    assessment = assessment_for(request.user, pk)
+    scope = _point_scope(request.user, assessment)
+    form = TitikPantauForm(
+        _posted(request), assessment=assessment, tatanan_code=query_text(request.GET, "tatanan"), scope=scope
+    )
+    if request.method == "POST" and form.is_valid() and _writable(request.user, assessment, form):
         try:
             point = titik_pantau_create(assessment=assessment, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -115,8 +155,11 @@ def titik_pantau_create_view(request, pk):
 
 @login_required
 def titik_pantau_edit(request, pk, point_pk):
-    assessment = _admin_assessment(request, pk)
+    assessment = assessment_for(request.user, pk)
+    scope = _point_scope(request.user, assessment)
     point = get_object_or_404(assessment.titik_pantau, pk=point_pk)
+    if not may_write_titik_pantau(request.user, assessment, tatanan_id=point.tatanan_id, kind=point.kind):
+        raise Http404
     initial = {
         "tatanan": point.tatanan_id,
         "name": point.name,
@@ -127,8 +170,8 @@ def titik_pantau_edit(request, pk, point_pk):
         "longitude": point.longitude,
         "description": point.description,
     }
-    form = TitikPantauForm(_posted(request), initial=initial, assessment=assessment)
-    if request.method == "POST" and form.is_valid():
+    form = TitikPantauForm(_posted(request), initial=initial, assessment=assessment, scope=scope)
+    if request.method == "POST" and form.is_valid() and _writable(request.user, assessment, form):
         try:
             titik_pantau_update(titik_pantau=point, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -145,8 +188,14 @@ def titik_pantau_edit(request, pk, point_pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def titik_pantau_delete_view(request, pk, point_pk):
-    assessment = _admin_assessment(request, pk)
+    assessment = assessment_for(request.user, pk)
+    _point_scope(request.user, assessment)
     point = get_object_or_404(assessment.titik_pantau, pk=point_pk)
+    if not is_bappeda_admin_of(request.user, assessment.kabupaten_id) and not (
+        point.created_by_id == request.user.pk
+        and may_write_titik_pantau(request.user, assessment, tatanan_id=point.tatanan_id, kind=point.kind)
+    ):
+        raise Http404
     if request.method == "POST":
         titik_pantau_delete(titik_pantau=point, actor=request.user)
         messages.success(request, _("Titik pantau %(name)s dihapus.") % {"name": point.name})

@@ -48,8 +48,10 @@ class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             requests = requests.filter(
                 administered.q("assessment__kabupaten__code") | Q(opd_id__in=opd_ids_operated_by(user))
             )
-        return requests.select_related("opd", "assessment__kabupaten").order_by(
-            "assessment_id", "deadline", "opd__short_name"
+        return (
+            requests.select_related("opd", "assessment__kabupaten")
+            .prefetch_related("tatanan")
+            .order_by("assessment_id", "deadline", "opd__short_name", "region_id")
         )
 
     @extend_schema(
@@ -73,7 +75,7 @@ class DataRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         data = dict(params.validated_data)
         data.pop("assessment")
         opd = data.pop("opd")
-        existed = self.get_queryset().filter(assessment=assessment, opd=opd).exists()
+        existed = self.get_queryset().filter(assessment=assessment, opd=opd, kind=DataRequest.Kind.ENTRIES).exists()
         data_request = data_request_assign(assessment=assessment, opd=opd, actor=request.user, **data)
         return Response(
             self.get_serializer(self.get_queryset().get(pk=data_request.pk)).data,

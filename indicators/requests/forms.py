@@ -8,9 +8,19 @@ from django.utils.translation import ngettext
 from accounts.functions import CHOICES as FUNCTION_CHOICES
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
 
-from ..models import Assessment
+from ..models import Assessment, TitikPantau
 from .selectors import opds_of
-from .services import deadline_check
+from .services import POINTS_MIN_MAX, deadline_check
+
+
+def _checked_deadline(deadline):
+    """The deadline field's own check (``deadline_check``), so that the page reports it with the
+    form's other errors."""
+    try:
+        deadline_check(deadline)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict["deadline"]) from None
+    return deadline
 
 
 class DataRequestAssignForm(forms.Form):
@@ -54,12 +64,75 @@ class DataRequestAssignForm(forms.Form):
         self.fields["entries"].queryset = assessment.indicator_entries.all()
 
     def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        try:
-            deadline_check(deadline)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["deadline"]) from None
-        return deadline
+        return _checked_deadline(self.cleaned_data["deadline"])
+
+
+class TitikPantauRequestForm(forms.Form):
+    """Ask an OPD for the titik pantau of some tatanan (and kinds), by a deadline. Every field is
+    checked on its own, so one submit reports everything that is missing, and the page comes
+    back with everything as typed."""
+
+    opd = forms.ModelChoiceField(
+        label=_("OPD"),
+        queryset=None,
+        empty_label=_("— pilih OPD —"),
+        error_messages={
+            "required": _("Pilih OPD yang diminta titik pantaunya."),
+            "invalid_choice": _("OPD ini bukan OPD kabupaten/kota penilaian ini."),
+        },
+    )
+    tatanan = forms.ModelMultipleChoiceField(
+        label=_("Tatanan"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Pilih sedikitnya satu tatanan."),
+            "invalid_choice": _("Pilih tatanan yang dinilai dalam penilaian ini."),
+            "invalid_pk_value": _("Pilih tatanan yang dinilai dalam penilaian ini."),
+        },
+    )
+    point_kinds = forms.MultipleChoiceField(
+        label=_("Jenis titik pantau"),
+        choices=TitikPantau.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kosongkan untuk semua jenis; centang mis. Pasar untuk Disperindag, Sekolah untuk Disdik."),
+        error_messages={"invalid_choice": _("Jenis titik pantau tidak dikenal.")},
+    )
+    points_min = forms.IntegerField(
+        label=_("Titik pantau per tatanan, sedikitnya"),
+        min_value=1,
+        max_value=POINTS_MIN_MAX,
+        initial=1,
+        error_messages={
+            "required": _("Isi jumlah titik pantau per tatanan."),
+            "invalid": _("Jumlah titik pantau harus berupa bilangan bulat."),
+            "min_value": _("Jumlah titik pantau per tatanan sedikitnya 1."),
+            "max_value": _("Jumlah titik pantau per tatanan paling banyak %(limit_value)s."),
+        },
+    )
+    deadline = forms.DateField(
+        label=_("Tenggat"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Tentukan tenggat."), "invalid": _("Tulis tenggat sebagai tanggal.")},
+    )
+    message = forms.CharField(
+        label=_("Pesan untuk OPD"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ikut dikirim dalam email pengingat."),
+    )
+
+    def __init__(self, *args, assessment: Assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opd"].queryset = opds_of(assessment)
+        self.fields["tatanan"].queryset = assessment.tatanan.order_by("number")
+        self.helper = FormHelper()
+        self.helper.form_id = "titik-pantau-request-form"
+        self.helper.add_input(Submit("submit", _("Kirim permintaan"), css_class="btn-success"))
+
+    def clean_deadline(self):
+        return _checked_deadline(self.cleaned_data["deadline"])
 
 
 class OpdFunctionForm(forms.Form):

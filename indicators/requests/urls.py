@@ -13,5 +13,10 @@ urlpatterns = [
     path("<id:pk>/permintaan-data/fungsi-opd/", views.opd_functions, name="opd_functions"),
     path("<id:pk>/permintaan-data/ingatkan/", views.request_remind_overdue, name="request_remind_overdue"),
     path("<id:pk>/permintaan-data/<id:opd_pk>/ingatkan/", views.request_remind, name="request_remind"),
+    path("<id:pk>/permintaan-data/titik-pantau/", views.request_titik_pantau, name="request_titik_pantau"),
+    path(
+        "<id:pk>/permintaan-data/minta/<id:request_pk>/ingatkan/", views.request_remind_one, name="request_remind_one"
+    ),
+    path("<id:pk>/permintaan-data/minta/<id:request_pk>/batalkan/", views.request_cancel, name="request_cancel"),
     path("<id:pk>/dasbor/", views.assessment_dashboard, name="assessment_dashboard"),
 ]

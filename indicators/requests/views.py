@@ -1,4 +1,6 @@
-"""Data requests to OPDs, the OPD operator's to-do list and Bappeda's readiness dashboard.
+"""Data requests to OPDs (entries, titik pantau) and to the Forum/Pokja secretaries (kelembagaan
+documents, asked on the forums app's page), the OPD operator's to-do list and Bappeda's readiness
+dashboard.
 
 Bappeda pages go through ``assessment_administered_by``: for anyone but the Bappeda admin of
 the kabupaten (and superusers) they do not exist (404). Writes go through the services.
@@ -10,33 +12,43 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.dispatch import Signal
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import opd_function_map, opd_function_suggestions
 from accounts.services import opd_functions_set
 from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.url_ids import parse_id
 
-from ..models import IndicatorEntry
+from ..models import DataRequest, IndicatorEntry
 from ..scoring import assessment_score
 from ..selectors import assessment_for, entries_of, entry_for
 from ..services import entries_assign_by_function, indicator_entry_update
-from .forms import DataRequestAssignForm, OpdFunctionForm
+from .forms import DataRequestAssignForm, OpdFunctionForm, TitikPantauRequestForm
 from .selectors import (
     assessment_administered_by,
     data_request_for,
+    data_request_of,
     function_counts,
     opds_of,
+    other_requests_progress,
     request_progress,
+    titik_pantau_todo,
     today,
     todo_for_operator,
     unassigned_count,
 )
-from .services import data_request_assign, data_request_remind, data_requests_remind_overdue
+from .services import (
+    data_request_assign,
+    data_request_cancel,
+    data_request_remind,
+    data_request_titik_pantau,
+    data_requests_remind_overdue,
+)
 
 
 @dataclass
@@ -141,11 +153,106 @@ def request_assign(request, pk):
 
 @login_required
 def request_outstanding(request, pk):
+    """Every request of the assessment with how much of it is outstanding: the entries per OPD
+    and per tatanan, then the titik pantau and kelembagaan requests one by one."""
     assessment = assessment_administered_by(request.user, pk)
+    progress = request_progress(assessment)
+    others = other_requests_progress(assessment)
     return render(
         request,
         "indicators/requests/outstanding.html",
-        {"assessment": assessment, "progress": request_progress(assessment)},
+        {
+            "assessment": assessment,
+            "progress": progress,
+            "others": others,
+            "overdue_count": len(progress.overdue) + sum(1 for row in others if row.overdue),
+        },
+    )
+
+
+@login_required
+def request_titik_pantau(request, pk):
+    """Ask an OPD for the titik pantau of some tatanan (and kinds) by a deadline; "?opd=<id>"
+    opens what that OPD was asked, to change it. After an error the page comes back as typed."""
+    assessment = assessment_administered_by(request.user, pk)
+    initial: dict = {"points_min": 1}
+    opd_id = parse_id(request.GET.get("opd", ""))
+    existing = (
+        assessment.data_requests.filter(kind=DataRequest.Kind.TITIK_PANTAU, opd_id=opd_id).first()
+        if opd_id is not None
+        else None
+    )
+    if existing is not None:
+        initial = {
+            "opd": existing.opd_id,
+            "tatanan": list(existing.tatanan.values_list("pk", flat=True)),
+            "point_kinds": existing.point_kinds,
+            "points_min": existing.points_min,
+            "deadline": existing.deadline,
+            "message": existing.message,
+        }
+    form = TitikPantauRequestForm(request.POST or None, initial=initial, assessment=assessment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            data_request = data_request_titik_pantau(
+                assessment=assessment,
+                opd=data["opd"],
+                tatanan=list(data["tatanan"]),
+                point_kinds=data["point_kinds"],
+                points_min=data["points_min"],
+                deadline=data["deadline"],
+                message=data["message"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Titik pantau %(tatanan)s diminta dari %(opd)s, tenggat %(date)s.")
+                % {
+                    "tatanan": ", ".join(t.code for t in data["tatanan"]),
+                    "opd": data_request.opd.short_name,
+                    "date": data_request.deadline.strftime("%d-%m-%Y"),
+                },
+            )
+            return redirect("indicators:request_outstanding", pk=assessment.pk)
+    return render(
+        request,
+        "indicators/requests/titik_pantau_request.html",
+        {"assessment": assessment, "form": form, "existing": existing, "today": today()},
+    )
+
+
+@login_required
+@require_POST
+def request_remind_one(request, pk, request_pk):
+    """Remind those asked by one request of any kind (the OPD's operators, or the secretaries)."""
+    assessment = assessment_administered_by(request.user, pk)
+    data_request = data_request_of(request.user, assessment=assessment, pk=request_pk)
+    data_request_remind(data_request=data_request, actor=request.user, base_url=request.build_absolute_uri("/"))
+    messages.success(request, _("Pengingat untuk %(asked)s sedang dikirim.") % {"asked": data_request.asked_label})
+    return redirect("indicators:request_outstanding", pk=assessment.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_cancel(request, pk, request_pk):
+    """Withdraw a titik pantau or kelembagaan request, after a confirmation page."""
+    assessment = assessment_administered_by(request.user, pk)
+    data_request = data_request_of(request.user, assessment=assessment, pk=request_pk)
+    if data_request.kind == DataRequest.Kind.ENTRIES:
+        # Entry requests are changed on "Tugaskan ke OPD", where unticking takes entries away.
+        raise Http404
+    if request.method == "POST":
+        data_request_cancel(data_request=data_request, actor=request.user)
+        messages.success(request, _("Permintaan kepada %(asked)s dibatalkan.") % {"asked": data_request.asked_label})
+        return redirect("indicators:request_outstanding", pk=assessment.pk)
+    return render(
+        request,
+        "indicators/requests/cancel.html",
+        {"assessment": assessment, "data_request": data_request},
     )
 
 
@@ -181,8 +288,13 @@ def request_remind_overdue(request, pk):
 
 @login_required
 def todo(request):
+    """The OPD operator's list: the entries assigned to their OPD, and the titik pantau asked of it."""
     groups = todo_for_operator(request.user)
-    return render(request, "indicators/requests/todo.html", {"groups": groups, "today": today()})
+    return render(
+        request,
+        "indicators/requests/todo.html",
+        {"groups": groups, "point_requests": titik_pantau_todo(request.user), "today": today()},
+    )
 
 
 @login_required

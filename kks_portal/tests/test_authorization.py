@@ -47,6 +47,7 @@ from forums.tests.authz_rules_workplans import WORKPLAN_ROUTES
 from indicators.models import Assessment, DataRequest, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
 from indicators.services import assessment_open
 from indicators.tests.authz_rules_innovations import INNOVATION_ROUTES
+from indicators.tests.authz_rules_requests import REQUEST_ROUTES
 from kks_portal.tests.authz import (
     ANONYMOUS,
     EVERYONE,
@@ -690,6 +691,7 @@ ROUTES.update(FILE_ROUTES)
 ROUTES.update(EVIDENCE_API_ROUTES)
 ROUTES.update(PAGE_ROUTES)
 ROUTES.update(INNOVATION_ROUTES)
+ROUTES.update(REQUEST_ROUTES)
 
 
 # Real bugs this test found that are not fixed yet: (route, persona) → what goes wrong. The

@@ -373,6 +373,10 @@ def data_request_form(world, user, data):
     return forms_requests.DataRequestAssignForm(data, assessment=world.assessment["serang"])
 
 
+def titik_pantau_request_form(world, user, data):
+    return forms_requests.TitikPantauRequestForm(data, assessment=world.assessment["serang"])
+
+
 def opd_form(world, user, data):
     return accounts_forms.OpdForm(data, actor=user)
 
@@ -513,6 +517,10 @@ FIELDS: dict[str, Field] = {
         "the assessment's entries",
     ),
     "indicators.requests.forms.DataRequestAssignForm.replace": Field(TEXT, "a hidden yes/no"),
+    "indicators.requests.forms.TitikPantauRequestForm.opd": scoped(
+        FormProbe(titik_pantau_request_form, opd, opd, message=None), "opds_of(assessment)"
+    ),
+    "indicators.requests.forms.TitikPantauRequestForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
     "indicators.serializers.AssessmentOpenSerializer.kabupaten": Field(
         PARENT, "the kabupaten the assessment is opened for: assessment_open refuses outside the caller's scope"
     ),
