@@ -42,11 +42,12 @@ INDICATOR_FIELDS = (
     "sumber_data",
     "bukti_dukung",
     "scale_text",
+    "requirements_edited",
     "weight",
     "responsible_opd",
     "target",
 )
-ITEM_FIELDS = ("component", "item", "order", "text", "sumber_data", "bukti_dukung", "scale_text")
+ITEM_FIELDS = ("component", "item", "order", "text", "sumber_data", "bukti_dukung", "scale_text", "requirements_edited")
 OPTION_FIELDS = ("value", "description", "order")
 REQUIREMENT_FIELDS = ("description", "year_scope", "count", "order", "derived")
 

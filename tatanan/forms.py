@@ -92,3 +92,65 @@ class CycleNextForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_id = "cycle-next-form"
         self.helper.add_input(Submit("submit", _("Tambah siklus"), css_class="btn-success"))
+
+
+class RequirementsMergeForm(forms.Form):
+    """Merge documents of one indicator or kelembagaan item (``services.requirements_merge``)."""
+
+    owner = forms.CharField(widget=forms.HiddenInput)
+    requirement_ids = forms.MultipleChoiceField(
+        label=_("Dokumen yang digabung"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Pilih sedikitnya dua dokumen untuk digabung."),
+            "invalid_choice": _("Dokumen yang dipilih sudah tidak ada pada syarat ini. Muat ulang halaman."),
+        },
+    )
+    description = forms.CharField(
+        label=_("Nama dokumen gabungan"),
+        max_length=2000,
+        error_messages={"required": _("Tulis nama dokumen gabungannya.")},
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement_ids"].choices = [(str(d.key), d.description) for d in documents]
+
+    def clean_requirement_ids(self):
+        keys = self.cleaned_data["requirement_ids"]
+        if len(set(keys)) < 2:
+            raise forms.ValidationError(_("Pilih sedikitnya dua dokumen untuk digabung."))
+        return [int(key) for key in keys]
+
+
+class RequirementsSplitForm(forms.Form):
+    """Split one document into several (``services.requirements_split``)."""
+
+    owner = forms.CharField(widget=forms.HiddenInput)
+    requirement_id = forms.ChoiceField(
+        label=_("Dokumen yang dipisah"),
+        error_messages={
+            "required": _("Pilih dokumen yang akan dipisah."),
+            "invalid_choice": _("Dokumen yang dipilih sudah tidak ada pada syarat ini. Muat ulang halaman."),
+        },
+    )
+    descriptions = forms.CharField(
+        label=_("Dokumen baru, satu per baris"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        error_messages={"required": _("Tulis sedikitnya dua dokumen, satu per baris.")},
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement_id"].choices = [(str(d.key), d.description) for d in documents]
+
+    def clean_requirement_id(self):
+        return int(self.cleaned_data["requirement_id"])
+
+    def clean_descriptions(self):
+        lines = [" ".join(line.split()) for line in self.cleaned_data["descriptions"].splitlines()]
+        lines = [line for line in lines if line]
+        if len(lines) < 2:
+            raise forms.ValidationError(_("Tulis sedikitnya dua dokumen, satu per baris."))
+        return lines

@@ -810,7 +810,10 @@ def _sync_options(owner_field: str, owner, existing: list[ScaleOption], wanted: 
 
 
 def _sync_requirements(owner_field: str, owner, existing, wanted: list[RequirementData]) -> bool:
-    """Like ``_sync_options`` for the derived evidence requirements; hand-made ones are left alone."""
+    """Like ``_sync_options`` for the derived evidence requirements; hand-made ones are left alone,
+    and all of them when a superuser merged or split them (``owner.requirements_edited``)."""
+    if owner.requirements_edited:
+        return False
     derived = [r for r in existing if r.derived]
     if _requirement_tuples(derived) == _requirement_tuples(wanted):
         return False

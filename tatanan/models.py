@@ -221,6 +221,9 @@ class Indicator(models.Model):
     sumber_data = models.TextField(_("sumber data"), blank=True)
     bukti_dukung = models.TextField(_("bukti dukung"), blank=True)
     scale_text = models.TextField(_("teks skala asli"), blank=True)
+    # Set when a superuser merged or split the requirements on the review page: the importer then
+    # leaves them alone (docs/DOMAIN.md, "Evidence requirements").
+    requirements_edited = models.BooleanField(_("syarat bukti dukung disunting tangan"), default=False)
     weight = models.DecimalField(_("bobot"), max_digits=5, decimal_places=2, default=1)
     responsible_opd = models.CharField(
         _("OPD penanggung jawab"), max_length=200, blank=True, help_text=_("Singkatan OPD, dipisah koma.")
@@ -292,6 +295,9 @@ class KelembagaanItem(models.Model):
     sumber_data = models.TextField(_("sumber data"), blank=True)
     bukti_dukung = models.TextField(_("bukti dukung"), blank=True)
     scale_text = models.TextField(_("teks skala asli"), blank=True)
+    # Set when a superuser merged or split the requirements on the review page: the importer then
+    # leaves them alone (docs/DOMAIN.md, "Evidence requirements").
+    requirements_edited = models.BooleanField(_("syarat bukti dukung disunting tangan"), default=False)
 
     class Meta:
         ordering = ["cycle", "order", "id"]

@@ -9,6 +9,8 @@ one import changes it for every kabupaten/kota.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -88,3 +90,116 @@ def kelembagaan_items_of(*, cycle: Cycle) -> QuerySet[KelembagaanItem]:
         )
         .order_by("order", "id")
     )
+
+
+# --- Reviewing the evidence requirements -------------------------------------------------------
+
+
+@dataclass
+class RequirementDocument:
+    """One document an indicator or kelembagaan item requires: its requirement rows, one per data
+    year (or one not bound to a year), all with the same description and count."""
+
+    description: str
+    count: int
+    requirements: list[EvidenceRequirement]
+
+    @property
+    def key(self) -> int:
+        """How a form names the document: the id of its first requirement."""
+        return self.requirements[0].pk
+
+    @property
+    def years_label(self) -> str:
+        return ", ".join(r.year_label for r in self.requirements)
+
+    @property
+    def derived(self) -> bool:
+        return all(r.derived for r in self.requirements)
+
+
+def requirement_documents(requirements) -> list[RequirementDocument]:
+    """Requirements (in their order) grouped into documents, in the order each first appears."""
+    documents: dict[tuple[str, int], RequirementDocument] = {}
+    for requirement in requirements:
+        key = (requirement.description, requirement.count)
+        if key not in documents:
+            documents[key] = RequirementDocument(requirement.description, requirement.count, [])
+        documents[key].requirements.append(requirement)
+    return list(documents.values())
+
+
+@dataclass
+class RequirementsReviewRow:
+    """An indicator or kelembagaan item on the review page: its text and its documents."""
+
+    owner: Indicator | KelembagaanItem
+    kind: str  # "indicator" or "kelembagaan"
+    documents: list[RequirementDocument]
+    locked: bool  # evidence was uploaded for one of its requirements: no more merging or splitting
+
+    @property
+    def form_owner(self) -> str:
+        """The owner as review forms name it: "indicator-12", "kelembagaan-3"."""
+        return f"{self.kind}-{self.owner.pk}"
+
+    @property
+    def title(self) -> str:
+        owner = self.owner
+        if self.kind == "indicator":
+            return f"{owner.tatanan.code} {owner.number} · {owner.name}"
+        return f"{owner.get_component_display()} · {owner.get_item_display()}"
+
+
+def requirements_with_evidence(requirements: QuerySet[EvidenceRequirement]) -> QuerySet[EvidenceRequirement]:
+    """Those of ``requirements`` some assessment has attached a file to (live, removed or replaced:
+    every file stays tied to its requirement). The evidence app's files are reached through the
+    relation only: ``tatanan`` sits below ``evidence`` (docs/ARCHITECTURE.md)."""
+    return requirements.filter(files__isnull=False).distinct()
+
+
+def requirements_review(*, cycle: Cycle) -> list[RequirementsReviewRow]:
+    """Every kelembagaan item and national indicator of ``cycle`` with its requirements as documents."""
+    ordered = Prefetch(
+        "evidence_requirements", queryset=EvidenceRequirement.objects.order_by("order", "data_year", "id")
+    )
+    with_files = requirements_with_evidence(
+        EvidenceRequirement.objects.filter(Q(indicator__cycle=cycle) | Q(kelembagaan_item__cycle=cycle))
+    )
+    locked = set(with_files.values_list("indicator_id", "kelembagaan_item_id"))
+    locked_indicators = {indicator for indicator, _item in locked if indicator}
+    locked_items = {item for _indicator, item in locked if item}
+    rows = [
+        RequirementsReviewRow(
+            item, "kelembagaan", requirement_documents(item.evidence_requirements.all()), item.pk in locked_items
+        )
+        for item in KelembagaanItem.objects.filter(cycle=cycle).prefetch_related(ordered).order_by("order", "id")
+    ]
+    indicators = (
+        Indicator.objects.filter(cycle=cycle, is_local=False)
+        .select_related("tatanan")
+        .prefetch_related(ordered)
+        .order_by("tatanan__number", "order", "id")
+    )
+    rows += [
+        RequirementsReviewRow(
+            indicator,
+            "indicator",
+            requirement_documents(indicator.evidence_requirements.all()),
+            indicator.pk in locked_indicators,
+        )
+        for indicator in indicators
+    ]
+    return rows
+
+
+def requirements_review_owner(*, cycle: Cycle, form_owner: str) -> Indicator | KelembagaanItem | None:
+    """The indicator or kelembagaan item of ``cycle`` a review form names ("indicator-12"), or None."""
+    kind, _sep, pk = (form_owner or "").partition("-")
+    if not pk.isdigit():
+        return None
+    if kind == "indicator":
+        return Indicator.objects.filter(cycle=cycle, is_local=False, pk=int(pk)).first()
+    if kind == "kelembagaan":
+        return KelembagaanItem.objects.filter(cycle=cycle, pk=int(pk)).first()
+    return None

@@ -13,5 +13,6 @@ urlpatterns = [
     path("lokal/", include("tatanan.urls_local")),
     path("<year:award_year>/", views.cycle_detail, name="cycle_detail"),
     path("<year:award_year>/kelembagaan/", views.kelembagaan, name="kelembagaan"),
+    path("<year:award_year>/syarat-bukti/", views.requirements_review_page, name="requirements_review"),
     path("<year:award_year>/<slug:code>/", views.tatanan_detail, name="tatanan_detail"),
 ]

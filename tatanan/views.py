@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kks_portal.lib.forms import add_service_errors
 
 from .cycles import cycle_create_from
-from .forms import CycleNextForm, InstrumentUploadForm
+from .forms import CycleNextForm, InstrumentUploadForm, RequirementsMergeForm, RequirementsSplitForm
 from .importer import instrument_import
 from .models import Cycle, Tatanan
 from .selectors import (
@@ -21,8 +21,12 @@ from .selectors import (
     cycles_visible_to,
     indicators_visible_to,
     kelembagaan_items_of,
+    requirement_documents,
+    requirements_review,
+    requirements_review_owner,
     tatanan_of_cycle,
 )
+from .services import requirements_merge, requirements_split
 
 logger = logging.getLogger(__name__)
 
@@ -124,3 +128,69 @@ def cycle_next(request):
             messages.success(request, text % {"cycle": cycle, "source": data["source"]})
             return redirect("tatanan:cycle_detail", cycle.award_year)
     return render(request, "tatanan/cycle_next.html", {"form": form})
+
+
+REVIEW_FORMS = {"merge": RequirementsMergeForm, "split": RequirementsSplitForm}
+
+
+@login_required
+def requirements_review_page(request, award_year):
+    """The superuser reviews the evidence requirements the importer derived, next to the bukti
+    dukung texts, and merges or splits documents before the kabupaten upload evidence."""
+    if not can_import_instrument(request.user):
+        raise Http404
+    cycle = cycle_for(request.user, award_year)
+    failed = None  # (owner as the forms name it, action, bound form) of a refused change
+    page_errors = []
+    if request.method == "POST":
+        action = request.POST.get("action")
+        owner = requirements_review_owner(cycle=cycle, form_owner=request.POST.get("owner", ""))
+        if action not in REVIEW_FORMS or owner is None:
+            page_errors.append(_("Indikator atau butir kelembagaan yang dipilih tidak ada pada siklus ini."))
+        else:
+            form = REVIEW_FORMS[action](
+                request.POST,
+                documents=requirement_documents(owner.evidence_requirements.order_by("order", "data_year", "id")),
+            )
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    if action == "merge":
+                        requirements_merge(
+                            owner=owner,
+                            keys=data["requirement_ids"],
+                            description=data["description"],
+                            actor=request.user,
+                        )
+                    else:
+                        requirements_split(
+                            owner=owner,
+                            key=data["requirement_id"],
+                            descriptions=data["descriptions"],
+                            actor=request.user,
+                        )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    logger.info("requirements of %s %s by %s", request.POST["owner"], action, request.user.username)
+                    messages.success(
+                        request,
+                        _("Dokumen digabung.") if action == "merge" else _("Dokumen dipisah."),
+                    )
+                    return redirect(f"{request.path}#{request.POST['owner']}")
+            failed = (request.POST["owner"], action, form)
+    rows = requirements_review(cycle=cycle)
+    for row in rows:
+        documents = row.documents
+        row.merge_form = RequirementsMergeForm(initial={"owner": row.form_owner}, documents=documents)
+        row.split_form = RequirementsSplitForm(initial={"owner": row.form_owner}, documents=documents)
+        row.failed = row.locked_error = None
+        if failed and failed[0] == row.form_owner:
+            setattr(row, f"{failed[1]}_form", failed[2])
+            row.failed = failed[1]
+            row.locked_error = failed[2].non_field_errors() if row.locked else None
+    return render(
+        request,
+        "tatanan/requirements_review.html",
+        {"cycle": cycle, "rows": rows, "page_errors": page_errors},
+    )

@@ -373,6 +373,12 @@ def upload_data(world, built):
     return {"cycle": world.cycle.pk, "dry_run": "on"}  # no file: the superuser gets the form back
 
 
+def requirements_review_data(world, built):
+    # A merge naming no document: the superuser gets the page back with the message.
+    indicator = Indicator.objects.filter(cycle=world.cycle).first()
+    return {"action": "merge", "owner": f"indicator-{indicator.pk}", "description": "Gabungan"}
+
+
 def next_cycle_data(world, built):
     # Each POST adds one cycle: a year of its own, after the world's cycle and within 2100.
     return {"source": world.cycle.award_year, "award_year": 2100 - int(world.fresh()) % 60}
@@ -530,6 +536,9 @@ ROUTES: dict[str, Rule] = {
     "tatanan:cycle_next": superuser_only(writes=[post(next_cycle_data)]),
     "tatanan:cycle_detail": signed_in(args=cycle_year),
     "tatanan:kelembagaan": signed_in(args=cycle_year),
+    "tatanan:requirements_review": superuser_only(
+        args=cycle_year, writes=[post(requirements_review_data, ok=(200,), changes=False)]
+    ),
     "tatanan:tatanan_detail": scoped_list((READERS, local_indicator_at), args=tatanan_page),
     "tatanan:local_list": scoped_list((READERS, local_indicator_at), args=cycle_year),
     "tatanan:local_edit": scoped_object(

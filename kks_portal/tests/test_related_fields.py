@@ -618,6 +618,18 @@ FIELDS: dict[str, Field] = {
     # --- tatanan ----------------------------------------------------------------------------------
     "tatanan.forms.InstrumentUploadForm.cycle": Field(GLOBAL, "cycles (superuser only)"),
     "tatanan.forms.CycleNextForm.source": Field(GLOBAL, "cycles (superuser only)"),
+    "tatanan.forms.RequirementsMergeForm.owner": Field(
+        IN_PARENT, "an indicator or kelembagaan item of the URL's cycle (selectors.requirements_review_owner)"
+    ),
+    "tatanan.forms.RequirementsMergeForm.requirement_ids": Field(
+        IN_PARENT, "the documents of that owner: the form's choices, checked again under lock by the service"
+    ),
+    "tatanan.forms.RequirementsSplitForm.owner": Field(
+        IN_PARENT, "an indicator or kelembagaan item of the URL's cycle (selectors.requirements_review_owner)"
+    ),
+    "tatanan.forms.RequirementsSplitForm.requirement_id": Field(
+        IN_PARENT, "a document of that owner: the form's choices, checked again under lock by the service"
+    ),
     "tatanan.forms_local.LocalIndicatorForm.tatanan": Field(GLOBAL, "tatanan; narrowed to the assessment's"),
     # --- forums -----------------------------------------------------------------------------------
     "forums.forms.MemberForm.tatanan": Field(GLOBAL, "tatanan_for_members()"),
