@@ -119,3 +119,30 @@ def usulan_of(assessment: Assessment) -> tuple[set[str], set[str]]:
     kecamatan = set(assessment.proposed_kecamatan.values_list("code", flat=True))
     desa = set(assessment.proposed_desa.values_list("code", flat=True))
     return kecamatan, desa
+
+
+def usulan_region_q(assessment: Assessment, field_name: str) -> Q:
+    """A filter on ``field_name`` (a region code) for the regions of the round's usulan: the
+    kabupaten/kota itself, the proposed kecamatan (and those of the proposed desa) and their
+    desa/kelurahan — only the proposed ones when desa are proposed. The whole kabupaten/kota when
+    nothing is proposed. The one rule for what the dossier and the checklist count (docs/DOMAIN.md
+    "Cycles"), as ``forums.kelembagaan.services.KabupatenRollup.for_usulan`` does for the gate."""
+    kabupaten = assessment.kabupaten_id
+    kecamatan, desa = usulan_of(assessment)
+    if not kecamatan and not desa:
+        return Q(**{field_name: kabupaten}) | Q(**{f"{field_name}__startswith": kabupaten + "."})
+    kecamatan = kecamatan | {code.rsplit(".", 1)[0] for code in desa}
+    q = Q(**{f"{field_name}__in": sorted({kabupaten, *kecamatan, *desa})})
+    if not desa:
+        for code in sorted(kecamatan):
+            q |= Q(**{f"{field_name}__startswith": code + "."})
+    return q
+
+
+def usulan_kecamatan(assessment: Assessment) -> QuerySet[Region]:
+    """The kecamatan the round counts: those of the usulan, or every kecamatan when none is proposed."""
+    kecamatan, desa = usulan_of(assessment)
+    regions = Region.objects.filter(parent_id=assessment.kabupaten_id, level=Region.Level.KECAMATAN)
+    if kecamatan or desa:
+        regions = regions.filter(code__in=kecamatan | {code.rsplit(".", 1)[0] for code in desa})
+    return regions.order_by("code")

@@ -37,7 +37,7 @@ from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from indicators.fieldwork.services import odf_rows_by_kecamatan
 from indicators.models import Assessment, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
 from indicators.scoring import LAYERS, assessment_score
-from indicators.selectors import odf_percent
+from indicators.selectors import odf_percent, usulan_of, usulan_region_q
 from regions.models import Region
 
 from .html import PortalURLFetcher, template_to_pdf
@@ -97,7 +97,7 @@ def activity_window(assessment: Assessment) -> tuple[datetime.date, datetime.dat
 def activities_of(assessment: Assessment) -> QuerySet[Activity]:
     start, end = activity_window(assessment)
     return Activity.objects.filter(
-        _in_kabupaten(assessment.kabupaten_id, "body__region__code"),
+        usulan_region_q(assessment, "body__region__code"),
         deleted_at__isnull=True,
         date__gte=start,
         date__lte=end,
@@ -105,13 +105,13 @@ def activities_of(assessment: Assessment) -> QuerySet[Activity]:
 
 
 def bodies_of(assessment: Assessment) -> QuerySet[Body]:
-    return Body.objects.filter(_in_kabupaten(assessment.kabupaten_id, "region__code"))
+    return Body.objects.filter(usulan_region_q(assessment, "region__code"))
 
 
 def visits_of(assessment: Assessment) -> QuerySet[PembinaanVisit]:
     start, end = activity_window(assessment)
     return PembinaanVisit.objects.filter(
-        _in_kabupaten(assessment.kabupaten_id, "visiting_body__region__code"), date__gte=start, date__lte=end
+        usulan_region_q(assessment, "visiting_body__region__code"), date__gte=start, date__lte=end
     )
 
 
@@ -387,12 +387,21 @@ def _profil(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
                 "desa": kinds.get(Region.Kind.DESA, 0),
                 "kelurahan": kinds.get(Region.Kind.KELURAHAN, 0),
             },
+            "usulan": _usulan_counts(assessment),
             "opds": list(kabupaten.opds.order_by("short_name").values("short_name", "name")),
             "tatanan": tatanan,
             "bodies": [{"label": str(label), "count": bodies.get(kind, 0)} for kind, label in Body.Kind.choices],
             "titik_pantau": assessment.titik_pantau.count(),
         },
     )
+
+
+def _usulan_counts(assessment: Assessment) -> dict | None:
+    """How many kecamatan and desa/kelurahan the round proposes (None: none, everything counts)."""
+    kecamatan, desa = usulan_of(assessment)
+    if not kecamatan and not desa:
+        return None
+    return {"kecamatan": len(kecamatan | {code.rsplit(".", 1)[0] for code in desa}), "desa": len(desa)}
 
 
 def _decree(body: Body) -> dict | None:
@@ -475,7 +484,7 @@ def _kelembagaan_bodies(assessment: Assessment, spec: ChapterSpec) -> ChapterDat
 def work_plans_of(assessment: Assessment) -> QuerySet[WorkPlan]:
     """The work plans of the data years, a kabupaten's first, then kecamatan and desa by code."""
     return WorkPlan.objects.filter(
-        _in_kabupaten(assessment.kabupaten_id, "body__region__code"), year__in=assessment.cycle.data_years
+        usulan_region_q(assessment, "body__region__code"), year__in=assessment.cycle.data_years
     ).order_by("body__region_id", "body__kind", "year", "id")
 
 

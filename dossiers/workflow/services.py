@@ -45,7 +45,8 @@ never count towards the tier:
 6. ``kelembagaan_bodies``: the kabupaten's Tim Pembina and Forum Kabupaten/Kota exist in the
    portal with an SK in force (``forums.kelembagaan.services``); without them there is no programme to assess.
 7. ``kelembagaan_evidence``: the kelembagaan items' own evidence requirements are met.
-8. ``odf``: the ODF status is reported for every kecamatan of the kabupaten.
+8. ``odf``: the ODF status is reported for every kecamatan the round counts (those of the usulan,
+   else all; ``indicators.selectors.usulan_kecamatan``).
 
 Every missing item carries the page where it is fixed (``Missing.url``): the indicator's entry
 form, the upload page of the requirement and year, the kelembagaan form, the body's SK page, the
@@ -75,8 +76,8 @@ from evidence.completeness import assessment_readiness
 from evidence.models import EvidenceFile
 from forums.kelembagaan.services import body_statuses
 from forums.models import Body
-from indicators.fieldwork.services import kecamatan_of
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
+from indicators.selectors import usulan_kecamatan
 from tatanan.models import ScaleOption, TierRule
 
 from ..berita_acara import berita_acara_create
@@ -414,7 +415,7 @@ def submission_checklist(assessment: Assessment) -> Checklist:
 
     odf = Check("odf", _("Status ODF dilaporkan untuk setiap kecamatan"))
     reported = set(OdfStatus.objects.filter(assessment=assessment).values_list("kecamatan_id", flat=True))
-    kecamatan = list(kecamatan_of(assessment.kabupaten))
+    kecamatan = list(usulan_kecamatan(assessment))
     odf.missing = [
         Missing(
             _("Kecamatan %(name)s") % {"name": k.name}, reverse("indicators:odf_edit", args=[assessment.pk, k.code])

@@ -231,3 +231,82 @@ def test_a_desa_outside_the_proposed_kecamatan_is_refused_and_the_ticks_stay(cli
     tick = page.split(f'value="{wilayah["desa_binuang"].code}"', 1)[1].split(">", 1)[0]
     assert "checked" in tick
     assert not round_2019.proposed_desa.exists()
+
+
+class TestDossierOverUsulan:
+    """The dossier and the submission checklist count the usulan only (issue 13 item 3)."""
+
+    @pytest.fixture
+    def bodies(self, wilayah):
+        from forums.models import Body
+        from forums.tests.factories import BodyFactory
+
+        return {
+            "kabupaten": BodyFactory(kind=Body.Kind.FORUM_KABKOTA, region=wilayah["serang"]),
+            "carenang": BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["carenang"]),
+            "binuang": BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["binuang"]),
+            "pokja_carenang": BodyFactory(kind=Body.Kind.POKJA_DESA, region=wilayah["desa_carenang"]),
+            "pokja_pamanuk": BodyFactory(kind=Body.Kind.POKJA_DESA, region=wilayah["desa_pamanuk"]),
+        }
+
+    def test_without_usulan_everything_in_the_kabupaten_counts(self, round_2019, bodies):
+        from dossiers.renderer.chapters import bodies_of
+
+        assert len(bodies_of(round_2019)) == 5
+
+    def test_proposed_kecamatan_bring_their_bodies_and_activities_only(self, round_2019, rina, wilayah, bodies):
+        import datetime
+
+        from dossiers.renderer.chapters import activities_of, bodies_of
+        from evidence.tests.factories import ActivityFactory
+
+        for key in ("kabupaten", "carenang", "binuang", "pokja_pamanuk"):
+            ActivityFactory(body=bodies[key], date=datetime.date(2018, 8, 17))
+        assessment_usulan_update(assessment=round_2019, actor=rina, category="padapa", kecamatan=[wilayah["carenang"]])
+        assert set(bodies_of(round_2019)) == {
+            bodies["kabupaten"],
+            bodies["carenang"],
+            bodies["pokja_carenang"],
+            bodies["pokja_pamanuk"],
+        }
+        assert {a.body for a in activities_of(round_2019)} == {
+            bodies["kabupaten"],
+            bodies["carenang"],
+            bodies["pokja_pamanuk"],
+        }
+
+        # Proposing desa narrows the Pokja to those desa.
+        assessment_usulan_update(
+            assessment=round_2019,
+            actor=rina,
+            category="padapa",
+            kecamatan=[wilayah["carenang"]],
+            desa=[wilayah["desa_carenang"]],
+        )
+        assert bodies["pokja_pamanuk"] not in set(bodies_of(round_2019))
+        assert bodies["pokja_carenang"] in set(bodies_of(round_2019))
+        assert {a.body for a in activities_of(round_2019)} == {bodies["kabupaten"], bodies["carenang"]}
+
+    def test_the_checklist_asks_odf_of_the_proposed_kecamatan_only(self, round_2019, rina, wilayah):
+        from dossiers.workflow.services import submission_checklist
+
+        def odf_missing():
+            check = next(c for c in submission_checklist(round_2019).checks if c.code == "odf")
+            return [str(m) for m in check.missing]
+
+        assert odf_missing() == ["Kecamatan Carenang", "Kecamatan Binuang"]
+        assessment_usulan_update(assessment=round_2019, actor=rina, category="padapa", kecamatan=[wilayah["binuang"]])
+        assert odf_missing() == ["Kecamatan Binuang"]
+
+    def test_the_profile_chapter_says_what_is_proposed(self, round_2019, rina, wilayah):
+        from dossiers.renderer.chapters import _usulan_counts
+
+        assert _usulan_counts(round_2019) is None
+        assessment_usulan_update(
+            assessment=round_2019,
+            actor=rina,
+            category="padapa",
+            kecamatan=[wilayah["carenang"]],
+            desa=[wilayah["desa_carenang"], wilayah["desa_pamanuk"]],
+        )
+        assert _usulan_counts(round_2019) == {"kecamatan": 1, "desa": 2}
