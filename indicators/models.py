@@ -188,6 +188,10 @@ class KelembagaanEntry(models.Model):
         related_name="+",
     )
     note = models.TextField(_("catatan"), blank=True)
+    # From a filled 2023 checklist ("Lampirkan Bukti" and the province's notes, docs/DOMAIN.md
+    # "The instrument workbook"): kept so that nothing typed in the field is lost.
+    evidence_link = models.CharField(_("tautan bukti dukung"), max_length=1000, blank=True)
+    provincial_note = models.TextField(_("catatan provinsi"), blank=True)
 
     class Meta:
         ordering = ["assessment", "item__order", "item_id"]

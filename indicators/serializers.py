@@ -728,7 +728,7 @@ class KelembagaanEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = KelembagaanEntry
-        fields = ["id", "assessment", "item", "self_score", "note", "options"]
+        fields = ["id", "assessment", "item", "self_score", "note", "evidence_link", "provincial_note", "options"]
         read_only_fields = fields
 
 

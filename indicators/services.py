@@ -185,3 +185,56 @@ def indicator_entry_update(*, entry: IndicatorEntry, actor: User, **fields) -> I
     entry.updated_by = actor
     entry.save()
     return entry
+
+
+# --- Results recorded outside the portal ------------------------------------------------------
+
+
+def offline_verification_allowed(assessment: Assessment) -> bool:
+    """Whether the province's verification may be recorded from a file: only while the portal's
+    own verification has not started (no dossier, or one still a draft). Once the dossier is
+    submitted, provincial scores are the province's to give in the portal (the dossier workflow,
+    ``dossiers.workflow``, a layer above this app; its draft status is the string "draft")."""
+    return (
+        not Assessment.objects.filter(pk=assessment.pk, dossier__isnull=False).exclude(dossier__status="draft").exists()
+    )
+
+
+@transaction.atomic
+def imported_results_record(
+    *,
+    assessment: Assessment,
+    actor: User,
+    entries: list[tuple[IndicatorEntry, dict]] = (),
+    kelembagaan: list[tuple[KelembagaanEntry, dict]] = (),
+) -> None:
+    """Record what a filled workbook from the field carries besides the self-assessment: the
+    province's score and note per indicator (``provincial_score``, ``provincial_note``) and, per
+    kelembagaan item, the link to its proof and the province's note (``evidence_link``,
+    ``provincial_note``). Only the Bappeda admin of the kabupaten (or a superuser) imports such a
+    file; the province's part only while ``offline_verification_allowed``.
+    """
+    require_kabupaten_admin(actor, assessment.kabupaten_id)
+    provincial = offline_verification_allowed(assessment)
+    for entry, fields in entries:
+        if entry.assessment_id != assessment.pk or set(fields) - {"provincial_score", "provincial_note"}:
+            raise Http404
+        score = fields.get("provincial_score")
+        if score is not None and score.indicator_id != entry.indicator_id:
+            raise ValidationError({"provincial_score": _("Nilai harus salah satu opsi skala indikator ini.")})
+        if not provincial:
+            raise ValidationError(_("Verifikasi provinsi sudah berjalan di portal; nilai provinsi tidak diimpor."))
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.updated_by = actor
+        entry.save(update_fields=[*fields, "updated_by", "updated_at"])
+    for entry, fields in kelembagaan:
+        if entry.assessment_id != assessment.pk or set(fields) - {"evidence_link", "provincial_note"}:
+            raise Http404
+        if "provincial_note" in fields and not provincial:
+            raise ValidationError(_("Verifikasi provinsi sudah berjalan di portal; catatan provinsi tidak diimpor."))
+        if fields.get("evidence_link"):
+            URLValidator(schemes=["http", "https"])(fields["evidence_link"])
+        for name, value in fields.items():
+            setattr(entry, name, value)
+        entry.save(update_fields=list(fields))

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from .models import Cycle, EvidenceRequirement, Indicator, KelembagaanItem, ScaleOption, Tatanan
 from .parsing import (
+    CHECKLIST_COLUMNS,
     IGNORED_COLUMNS,
     ParseError,
     RequirementData,
@@ -221,11 +222,21 @@ class Header:
     unknown: list[str]
     duplicates: list[str]
     data_start: int
+    # The tatanan whose name heads the indicator column (2023 field workbooks), if any.
+    tatanan_code: str | None = None
+    # 2023 field workbooks: the options are lettered sub-rows of the indicator column ("a. …")
+    # with their value in a lone SKALA column.
+    options_under_indicator: bool = False
 
     @property
     def rows_layout(self) -> bool:
         """2023 style: options on sub-rows with their value in a column of its own."""
-        return "skala_text" in self.columns and "skala_value" in self.columns
+        return self.options_under_indicator or ("skala_text" in self.columns and "skala_value" in self.columns)
+
+    @property
+    def checklist(self) -> bool:
+        """A kelembagaan checklist: items marked Ada (√) / Tidak Ada (-) instead of scored."""
+        return bool(CHECKLIST_COLUMNS & set(self.columns))
 
 
 def _header_keys(grid: Grid, row: int, parent_row: int | None = None) -> dict[int, str | None]:
@@ -244,12 +255,37 @@ def _header_keys(grid: Grid, row: int, parent_row: int | None = None) -> dict[in
     return keys
 
 
-def find_header(grid: Grid) -> Header | None:
-    """The header row: the first row naming an indicator column and a scale column."""
+def _tatanan_column(grid: Grid, row: int, keys: dict[int, str | None], tatanan_names: dict | None):
+    """(column, tatanan code) of a header cell naming a tatanan where the indicator column should
+    be ("PERLINDUNGAN SOSIAL" over the indicators of the 2023 field workbooks), else (None, None)."""
+    if not tatanan_names or "indikator" in keys.values():
+        return None, None
+    for col, value in enumerate(grid.row_values(row), start=1):
+        if keys.get(col) is None and not is_blank(value):
+            code = match_label(one_line(value), tatanan_names)
+            if code:
+                return col, code
+    return None, None
+
+
+def find_header(grid: Grid, tatanan_names: dict[str, list[str]] | None = None) -> Header | None:
+    """The header row: the first row naming an indicator column and a scale column (or, for a
+    kelembagaan checklist, the Ada / Tidak Ada marks).
+
+    ``tatanan_names`` (code → name and aliases) lets a tatanan's name head the indicator column.
+    """
     for row in range(1, min(grid.max_row, HEADER_SEARCH_ROWS) + 1):
         keys = _header_keys(grid, row)
+        tatanan_col, tatanan_code = _tatanan_column(grid, row, keys, tatanan_names)
+        if tatanan_col:
+            keys[tatanan_col] = "indikator"
         found = set(keys.values())
-        if "indikator" not in found or not found & {"skala_text", "skala_value"}:
+        checklist = bool(found & CHECKLIST_COLUMNS)
+        if checklist and "indikator" not in found and "komponen" in found:
+            # "KELEMBAGAAN" heads a column of body headings and their items.
+            keys = {col: ("indikator" if key == "komponen" else key) for col, key in keys.items()}
+            found = set(keys.values())
+        if "indikator" not in found or not (found & {"skala_text", "skala_value"} or checklist):
             continue
         header_rows = [row]
         # A second header row (e.g. VERIFIKASI PROVINSI over NILAI | CATATAN) whose every cell
@@ -278,11 +314,22 @@ def find_header(grid: Grid) -> Header | None:
                 duplicates.append(label)
             else:
                 columns[key] = col
+        options_under_indicator = False
         if "skala_value" in columns and "skala_text" not in columns:
-            # A lone SKALA column holds the whole scale text.
-            columns["skala_text"] = columns.pop("skala_value")
-        return Header(row, last, columns, unknown, duplicates, data_start)
+            if _holds_only_numbers(grid, columns["skala_value"], data_start):
+                # Values only: the options are the sub-rows of the indicator column.
+                options_under_indicator = True
+            else:
+                # A lone SKALA column holds the whole scale text.
+                columns["skala_text"] = columns.pop("skala_value")
+        return Header(row, last, columns, unknown, duplicates, data_start, tatanan_code, options_under_indicator)
     return None
+
+
+def _holds_only_numbers(grid: Grid, col: int, data_start: int) -> bool:
+    values = [grid.raw(row, col) for row in range(data_start, grid.max_row + 1)]
+    values = [value for value in values if not is_blank(value)]
+    return bool(values) and all(scale_number(value) is not None for value in values)
 
 
 # --- Parsed records ---------------------------------------------------------------------------
@@ -398,7 +445,9 @@ class SheetParser:
             values = self.grid.row_values(row)
             if all(is_blank(v) for v in values):
                 continue
-            if self.kelembagaan:
+            if self.kelembagaan and self.header.checklist:
+                current, component = self._checklist_row(row, current, component)
+            elif self.kelembagaan:
                 current, component = self._kelembagaan_row(row, current, component)
             else:
                 current = self._indicator_row(row, current)
@@ -480,12 +529,62 @@ class SheetParser:
         self._collect(row, current)
         return current, component
 
+    def _checklist_row(self, row: int, current: Record | None, component: str) -> tuple[Record | None, str]:
+        """A row of a kelembagaan checklist: a body's heading ("A | TIM PEMBINA …") or an item
+        under it ("1 | SK Tim Pembina | √")."""
+        text = one_line(self.cell(row, "indikator"))
+        if not text:
+            if current is not None:
+                current.last_row = row
+                self._collect(row, current)
+                return current, component
+            self.report.add_row(
+                self.grid.title,
+                (row, row),
+                Status.SKIPPED,
+                one_line(self.grid.row_text(row))[:80],
+                _("Baris tanpa butir kelembagaan."),
+            )
+            return None, component
+        if match_label(text, COMPONENT_NAMES) and not match_label(text, ITEM_NAMES):
+            self.report.add_row(
+                self.grid.title,
+                (row, row),
+                Status.SKIPPED,
+                text[:80],
+                _("Judul kelompok: “%(text)s”.") % {"text": text},
+            )
+            return None, text
+        current = Record(self.grid.title, row, row, order=len(self.records) + 1)
+        current.fields["komponen"] = [component or text]
+        self.records.append(current)
+        self._collect(row, current)
+        return current, component
+
     def _collect(self, row: int, record: Record) -> None:
+        if self.header.options_under_indicator and row != record.first_row:
+            self._collect_option_row(row, record)
+            for key in ("definisi", "sumber_data", "bukti_dukung"):
+                record.add(key, self.cell(row, key))
+            return
         for key in ("indikator", "definisi", "sumber_data", "bukti_dukung"):
             record.add(key, self.cell(row, key))
+        if self.header.options_under_indicator:
+            return  # the indicator's own row: its SKALA cell is not an option
         text, value = self.cell(row, "skala_text"), self.cell(row, "skala_value")
         if not is_blank(text) or not is_blank(value):
             record.scale_rows.append((row, text, value))
+
+    def _collect_option_row(self, row: int, record: Record) -> None:
+        """A sub-row of an indicator whose options sit under its name: an option when it has a
+        value or reads like one ("b. …", "Nilai 50 jika …"), else the name continued."""
+        text, value = self.cell(row, "indikator"), self.cell(row, "skala_value")
+        if is_blank(text) and is_blank(value):
+            return
+        if not is_blank(value) or looks_like_option(text):
+            record.scale_rows.append((row, text, value))
+        else:
+            record.add("indikator", text)
 
     def _finish(self, record: Record) -> None:
         """Parse the scale and the evidence of a record; a problem becomes ``record.error``."""
@@ -513,6 +612,8 @@ class SheetParser:
     def _options(self, record: Record) -> list[ScaleOptionData]:
         allowed = self.cycle.scale_values
         rows = record.scale_rows
+        if self.kelembagaan and self.header.checklist:
+            return checklist_options(allowed)
         if not rows:
             if self.kelembagaan:
                 return []  # kelembagaan sheets without a scale are allowed
@@ -543,6 +644,22 @@ class SheetParser:
             options.append(ScaleOptionData(number, description))
         validate_options(options, allowed_values=allowed)
         return options
+
+
+# The descriptions of the two options a checklist item gets (stored data, in Indonesian).
+CHECKLIST_YES = "Ada"
+CHECKLIST_NO = "Tidak ada"
+
+
+def checklist_options(allowed_values) -> list[ScaleOptionData]:
+    """The scale of a checklist item: Ada scores the cycle's top value, Tidak ada its lowest."""
+    return [ScaleOptionData(max(allowed_values), CHECKLIST_YES), ScaleOptionData(min(allowed_values), CHECKLIST_NO)]
+
+
+def looks_like_option(text) -> bool:
+    """Whether a sub-row's text reads like a scale option: lettered ("a. …") or "Nilai N …"."""
+    text = clean_text(text)
+    return bool(re.match(r"^[a-eA-E]\s*[.)]\s+", text)) or strip_option_prefix(text)[0] is not None
 
 
 def scale_number(value) -> int | None:
@@ -601,7 +718,7 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
     for worksheet in workbook.worksheets:
         grid = Grid(worksheet)
         sheet_order.append(grid.title)
-        header = find_header(grid)
+        header = find_header(grid, candidates)
         kind = _sheet_kind(grid, header, candidates, tatanan_by_code, report)
         if kind is None:
             continue
@@ -648,22 +765,58 @@ def instrument_import(*, cycle: Cycle, file, dry_run: bool = False) -> ImportRep
     return report
 
 
-def _sheet_kind(
-    grid: Grid, header: Header | None, candidates: dict, tatanan_by_code: dict[str, Tatanan], report: ImportReport
-) -> tuple[bool, Tatanan | None] | None:
-    """Whether the sheet holds the kelembagaan, and else which tatanan its labels name (None when
-    none). None, with a problem reported, when the labels name more than one tatanan."""
-    # The sheet's own title rows name its tatanan better than the sheet name, which Excel
-    # cuts at 31 characters ("Tatanan 9 Penanggulangan Bencan").
+def sheet_target(grid: Grid, header: Header | None, candidates: dict[str, list[str]]) -> tuple[bool, set[str]]:
+    """(is the kelembagaan sheet, codes of the tatanan the sheet names) — one rule for both imports.
+
+    The sheet's own title rows name its tatanan better than the sheet name, which Excel cuts at
+    31 characters ("Tatanan 9 Penanggulangan Bencan"); the header may name it too (the indicator
+    column of 2023 field workbooks). A sheet name that names nothing whole may still be a
+    tatanan's name cut short: "8 Sosial" is the one tatanan with "sosial" in its name.
+    """
     last_title_row = header.first_row - 1 if header else min(grid.max_row, 5)
     title_labels = [grid.row_text(r) for r in range(1, last_title_row + 1)]
     labels = [label for label in [*title_labels, grid.title] if label]
-    is_kelembagaan = (header is not None and "komponen" in header.columns) or any(
-        "kelembagaan" in normalize_header(label).split() for label in labels
-    )
+    is_kelembagaan = (
+        header is not None and ("komponen" in header.columns or (header.checklist and not header.tatanan_code))
+    ) or any("kelembagaan" in normalize_header(label).split() for label in labels)
+    if is_kelembagaan:
+        return True, set()
+    matches = {m for m in (match_label(label, candidates) for label in labels) if m}
+    if header is not None and header.tatanan_code:
+        matches.add(header.tatanan_code)
+    if not matches:
+        shortened = match_shortened_name(grid.title, candidates)
+        if shortened:
+            matches.add(shortened)
+    return False, matches
+
+
+# Words of a sheet name that say nothing about which tatanan it holds.
+_SHEET_NAME_NOISE = {"tatanan", "sheet", "tat", "kks", "no", "dan", "yang"}
+
+
+def match_shortened_name(title: str, candidates: dict[str, list[str]]) -> str | None:
+    """The one candidate whose name (or an alias) holds every meaningful word of ``title``."""
+    words = {w for w in normalize_header(title).replace("/", " ").split() if not w.isdigit()} - _SHEET_NAME_NOISE
+    if not words:
+        return None
+    found = {
+        code
+        for code, names in candidates.items()
+        for name in names
+        if words <= set(normalize_header(name).replace("/", " ").split())
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _sheet_kind(
+    grid: Grid, header: Header | None, candidates: dict, tatanan_by_code: dict[str, Tatanan], report: ImportReport
+) -> tuple[bool, Tatanan | None] | None:
+    """Whether the sheet holds the kelembagaan, and else which tatanan it names (None when none).
+    None, with a problem reported, when it names more than one tatanan."""
+    is_kelembagaan, matches = sheet_target(grid, header, candidates)
     if is_kelembagaan:
         return True, None
-    matches = {m for m in (match_label(label, candidates) for label in labels) if m}
     if len(matches) > 1:
         report.problems.append(
             _("Sheet “%(sheet)s” cocok dengan lebih dari satu tatanan (%(codes)s); ganti nama sheet.")
@@ -731,12 +884,17 @@ def _check_records(
 
 def _note_header(report: ImportReport, grid: Grid, header: Header, tatanan: Tatanan | None) -> None:
     what = _("kelembagaan") if tatanan is None else f"{tatanan.code} – {tatanan.name}"
-    layout = _("opsi skala per baris") if header.rows_layout else _("skala dalam satu sel")
+    if header.checklist:
+        layout = _("daftar periksa Ada/Tidak ada")
+    elif header.rows_layout:
+        layout = _("opsi skala per baris")
+    else:
+        layout = _("skala dalam satu sel")
     report.notes.append(
         _("Sheet “%(sheet)s” → %(what)s (judul kolom di baris %(row)d, %(layout)s).")
         % {"sheet": grid.title, "what": what, "row": header.row, "layout": layout}
     )
-    ignored = [key for key in header.columns if key in IGNORED_COLUMNS]
+    ignored = [key for key in header.columns if key in IGNORED_COLUMNS | CHECKLIST_COLUMNS]
     if ignored:
         report.notes.append(
             _("Sheet “%(sheet)s”: kolom nilai/tautan/catatan penilaian diabaikan (katalog tidak menyimpan nilai).")

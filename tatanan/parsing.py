@@ -82,12 +82,14 @@ _OPTION_RE = re.compile(
     r"(?:^|(?<=\n)|(?<=\s)(?=\d{1,2}\s*[.)]))[ \t]*(?:\d{1,2}\s*[.)]\s*)?nilai\s*[:=]?\s*(\d{1,3})(?!\d)(?:\s*[.:,-])?",
     re.IGNORECASE,
 )
+# The letter of an option written on its own sub-row ("a. Nilai 100 jika …", "b) Menurun").
+_LETTER_PREFIX_RE = re.compile(r"^[a-eA-E]\s*[.)]\s+")
 _JIKA_RE = re.compile(r"^(?:jika|apabila|bila|bilamana)\b\s*", re.IGNORECASE)
 
 
 def strip_option_prefix(text: str) -> tuple[int | None, str]:
     """``"2. Nilai 50 jika X"`` → ``(50, "X")``; text without a "Nilai" prefix → ``(None, text)``."""
-    text = clean_text(text)
+    text = _LETTER_PREFIX_RE.sub("", clean_text(text))
     match = _OPTION_RE.match(text)
     if not match:
         return None, _strip_list_number(text)
@@ -536,6 +538,8 @@ HEADER_SYNONYMS: dict[str, list[str]] = {
         "dokumen bukti dukung",
         "bukti pendukung",
         "data pendukung",
+        "bukti data pendukung",
+        "bukti data dukung",
     ],
     "skala_text": [
         "skala/kategori penilaian",
@@ -560,8 +564,19 @@ HEADER_SYNONYMS: dict[str, list[str]] = {
         "nilai kabupaten/kota",
         "self assessment",
         "nilai self assessment",
+        "nilai self assesment",
     ],
-    "evidence_link": ["link bukti dukung", "link data dukung", "tautan bukti dukung", "link", "tautan", "url"],
+    "evidence_link": [
+        "link bukti dukung",
+        "link data dukung",
+        "tautan bukti dukung",
+        "link",
+        "tautan",
+        "url",
+        "lampirkan bukti",
+        "lampiran bukti",
+        "lampirkan bukti dukung",
+    ],
     "province_value": [
         "nilai verifikasi provinsi",
         "nilai provinsi",
@@ -577,10 +592,22 @@ HEADER_SYNONYMS: dict[str, list[str]] = {
         "keterangan",
         "keterangan provinsi",
     ],
+    # A kelembagaan checklist (2023 field workbooks): one column "Ada (√) / Tidak Ada (-)" or
+    # one column for each mark.
+    "check": ["ada/tidak ada", "ada/tidak", "ada atau tidak ada", "checklist", "ceklis"],
+    "check_yes": ["ada"],
+    "check_no": ["tidak ada"],
+    # What the kabupaten says of its data ("Ada", "Tidak ada"): a remark, not a catalogue text.
+    "data_availability": ["ketersediaan data", "ketersediaan data dukung"],
 }
-IGNORED_COLUMNS = {"self_value", "evidence_link", "province_value", "province_notes"}
+# Columns of an assessment, not of the catalogue. The checklist marks are read by the catalogue
+# only to know the items' scale (Ada / Tidak ada).
+IGNORED_COLUMNS = {"self_value", "evidence_link", "province_value", "province_notes", "data_availability"}
+CHECKLIST_COLUMNS = {"check", "check_yes", "check_no"}
 
 _SYNONYM_TO_KEY = {synonym: key for key, synonyms in HEADER_SYNONYMS.items() for synonym in synonyms}
+# Close spellings are matched only against synonyms of four letters or more: "data" is not "ada".
+_FUZZY_SYNONYMS = [synonym for synonym in _SYNONYM_TO_KEY if len(synonym) >= 4]
 
 
 def header_key(value) -> str | None:
@@ -601,7 +628,7 @@ def header_key(value) -> str | None:
             return "province_value"
     if "mandiri" in words and words & {"nilai", "skor"}:
         return "self_value"
-    close = difflib.get_close_matches(text, list(_SYNONYM_TO_KEY), n=1, cutoff=0.85)
+    close = difflib.get_close_matches(text, _FUZZY_SYNONYMS, n=1, cutoff=0.85)
     return _SYNONYM_TO_KEY[close[0]] if close else None
 
 

@@ -80,6 +80,8 @@ class KelembagaanRow:
     self_score: int | None
     self_score_text: str
     note: str
+    evidence_link: str = ""
+    provincial_note: str = ""
     files: list[FileLink] = field(default_factory=list)
 
 
@@ -236,6 +238,8 @@ def sipantas_kelembagaan(assessment: Assessment, *, base_url: str | None = None)
             self_score=entry.self_score.value if entry.self_score_id else None,
             self_score_text=entry.self_score.description if entry.self_score_id else "",
             note=entry.note,
+            evidence_link=entry.evidence_link,
+            provincial_note=entry.provincial_note,
             files=[_file_link(evidence, base_url) for evidence in files.get(entry.item_id, [])],
         )
         for entry in entries
@@ -284,6 +288,8 @@ KELEMBAGAAN_COLUMNS = [
     ("Nilai mandiri", 10),
     ("Kriteria nilai mandiri", 40),
     ("Catatan", 40),
+    ("Tautan bukti dukung", 40),
+    ("Catatan provinsi", 40),
     ("Berkas bukti dukung", 70),
 ]
 LOCAL_SHEET = "Lokal"
@@ -377,6 +383,8 @@ def sipantas_workbook(assessment: Assessment, *, base_url: str | None = None) ->
                         row.self_score,
                         row.self_score_text,
                         row.note,
+                        row.evidence_link,
+                        row.provincial_note,
                         _files_text(row.files),
                     )
                 ]

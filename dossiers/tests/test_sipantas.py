@@ -154,7 +154,13 @@ def test_the_json_says_status_option_texts_and_kelembagaan(round_with_evidence, 
 
     item = KelembagaanItem.objects.create(cycle=assessment.cycle, component="tim_pembina", item="sk", text="SK TP")
     option = ScaleOption.objects.create(kelembagaan_item=item, value=100, order=0, description="Ada SK")
-    assessment.kelembagaan_entries.create(item=item, self_score=option, note="SK 2029")
+    assessment.kelembagaan_entries.create(
+        item=item,
+        self_score=option,
+        note="SK 2029",
+        evidence_link="https://drive.example.org/sk",
+        provincial_note="SK berlaku",
+    )
     data = sipantas_json(assessment)
     first = data["indicators"][0]
     assert (first["status"], first["self_score_text"]) == ("Draf", "nilai 100")
@@ -166,13 +172,25 @@ def test_the_json_says_status_option_texts_and_kelembagaan(round_with_evidence, 
             "self_score": 100,
             "self_score_text": "Ada SK",
             "note": "SK 2029",
+            "evidence_link": "https://drive.example.org/sk",
+            "provincial_note": "SK berlaku",
             "files": [],
         }
     ]
     assert data["evidence_zip"].endswith(reverse("dossiers:sipantas_zip", args=[assessment.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(sipantas_workbook(assessment)))
     assert workbook.sheetnames == ["Kelembagaan", "PSR", "PDD"]
-    assert [c.value for c in workbook["Kelembagaan"][4]][:5] == ["Tim Pembina", "SK", "SK TP", 100, "Ada SK"]
+    assert [c.value for c in workbook["Kelembagaan"][4]][:9] == [
+        "Tim Pembina",
+        "SK",
+        "SK TP",
+        100,
+        "Ada SK",
+        "SK 2029",
+        "https://drive.example.org/sk",
+        "SK berlaku",
+        None,
+    ]
     header = [c.value for c in workbook["PSR"][3]]
     assert header[-4:] == ["Status", "Kriteria nilai mandiri", "Catatan pusat", "ZIP bukti dukung per tahun"]
     row = [c.value for c in workbook["PSR"][4]]

@@ -6,6 +6,9 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import kabupaten_managed_by
+from tatanan.models import Cycle, TierRule
+
 # An exported self-assessment is a few hundred kilobytes; 20 MB leaves room for workbooks a
 # kabupaten pasted pictures into, as the catalogue upload does.
 WORKBOOK_MAX_BYTES = 20 * 1024 * 1024
@@ -42,3 +45,33 @@ class AssessmentImportForm(forms.Form):
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(WORKBOOK_MAX_BYTES)}
             )
         return upload
+
+
+class AssessmentFileOpenForm(AssessmentImportForm):
+    """A filled workbook from the field, for a round that may not be open yet: the kabupaten/kota,
+    the cycle (by award year) and the category registered for, when the file opens the round."""
+
+    kabupaten = forms.ModelChoiceField(label=_("Kabupaten/kota"), queryset=None, empty_label=None)
+    cycle = forms.ModelChoiceField(
+        label=_("Siklus penilaian"),
+        queryset=Cycle.objects.order_by("-award_year"),
+        empty_label=None,
+        to_field_name="award_year",
+        error_messages={"invalid_choice": _("Pilih salah satu siklus yang ada.")},
+    )
+    category = forms.ChoiceField(
+        label=_("Kategori yang didaftarkan"),
+        required=False,
+        choices=[("", _("Belum ditentukan")), *TierRule.Tier.choices],
+        help_text=_("Dipakai bila penilaian dibuka dari berkas ini; penilaian yang sudah ada tidak berubah."),
+    )
+    field_order = ["kabupaten", "cycle", "category", "file", "dry_run"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kabupaten"].queryset = kabupaten_managed_by(user)
+        self.fields["file"].help_text = _(
+            "Buku kerja instrumen yang sudah diisi (format 2023 atau 2025, juga hasil unduhan portal). Maksimal 20 MB."
+        )
+        self.helper.form_id = "assessment-file-open-form"
+        self.order_fields(self.field_order)

@@ -8,4 +8,5 @@ from . import views
 urlpatterns = [
     path("<id:pk>/excel/", views.assessment_export_view, name="assessment_export"),
     path("<id:pk>/excel/impor/", views.assessment_import_view, name="assessment_import"),
+    path("impor-berkas/", views.assessment_file_open_view, name="assessment_file_open"),
 ]

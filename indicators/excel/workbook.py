@@ -36,9 +36,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.access import is_bappeda_admin_of
+from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
 from accounts.models import User
 from accounts.selectors import scope_of
+from regions.models import Region
 from tatanan.importer import (
     COMPONENT_NAMES,
     ITEM_NAMES,
@@ -51,15 +52,29 @@ from tatanan.importer import (
     is_column_numbering,
     open_workbook,
     scale_number,
+    sheet_target,
     sort_rows,
     workbook_filename,
 )
-from tatanan.models import KelembagaanItem, Tatanan
-from tatanan.parsing import clean_text, header_key, match_label, normalize_header, normalize_number, one_line
+from tatanan.models import Cycle, Indicator, KelembagaanItem, Tatanan
+from tatanan.parsing import (
+    CHECKLIST_COLUMNS,
+    clean_text,
+    header_key,
+    match_label,
+    normalize_header,
+    normalize_number,
+    one_line,
+)
 
 from ..fieldwork.services import kelembagaan_entries_update
 from ..models import Assessment, IndicatorEntry, KelembagaanEntry
-from ..services import indicator_entry_update
+from ..services import (
+    assessment_open,
+    imported_results_record,
+    indicator_entry_update,
+    offline_verification_allowed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -465,6 +480,8 @@ def _column_label(key: str) -> str:
         "explanation": _("penjelasan"),
         "self_value": _("nilai mandiri"),
         "evidence_link": _("link bukti dukung"),
+        "province_value": _("nilai verifikasi provinsi"),
+        "province_notes": _("catatan provinsi"),
     }.get(key, key)
 
 
@@ -479,6 +496,13 @@ def _text(value) -> str:
 
 
 WRITABLE = ["value_year1", "value_year2", "target", "explanation", "self_value", "evidence_link"]
+# The province's verification as written in the file; imported only while the portal's own
+# provincial verification has not started (``offline_verification_allowed``).
+PROVINCIAL = ["province_value", "province_notes"]
+KELEMBAGAAN_COLUMNS = ["self_value", "explanation", "evidence_link", "province_notes", "check", "check_yes", "check_no"]
+# Marks of a checklist column "Ada (√) / Tidak Ada (-)".
+CHECK_YES = {"√", "✓", "✔", "v", "ada", "ya", "y", "1", "☑"}
+CHECK_NO = {"-", "–", "—", "x", "×", "tidak", "tidak ada", "t", "0", "☐"}
 
 
 def number_key(value) -> str:
@@ -497,6 +521,7 @@ class SheetReader:
         self.report = report
         self.kelembagaan = kelembagaan
         self.records: list[RowData] = []
+        self.component_heading = ""
 
     def cell(self, row: int, key: str, *, filled: bool = False):
         col = self.columns.get(key)
@@ -556,14 +581,23 @@ class SheetReader:
             return None
         else:
             current.last_row = row  # a continuation row (2023 layout: one scale option per row)
-        for key in WRITABLE:
+        for key in (*WRITABLE, *PROVINCIAL):
             current.add(key, self.cell(row, key))
         return current
 
     def _kelembagaan_row(self, row: int, current: RowData | None) -> RowData | None:
         item_text = self.cell(row, "indikator")
+        if self.header.checklist and not is_blank(item_text):
+            text = one_line(item_text)
+            if match_label(text, COMPONENT_NAMES) and not match_label(text, ITEM_NAMES):
+                # A body's heading in a checklist: the items below belong to it.
+                self.component_heading = text
+                self._skip(row, _("Judul kelompok: “%(text)s”.") % {"text": text}, error=False)
+                return None
         if not is_blank(item_text):
-            component_text = one_line(self.cell(row, "komponen", filled=True))
+            component_text = one_line(self.cell(row, "komponen", filled=True)) or self.component_heading
+            if self.header.checklist and not component_text:
+                component_text = one_line(item_text)  # "SK Forum Kecamatan" with no heading above
             current = RowData(self.grid.title, row, row, label=f"{component_text} – {one_line(item_text)}")
             current.component = match_label(component_text, COMPONENT_NAMES) or ""
             current.item = match_label(one_line(item_text), ITEM_NAMES) or ""
@@ -578,7 +612,7 @@ class SheetReader:
             return None
         else:
             current.last_row = row
-        for key in ("self_value", "explanation"):
+        for key in KELEMBAGAAN_COLUMNS:
             current.add(key, self.cell(row, key))
         return current
 
@@ -594,26 +628,29 @@ def _looks_like_url(value) -> bool:
 # --- Import: checking -------------------------------------------------------------------------
 
 
-def _score(value, options: dict[int, object], *, allowed_text: str):
-    """The ScaleOption a NILAI MANDIRI cell names, ``None`` for a blank cell."""
+def _score(value, options: dict[int, object], *, allowed_text: str, what=None):
+    """The ScaleOption a NILAI MANDIRI (or ``what``: NILAI VERIFIKASI PROVINSI) cell names,
+    ``None`` for a blank cell."""
     if is_blank(value):
         return None
+    what = str(what or _("Nilai mandiri"))
     number = scale_number(value)
     if number is None:
-        raise ValidationError(_("Nilai mandiri “%(value)s” bukan angka.") % {"value": one_line(value)[:30]})
+        raise ValidationError(_("%(what)s “%(value)s” bukan angka.") % {"what": what, "value": one_line(value)[:30]})
     if number not in options:
         if not options:
             raise ValidationError(
-                _("Butir ini tidak punya skala; nilai mandiri %(value)d tidak dapat disimpan.") % {"value": number}
+                _("Butir ini tidak punya skala; %(what)s %(value)d tidak dapat disimpan.")
+                % {"what": what.lower(), "value": number}
             )
         raise ValidationError(
-            _("Nilai mandiri %(value)d bukan nilai skala indikator ini (yang boleh: %(allowed)s).")
-            % {"value": number, "allowed": allowed_text}
+            _("%(what)s %(value)d bukan nilai skala indikator ini (yang boleh: %(allowed)s).")
+            % {"what": what, "value": number, "allowed": allowed_text}
         )
     return options[number]
 
 
-def _check_indicator(record: RowData, columns: dict[str, int]) -> None:
+def _check_indicator(record: RowData, columns: dict[str, int], *, provincial: bool) -> None:
     """Compare a record with its entry; fill ``record.changes`` or raise ``ValidationError``."""
     entry: IndicatorEntry = record.entry
     for key in ("value_year1", "value_year2", "target", "explanation", "evidence_link"):
@@ -632,16 +669,67 @@ def _check_indicator(record: RowData, columns: dict[str, int]) -> None:
             )
         if new != clean_text(getattr(entry, key)):
             record.changes[key] = new
+    options = {o.value: o for o in entry.indicator.scale_options.all()}
+    allowed = ", ".join(str(v) for v in sorted(options, reverse=True))
     if "self_value" in columns:
-        options = {o.value: o for o in entry.indicator.scale_options.all()}
-        allowed = ", ".join(str(v) for v in sorted(options, reverse=True))
         option = _score(record.value("self_value"), options, allowed_text=allowed)
         if (option.pk if option else None) != entry.self_score_id:
             record.changes["self_score"] = option
+    if not provincial:
+        return
+    if "province_value" in columns:
+        option = _score(record.value("province_value"), options, allowed_text=allowed, what=_("Nilai provinsi"))
+        if (option.pk if option else None) != entry.provincial_score_id:
+            record.changes["provincial_score"] = option
+    if "province_notes" in columns:
+        new = _text(record.value("province_notes")) if record.value("province_notes") is not None else ""
+        if new != clean_text(entry.provincial_note):
+            record.changes["provincial_note"] = new
 
 
-def _check_kelembagaan(record: RowData, columns: dict[str, int]) -> None:
+def _checklist_mark(record: RowData, columns: dict[str, int]) -> bool | None:
+    """What a checklist row says: True (Ada), False (Tidak ada) or None (not marked)."""
+    marks = []
+    if "check" in columns and record.value("check") is not None:
+        text = one_line(record.value("check")).lower()
+        if text in CHECK_YES:
+            marks.append(True)
+        elif text in CHECK_NO:
+            marks.append(False)
+        else:
+            raise ValidationError(
+                _("Tanda “%(value)s” tidak dikenali; isi √ (ada) atau - (tidak ada).") % {"value": text[:20]}
+            )
+    for key, meaning in (("check_yes", True), ("check_no", False)):
+        value = record.value(key) if key in columns else None
+        if value is not None and one_line(value).lower() not in CHECK_NO | {"0"}:
+            marks.append(meaning)
+    if len(set(marks)) > 1:
+        raise ValidationError(_("Butir ini ditandai ada dan tidak ada sekaligus."))
+    return marks[0] if marks else None
+
+
+def _check_kelembagaan(record: RowData, columns: dict[str, int], *, provincial: bool) -> None:
     entry: KelembagaanEntry = record.entry
+    if CHECKLIST_COLUMNS & set(columns) and "self_value" not in columns:
+        # Ada scores the item's top option, Tidak ada its lowest (docs/DOMAIN.md "The instrument workbook").
+        mark = _checklist_mark(record, columns)
+        ordered = sorted(entry.item.scale_options.all(), key=lambda o: o.value)
+        if mark is not None and not ordered:
+            raise ValidationError(_("Butir ini tidak punya skala; tanda ada/tidak ada tidak dapat disimpan."))
+        option = None if mark is None else (ordered[-1] if mark else ordered[0])
+        if (option.pk if option else None) != entry.self_score_id:
+            record.changes["self_score"] = option
+    for key, field_name in (("evidence_link", "evidence_link"), ("province_notes", "provincial_note")):
+        if key not in columns or (key == "province_notes" and not provincial):
+            continue
+        new = _text(record.value(key)) if record.value(key) is not None else ""
+        if key == "evidence_link" and new and not _looks_like_url(new):
+            raise ValidationError(
+                _("Link bukti dukung “%(value)s” bukan alamat http:// atau https://.") % {"value": new[:60]}
+            )
+        if new != clean_text(getattr(entry, field_name)):
+            record.changes[field_name] = new
     if "self_value" in columns:
         options = {o.value: o for o in entry.item.scale_options.all()}
         allowed = ", ".join(str(v) for v in sorted(options, reverse=True))
@@ -662,7 +750,12 @@ CHANGE_LABELS = {
     "evidence_link": "evidence_link",
     "self_score": "self_value",
     "note": "explanation",
+    "provincial_score": "province_value",
+    "provincial_note": "province_notes",
 }
+# Changes written by ``imported_results_record``, not by the kabupaten's own entry services.
+RESULT_FIELDS = {"provincial_score", "provincial_note"}
+KELEMBAGAAN_RESULT_FIELDS = {"evidence_link", "provincial_note"}
 
 
 # --- Import: the service ----------------------------------------------------------------------
@@ -676,18 +769,48 @@ class _Sheet:
     tatanan: Tatanan | None  # None: the kelembagaan sheet
 
 
-def _sheet_target(grid: Grid, header: Header | None, candidates: dict[str, list[str]]):
-    """(is_kelembagaan, matching tatanan codes) of a sheet, decided as the catalogue importer does:
-    from its title rows and its name."""
-    last_title_row = header.first_row - 1 if header else min(grid.max_row, 5)
-    labels = [grid.row_text(r) for r in range(1, last_title_row + 1)] + [grid.title]
-    labels = [label for label in labels if label]
-    is_kelembagaan = (header is not None and "komponen" in header.columns) or any(
-        "kelembagaan" in normalize_header(label).split() for label in labels
+def _note_columns(report, *, grid: Grid, header: Header, columns: dict, unknown: list[str], tatanan) -> None:
+    """The notes on a sheet's columns: what it is, which columns are missing or unknown."""
+    what = _("kelembagaan") if tatanan is None else f"{tatanan.code} – {tatanan.name}"
+    report.notes.append(
+        _("Sheet “%(sheet)s” → %(what)s (judul kolom di baris %(row)d).")
+        % {"sheet": grid.title, "what": what, "row": header.row}
     )
-    if is_kelembagaan:
-        return True, set()
-    return False, {m for m in (match_label(label, candidates) for label in labels) if m}
+    if tatanan is not None:
+        wanted = WRITABLE
+    elif header.checklist:
+        wanted = ["evidence_link"]
+    else:
+        wanted = ["self_value", "explanation"]
+    missing = [_column_label(k) for k in wanted if k not in columns]
+    if missing:
+        report.notes.append(
+            _("Sheet “%(sheet)s”: kolom %(columns)s tidak ada; isian itu tidak diubah.")
+            % {"sheet": grid.title, "columns": ", ".join(missing)}
+        )
+    for label in unknown:
+        report.notes.append(
+            _("Sheet “%(sheet)s”: kolom “%(label)s” tidak dikenal dan diabaikan.")
+            % {"sheet": grid.title, "label": label[:60]}
+        )
+
+
+def _province_notes(grid: Grid, columns: dict, assessment: Assessment) -> list[str]:
+    """Whether the sheet's columns of the province's verification are imported, and why."""
+    if not set(PROVINCIAL) & set(columns):
+        return []
+    if offline_verification_allowed(assessment):
+        return [
+            _("Sheet “%(sheet)s”: nilai dan catatan verifikasi provinsi dari berkas ikut diimpor.")
+            % {"sheet": grid.title}
+        ]
+    return [
+        _(
+            "Sheet “%(sheet)s”: verifikasi provinsi sudah berjalan di portal; kolom verifikasi "
+            "provinsi di berkas tidak diimpor."
+        )
+        % {"sheet": grid.title}
+    ]
 
 
 def _read_sheets(workbook, assessment: Assessment, report: ImportReport) -> list[_Sheet]:
@@ -699,8 +822,8 @@ def _read_sheets(workbook, assessment: Assessment, report: ImportReport) -> list
     seen: dict[str, str] = {}
     for worksheet in workbook.worksheets:
         grid = Grid(worksheet)
-        header = find_header(grid)
-        is_kelembagaan, matches = _sheet_target(grid, header, candidates)
+        header = find_header(grid, candidates)
+        is_kelembagaan, matches = sheet_target(grid, header, candidates)
         if header is None:
             if is_kelembagaan or matches:
                 report.problems.append(
@@ -749,28 +872,8 @@ def _read_sheets(workbook, assessment: Assessment, report: ImportReport) -> list
         seen[key] = grid.title
         header = _extend_header(grid, header, cycle.data_years)
         columns, unknown = _columns(grid, header, cycle.data_years)
-        what = _("kelembagaan") if tatanan is None else f"{tatanan.code} – {tatanan.name}"
-        report.notes.append(
-            _("Sheet “%(sheet)s” → %(what)s (judul kolom di baris %(row)d).")
-            % {"sheet": grid.title, "what": what, "row": header.row}
-        )
-        wanted = ["self_value", "explanation"] if tatanan is None else WRITABLE
-        missing = [_column_label(k) for k in wanted if k not in columns]
-        if missing:
-            report.notes.append(
-                _("Sheet “%(sheet)s”: kolom %(columns)s tidak ada; isian itu tidak diubah.")
-                % {"sheet": grid.title, "columns": ", ".join(missing)}
-            )
-        if {"province_value", "province_notes"} & set(columns):
-            report.notes.append(
-                _("Sheet “%(sheet)s”: kolom verifikasi provinsi hanya dibaca oleh provinsi; tidak diimpor.")
-                % {"sheet": grid.title}
-            )
-        for label in unknown:
-            report.notes.append(
-                _("Sheet “%(sheet)s”: kolom “%(label)s” tidak dikenal dan diabaikan.")
-                % {"sheet": grid.title, "label": label[:60]}
-            )
+        _note_columns(report, grid=grid, header=header, columns=columns, unknown=unknown, tatanan=tatanan)
+        report.notes.extend(_province_notes(grid, columns, assessment))
         sheets.append(_Sheet(grid, header, columns, tatanan))
     missing = sorted(set(assessed) - set(seen))
     if sheets and missing:
@@ -823,11 +926,6 @@ def _match_kelembagaan_rows(records: list[RowData], entries: dict) -> None:
         record.entry = entry
 
 
-def _write_indicator(record: RowData, *, actor: User) -> None:
-    fields = dict(record.changes)
-    indicator_entry_update(entry=record.entry, actor=actor, **fields)
-
-
 def can_import(user: User, assessment: Assessment) -> bool:
     """Only the Bappeda admin of the kabupaten (and superusers) fill a whole assessment from a file."""
     return is_bappeda_admin_of(user, assessment.kabupaten_id)
@@ -858,6 +956,72 @@ def assessment_import(*, assessment: Assessment, file, actor: User, dry_run: boo
     return report
 
 
+def workbook_tatanan(*, cycle: Cycle, file, report: ImportReport) -> list[Tatanan]:
+    """The tatanan of ``cycle``'s set whose sheets ``file`` holds (by the importers' one rule,
+    ``sheet_target``); problems go into ``report``."""
+    workbook = open_workbook(file, report)
+    if workbook is None:
+        return []
+    by_code = {t.code: t for t in Tatanan.objects.filter(tatanan_set=cycle.tatanan_set_id)}
+    candidates = {code: [t.name, *t.alias_list] for code, t in by_code.items()}
+    found: set[str] = set()
+    for worksheet in workbook.worksheets:
+        grid = Grid(worksheet)
+        is_kelembagaan, matches = sheet_target(grid, find_header(grid, candidates), candidates)
+        if not is_kelembagaan and len(matches) == 1:
+            found |= matches
+    if not found:
+        report.problems.append(_("Tidak ada sheet tatanan yang dikenali di berkas ini."))
+    return [by_code[code] for code in sorted(found, key=lambda c: by_code[c].number)]
+
+
+def assessment_import_opening(
+    *, kabupaten: Region, cycle: Cycle, file, actor: User, dry_run: bool = False, category: str = ""
+) -> tuple[ImportReport, Assessment | None]:
+    """Import a filled workbook into ``kabupaten``'s assessment of ``cycle``, opening the round
+    first when it is not open yet — with the tatanan whose sheets the file holds (every tatanan
+    when the cycle makes them all compulsory) and ``category``.
+
+    All or nothing, the opening included: when a row cannot be read (or on a dry run) the round
+    is not opened either. Returns the report and the assessment (``None`` when none exists after).
+    """
+    require_kabupaten_admin(actor, kabupaten.code)
+    existing = Assessment.objects.filter(kabupaten=kabupaten, cycle=cycle).first()
+    if existing is not None:
+        return assessment_import(assessment=existing, file=file, actor=actor, dry_run=dry_run), existing
+    report = ImportReport(filename=workbook_filename(file), cycle=cycle, dry_run=dry_run)
+    tatanan = workbook_tatanan(cycle=cycle, file=file, report=report)
+    if tatanan and not Indicator.objects.filter(cycle=cycle, is_local=False, tatanan__in=tatanan).exists():
+        report.problems.append(
+            _(
+                "Katalog indikator siklus %(year)d belum diimpor, jadi penilaian belum dapat dibuka. "
+                "Minta superuser mengimpor instrumennya dulu (halaman Impor instrumen atau manage.py import_instrumen)."
+            )
+            % {"year": cycle.award_year}
+        )
+    if not report.ok:
+        return report, None
+    if hasattr(file, "seek"):
+        file.seek(0)
+    with transaction.atomic():
+        assessment = assessment_open(kabupaten=kabupaten, cycle=cycle, actor=actor, tatanan=tatanan, category=category)
+        report = _import_workbook(assessment=assessment, file=file, actor=actor, dry_run=dry_run)
+        names = ", ".join(t.name for t in assessment.tatanan.order_by("number"))
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+            report.notes.insert(
+                0,
+                _("Penilaian %(cycle)s belum dibuka; dengan berkas ini akan dibuka untuk tatanan: %(names)s.")
+                % {"cycle": cycle, "names": names},
+            )
+            return report, None
+        report.notes.insert(
+            0, _("Penilaian %(cycle)s dibuka untuk tatanan: %(names)s.") % {"cycle": cycle, "names": names}
+        )
+    logger.info("assessment %s opened from %s by %s", assessment.pk, report.filename, actor.username)
+    return report, assessment
+
+
 def _import_workbook(*, assessment: Assessment, file, actor: User, dry_run: bool) -> ImportReport:
     if not scope_of(actor).covers(assessment.kabupaten_id) or not can_import(actor, assessment):
         raise Http404
@@ -870,9 +1034,12 @@ def _import_workbook(*, assessment: Assessment, file, actor: User, dry_run: bool
         report.problems.append(_("Tidak ada sheet tatanan atau kelembagaan yang dikenali di berkas ini."))
 
     indicator_entries, kelembagaan_entries = _entries_by_key(assessment)
+    provincial = offline_verification_allowed(assessment)
     records: list[RowData] = []
     for sheet in sheets:
-        records.extend(_read_sheet_records(sheet, report, indicator_entries, kelembagaan_entries))
+        records.extend(
+            _read_sheet_records(sheet, report, indicator_entries, kelembagaan_entries, provincial=provincial)
+        )
 
     for record in records:
         if record.error:
@@ -908,7 +1075,7 @@ def _entries_by_key(assessment: Assessment) -> tuple[dict, dict]:
     indicator_entries = {
         (e.indicator.tatanan_id, number_key(e.indicator.number), e.indicator.is_local): e
         for e in assessment.indicator_entries.select_related(
-            "assessment__kabupaten", "indicator__tatanan", "self_score"
+            "assessment__kabupaten", "indicator__tatanan", "self_score", "provincial_score"
         ).prefetch_related("indicator__scale_options")
     }
     kelembagaan_entries = {
@@ -921,7 +1088,7 @@ def _entries_by_key(assessment: Assessment) -> tuple[dict, dict]:
 
 
 def _read_sheet_records(
-    sheet: _Sheet, report: ImportReport, indicator_entries: dict, kelembagaan_entries: dict
+    sheet: _Sheet, report: ImportReport, indicator_entries: dict, kelembagaan_entries: dict, *, provincial: bool
 ) -> list[RowData]:
     """The rows of one sheet, each matched to its entry and checked; a row's problem is its ``error``."""
     reader = SheetReader(
@@ -942,9 +1109,9 @@ def _read_sheet_records(
             continue
         try:
             if sheet.tatanan is None:
-                _check_kelembagaan(record, sheet.columns)
+                _check_kelembagaan(record, sheet.columns, provincial=provincial)
             else:
-                _check_indicator(record, sheet.columns)
+                _check_indicator(record, sheet.columns, provincial=provincial)
         except ValidationError as error:
             record.error = " ".join(error.messages)
     return sheet_records
@@ -953,16 +1120,27 @@ def _read_sheet_records(
 def _write_records(records: list[RowData], *, assessment: Assessment, actor: User, report: ImportReport) -> None:
     """Write every changed row (indicators one by one, kelembagaan in one call), one report row each."""
     kelembagaan_changes = []
+    results: dict[str, list] = {"entries": [], "kelembagaan": []}
     for record in records:
         if not record.changes:
             report.add_row(record.sheet, record.rows, Status.UNCHANGED, record.label)
             continue
-        if isinstance(record.entry, KelembagaanEntry):
+        kelembagaan = isinstance(record.entry, KelembagaanEntry)
+        result_fields = KELEMBAGAAN_RESULT_FIELDS if kelembagaan else RESULT_FIELDS
+        own = {k: v for k, v in record.changes.items() if k not in result_fields}
+        recorded = {k: v for k, v in record.changes.items() if k in result_fields}
+        if kelembagaan:
             entry = record.entry
-            option = record.changes.get("self_score", entry.self_score)
-            kelembagaan_changes.append((entry, option, record.changes.get("note", entry.note)))
+            if own:
+                option = own.get("self_score", entry.self_score)
+                kelembagaan_changes.append((entry, option, own.get("note", entry.note)))
+            if recorded:
+                results["kelembagaan"].append((entry, recorded))
         else:
-            _write_indicator(record, actor=actor)
+            if own:
+                indicator_entry_update(entry=record.entry, actor=actor, **own)
+            if recorded:
+                results["entries"].append((record.entry, recorded))
         changed = ", ".join(_column_label(CHANGE_LABELS[k]) for k in record.changes)
         report.add_row(
             record.sheet,
@@ -973,3 +1151,5 @@ def _write_records(records: list[RowData], *, assessment: Assessment, actor: Use
         )
     if kelembagaan_changes:
         kelembagaan_entries_update(assessment=assessment, actor=actor, changes=kelembagaan_changes)
+    if results["entries"] or results["kelembagaan"]:
+        imported_results_record(assessment=assessment, actor=actor, **results)

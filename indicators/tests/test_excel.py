@@ -448,7 +448,10 @@ def test_a_2023_style_workbook_with_two_header_rows_and_options_on_sub_rows(asse
         ("PSR 2. Indikator P2", "9–10"),
     ]
     p1, p2 = entry(assessment, "PSR", "1"), entry(assessment, "PSR", "2")
-    assert (p1.self_score.value, p1.evidence_link, p1.provincial_score) == (75, "https://bukti.example.id/p1", None)
+    assert (p1.self_score.value, p1.evidence_link) == (75, "https://bukti.example.id/p1")
+    # The province's verification written in the file is recorded while the portal's own has not
+    # started (no dossier submitted yet).
+    assert (p1.provincial_score.value, p1.provincial_note) == (50, "kurang")
     assert p2.self_score.value == 0
     assert any("tidak ada" in note and "penjelasan" in note for note in report.notes)
 

@@ -563,6 +563,7 @@ ROUTES: dict[str, Rule] = {
     "indicators:assessment_dashboard": scoped_object(KABUPATEN_ADMINS, assessment_at),
     # indicators: Excel (whoever reads downloads; only the kabupaten's admin uploads)
     "indicators:assessment_export": scoped_object(READERS, assessment_at),
+    "indicators:assessment_file_open": manage(writes=[post(ok=(200,), changes=False)]),
     "indicators:assessment_import": scoped_object(
         KABUPATEN_ADMINS, assessment_at, writes=[post(ok=(200,), changes=False)]
     ),

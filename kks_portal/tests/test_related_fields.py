@@ -57,6 +57,7 @@ from forums.workplans import forms as forms_workplans
 from forums.workplans.selectors import pembinaan_team_regions_of
 from forums.workplans.services import work_plan_item_add
 from indicators import forms as indicators_forms
+from indicators.excel import forms as forms_excel
 from indicators.fieldwork import forms as forms_fieldwork
 from indicators.models import TitikPantau
 from indicators.requests import forms as forms_requests
@@ -385,6 +386,10 @@ def assessment_open_form(world, user, data):
     return indicators_forms.AssessmentOpenForm(data, user=user)
 
 
+def assessment_file_open_form(world, user, data):
+    return forms_excel.AssessmentFileOpenForm(data, user=user)
+
+
 def user_create_form(world, user, data):
     return accounts_forms.UserCreateForm(data, actor=user)
 
@@ -457,6 +462,11 @@ FIELDS: dict[str, Field] = {
         "kabupaten_managed_by(user)",
     ),
     "indicators.forms.AssessmentOpenForm.cycle": Field(GLOBAL, "cycles: the national catalogue"),
+    "indicators.excel.forms.AssessmentFileOpenForm.kabupaten": scoped(
+        FormProbe(assessment_file_open_form, kabupaten, kabupaten, accepts=EVERYWHERE_ROOT, message=None),
+        "kabupaten_managed_by(user)",
+    ),
+    "indicators.excel.forms.AssessmentFileOpenForm.cycle": Field(GLOBAL, "cycles: the national catalogue"),
     "indicators.forms.AssessmentOpenForm.tatanan": Field(GLOBAL, "tatanan; the service checks the cycle's set"),
     "indicators.forms.IndicatorEntryForm.self_score": scoped(
         FormProbe(

@@ -1,5 +1,6 @@
 import pytest
 
+from tatanan.importer import match_shortened_name
 from tatanan.parsing import (
     ParseError,
     data_years_mentioned,
@@ -9,6 +10,7 @@ from tatanan.parsing import (
     parse_requirements,
     parse_scale_text,
     split_documents,
+    strip_option_prefix,
 )
 
 ALLOWED = [100, 75, 50, 25, 0]
@@ -148,6 +150,17 @@ def test_normalize_number(value, expected):
         ("Nilai Verifikasi Provinsi", "province_value"),
         ("(1)", None),
         ("Kolom Bebas", None),
+        # The 2023 field workbooks (docs/DOMAIN.md "The instrument workbook").
+        ("NILAI SELF-ASSESMENT", "self_value"),
+        ("CATATAN TIM PEMBINA PROVINSI", "province_notes"),
+        ("BUKTI DATA PENDUKUNG", "bukti_dukung"),
+        ("KETERSEDIAAN DATA", "data_availability"),
+        ("LAMPIRKAN BUKTI", "evidence_link"),
+        ("ADA (√) / TIDAK ADA (-)", "check"),
+        ("ADA (√)", "check_yes"),
+        ("TIDAK ADA (-)", "check_no"),
+        # Close spellings are not matched against very short synonyms.
+        ("DATA", None),
     ],
 )
 def test_header_key(text, key):
@@ -160,3 +173,28 @@ def test_match_label_needs_exactly_one_tatanan():
     assert match_label("TATANAN 4: PASAR", candidates) == "PSR"
     assert match_label("Rekap", candidates) is None
     assert match_label("Pasar dan perkim", candidates) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "criterion"),
+    [
+        ("a. Nilai 100 jika ≥ 80% desa", 100, "≥ 80% desa"),
+        ("b) Menurun", None, "Menurun"),
+        ("c. Nilai 0 jika tidak ada", 0, "tidak ada"),
+        ("Ada dan berfungsi", None, "Ada dan berfungsi"),
+    ],
+)
+def test_lettered_options(text, value, criterion):
+    assert strip_option_prefix(text) == (value, criterion)
+
+
+def test_a_sheet_name_cut_short_names_the_one_tatanan_holding_its_words():
+    candidates = {
+        "PLS": ["Perlindungan Sosial", "linsos"],
+        "KSM": ["Kehidupan Masyarakat Sehat Mandiri"],
+        "PFU": ["Permukiman dan Fasilitas Umum"],
+    }
+    assert match_shortened_name("8 Sosial", candidates) == "PLS"
+    assert match_shortened_name("1. Masyarakat", candidates) == "KSM"
+    assert match_shortened_name("Tatanan 2", candidates) is None
+    assert match_shortened_name("Rekap", candidates) is None

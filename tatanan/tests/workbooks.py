@@ -171,3 +171,155 @@ def drifted_copy(source: Path = REAL_WORKBOOK, *, seed: int = 7) -> openpyxl.Wor
                 shuffled.append("(99)")  # keep the numbering row a mix, as edited files often are
             target.append(shuffled)
     return copy
+
+
+# --- A filled 2023-layout workbook as kabupaten and provinces exchange it ---------------------
+
+FIELD_HEADER_2023 = [
+    "NO",
+    None,  # the tatanan's own name heads the indicator column
+    "SKALA",
+    "NILAI SELF-ASSESMENT",
+    "LINK BUKTI DUKUNG",
+    "NILAI VERIFIKASI PROVINSI",
+    "CATATAN TIM PEMBINA PROVINSI",
+    "DEFINISI OPERASIONAL",
+    "KETERSEDIAAN DATA",
+    "BUKTI DATA PENDUKUNG",
+]
+
+# (number, name, [(option text, value)], self, link, province value, province note, bukti)
+FIELD_TATANAN_2023 = {
+    "1. Masyarakat": (
+        "KEHIDUPAN MASYARAKAT SEHAT MANDIRI",
+        [
+            (
+                1,
+                "Persentase desa/kelurahan yang melaksanakan STBM",
+                [
+                    ("a. Nilai 100 jika ≥ 80% desa/kelurahan", 100),
+                    ("b. Nilai 50 jika 50–79% desa/kelurahan", 50),
+                    ("c. Nilai 0 jika < 50% desa/kelurahan", 0),
+                ],
+                100,
+                "https://drive.example.org/ksm-1",
+                50,
+                "Data tahun 2022 belum divalidasi Dinas Kesehatan",
+                "Laporan STBM tahun 2021 dan 2022",
+            ),
+            (
+                2,
+                "Posyandu aktif",
+                [("a. Meningkat dan ≥ 50%", 100), ("b. Meningkat namun < 50%", 75), ("c. Menurun", 0)],
+                75,
+                "https://drive.example.org/ksm-2",
+                75,
+                None,
+                "Rekap posyandu aktif tahun 2021 dan 2022",
+            ),
+        ],
+    ),
+    "4 Pasar": (
+        "TATANAN PASAR",
+        [
+            (
+                1,
+                "Persentase pasar yang menerapkan KTR",
+                [("a. Semua pasar", 100), ("b. Sebagian pasar", 50), ("c. Tidak ada", 0)],
+                50,
+                None,
+                None,
+                None,
+                "SK KTR pasar",
+            ),
+        ],
+    ),
+    "8 Sosial": (
+        "PERLINDUNGAN SOSIAL",
+        [
+            (
+                1,
+                "Cakupan penyandang disabilitas yang mendapat layanan",
+                [("a. Nilai 100 jika meningkat", 100), ("b. Nilai 0 jika menurun", 0)],
+                0,
+                "https://drive.example.org/pls-1",
+                0,
+                "Tidak ada data pembanding",
+                "Data layanan tahun 2021 dan 2022 dari Dinas Sosial",
+            ),
+        ],
+    ),
+}
+
+# (component heading, [(item text, mark, link, province note)])
+FIELD_KELEMBAGAAN_2023 = [
+    (
+        "TIM PEMBINA KABUPATEN/KOTA SEHAT",
+        [
+            ("SK Tim Pembina", "√", "https://drive.example.org/sk-tp", "SK masih berlaku"),
+            ("Rencana Kerja", "√", None, None),
+            ("Dukungan Anggaran", "-", None, "Belum ada DPA"),
+        ],
+    ),
+    (
+        "FORUM KABUPATEN/KOTA SEHAT",
+        [
+            ("SK Forum", "√", "https://drive.example.org/sk-forum", None),
+            ("Sekretariat", None, None, None),
+        ],
+    ),
+    ("FORUM KOMUNIKASI KECAMATAN SEHAT", [("SK Forum Kecamatan", "√", None, "Baru 3 dari 5 kecamatan")]),
+]
+
+
+def workbook_2023_field() -> openpyxl.Workbook:
+    """A filled instrument in the shape provinces exchange for the 2023 round (issue 13 item 5):
+    a "Dataumum" sheet; tatanan sheets named loosely ("8 Sosial") whose indicator column is
+    headed by the tatanan's name, with the header on row 8 after blank rows, the scale as
+    lettered sub-rows with their value in SKALA, the kabupaten's score and link, the province's
+    score and notes, then the catalogue columns; a kelembagaan checklist grouped by body."""
+    workbook = openpyxl.Workbook()
+    data = workbook.active
+    data.title = "Dataumum"
+    data.append(["DATA UMUM KABUPATEN/KOTA"])
+    data.append(["Nama Kabupaten/Kota", "Kota Contoh"])
+    data.append(["Jumlah kecamatan", 5])
+
+    for title, (name, indicators) in FIELD_TATANAN_2023.items():
+        sheet = workbook.create_sheet(title)
+        sheet["A1"] = "INSTRUMEN PENILAIAN KABUPATEN/KOTA SEHAT TAHUN 2023"
+        sheet["A3"] = "KABUPATEN/KOTA : KOTA CONTOH"
+        sheet["A4"] = "PROVINSI : CONTOH"
+        header = list(FIELD_HEADER_2023)
+        header[1] = name
+        for col, text in enumerate(header, start=1):
+            sheet.cell(8, col, text)
+        row = 9
+        for number, indicator_name, options, own, link, province, note, bukti in indicators:
+            first = row
+            for col, value in enumerate(
+                [number, indicator_name, None, own, link, province, note, f"Definisi {indicator_name}", "Ada", bukti],
+                start=1,
+            ):
+                sheet.cell(first, col, value)
+            for text, value in options:
+                row += 1
+                sheet.cell(row, 2, text)
+                sheet.cell(row, 3, value)
+            # The answer columns of an indicator are merged down over its options.
+            for col in (4, 5, 6, 7, 8, 9, 10):
+                sheet.merge_cells(start_row=first, start_column=col, end_row=row, end_column=col)
+            row += 2  # a blank row between indicators
+
+    kelembagaan = workbook.create_sheet("Kelembagaan")
+    kelembagaan["A1"] = "KELEMBAGAAN KABUPATEN/KOTA SEHAT TAHUN 2023"
+    kelembagaan.append([])
+    kelembagaan.append([])
+    kelembagaan.append(
+        ["NO", "KELEMBAGAAN", "ADA (√) / TIDAK ADA (-)", "LAMPIRKAN BUKTI", "CATATAN TIM PEMBINA PROVINSI"]
+    )
+    for letter, (heading, items) in zip("ABCD", FIELD_KELEMBAGAAN_2023, strict=False):
+        kelembagaan.append([letter, heading])
+        for number, (text, mark, link, note) in enumerate(items, start=1):
+            kelembagaan.append([number, text, mark, link, note])
+    return workbook
