@@ -26,7 +26,7 @@ from tatanan.models import Cycle, Indicator, Tatanan
 from tatanan.services import local_indicator_update
 
 from ..requests.selectors import may_write_titik_pantau, titik_pantau_requests_of
-from ..selectors import assessment_for, odf_percent
+from ..selectors import assessment_for, odf_percent, usulan_of
 from .forms import (
     KelembagaanFormSet,
     OdfChecklistForm,
@@ -216,7 +216,12 @@ def odf_overview(request, pk):
     return render(
         request,
         "indicators/fieldwork/odf_overview.html",
-        {"assessment": assessment, "rows": odf_rows_by_kecamatan(assessment), "odf": odf_percent(assessment)},
+        {
+            "assessment": assessment,
+            "rows": odf_rows_by_kecamatan(assessment),
+            "odf": odf_percent(assessment),
+            "usulan": any(usulan_of(assessment)),
+        },
     )
 
 

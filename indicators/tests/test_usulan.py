@@ -310,3 +310,15 @@ class TestDossierOverUsulan:
             desa=[wilayah["desa_carenang"], wilayah["desa_pamanuk"]],
         )
         assert _usulan_counts(round_2019) == {"kecamatan": 1, "desa": 2}
+
+    def test_the_odf_page_lists_the_proposed_kecamatan_and_says_so(self, client, round_2019, rina, wilayah):
+        client.force_login(rina)
+        url = f"/penilaian/{round_2019.pk}/odf/"
+        page = client.get(url).content.decode()
+        assert 'data-kecamatan="36.04.18"' in page
+        assert "odf-usulan-note" not in page
+        assessment_usulan_update(assessment=round_2019, actor=rina, category="padapa", kecamatan=[wilayah["carenang"]])
+        page = client.get(url).content.decode()
+        assert 'data-kecamatan="36.04.17"' in page
+        assert 'data-kecamatan="36.04.18"' not in page
+        assert "Hanya kecamatan usulan yang ditampilkan dan dihitung." in page
