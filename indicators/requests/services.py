@@ -271,23 +271,33 @@ def data_request_reminder_send(*, data_request: DataRequest, base_url: str = "")
     operators = operators_of(data_request.opd)
     if not entries or not operators:
         return 0
-    assessment = data_request.assessment
-    todo_url = base_url.rstrip("/") + reverse("indicators:todo")
+    context = {
+        "opd": data_request.opd,
+        "assessment": data_request.assessment,
+        "data_request": data_request,
+        "entries": entries,
+        "overdue": data_request.deadline < today(),
+        "todo_url": base_url.rstrip("/") + reverse("indicators:todo"),
+    }
+    return _reminders_send(
+        data_request,
+        [({**context, "operator": operator}, operator.email) for operator in operators],
+        subject_template=REMINDER_SUBJECT_TEMPLATE,
+        body_template=REMINDER_BODY_TEMPLATE,
+    )
+
+
+def _reminders_send(
+    data_request: DataRequest, mails: list[tuple[dict, str]], *, subject_template, body_template
+) -> int:
+    """Render one reminder per (context, address) in the site's language, send them in one
+    connection and count the reminder on ``data_request``; returns how many were sent."""
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
-        for operator in operators:
-            context = {
-                "operator": operator,
-                "opd": data_request.opd,
-                "assessment": assessment,
-                "data_request": data_request,
-                "entries": entries,
-                "overdue": data_request.deadline < today(),
-                "todo_url": todo_url,
-            }
-            subject = " ".join(loader.render_to_string(REMINDER_SUBJECT_TEMPLATE, context).split())
-            body = loader.render_to_string(REMINDER_BODY_TEMPLATE, context)
-            messages.append(EmailMessage(subject, body, None, [operator.email]))
+        for context, address in mails:
+            subject = " ".join(loader.render_to_string(subject_template, context).split())
+            body = loader.render_to_string(body_template, context)
+            messages.append(EmailMessage(subject, body, None, [address]))
     sent = get_connection().send_messages(messages) or 0
     DataRequest.objects.filter(pk=data_request.pk).update(
         reminder_count=F("reminder_count") + 1, last_reminded_at=timezone.now()
@@ -305,24 +315,17 @@ def _other_reminder_send(*, data_request: DataRequest, base_url: str) -> int:
     if not items or not recipients:
         return 0
     base = base_url.rstrip("/")
-    todo_url = base + reverse(TODO_PAGES[data_request.kind])
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for recipient in recipients:
-            context = {
-                "recipient": recipient,
-                "assessment": data_request.assessment,
-                "data_request": data_request,
-                "asked": data_request.asked_label,
-                "items": [(item.text, base + item.url if item.url else "") for item in items],
-                "overdue": data_request.deadline < today(),
-                "todo_url": todo_url,
-            }
-            subject = " ".join(loader.render_to_string(OTHER_REMINDER_SUBJECT_TEMPLATE, context).split())
-            body = loader.render_to_string(OTHER_REMINDER_BODY_TEMPLATE, context)
-            messages.append(EmailMessage(subject, body, None, [recipient.email]))
-    sent = get_connection().send_messages(messages) or 0
-    DataRequest.objects.filter(pk=data_request.pk).update(
-        reminder_count=F("reminder_count") + 1, last_reminded_at=timezone.now()
+    context = {
+        "assessment": data_request.assessment,
+        "data_request": data_request,
+        "asked": data_request.asked_label,
+        "items": [(item.text, base + item.url if item.url else "") for item in items],
+        "overdue": data_request.deadline < today(),
+        "todo_url": base + reverse(TODO_PAGES[data_request.kind]),
+    }
+    return _reminders_send(
+        data_request,
+        [({**context, "recipient": recipient}, recipient.email) for recipient in recipients],
+        subject_template=OTHER_REMINDER_SUBJECT_TEMPLATE,
+        body_template=OTHER_REMINDER_BODY_TEMPLATE,
     )
-    return sent

@@ -295,6 +295,9 @@ class TestBappedaPages:
         DataRequest.objects.filter(pk=documents_request.pk).update(deadline=in_days(-1))
         complete_point(assessment, wilayah)
         html = client_for(rina).get(f"{base(assessment)}/permintaan-data/").content.decode()
+        title = html[html.index("<title>") : html.index("</title>")]
+        assert title == "<title>Permintaan data · Kabupaten Serang · KKS Portal"
+        assert html.count('id="other-requests"') == 1
         row = html[html.index(f'data-request="{pasar_request.pk}"') :]
         assert 'data-col="outstanding">1<' in row[: row.index("</tr>")]
         row = html[html.index(f'data-request="{documents_request.pk}"') :]
