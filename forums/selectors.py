@@ -9,13 +9,15 @@ Bappeda admin every body of the kabupaten. A body outside the read scope answers
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from accounts.selectors import admin_scope_of, get_in_scope_or_404, role_assignments_of, scope_filter
 from regions.models import Region
+from regions.words import head_title
 
 from .models import Body, Decree, Member, Secretariat
 
@@ -73,28 +75,45 @@ def body_to_edit(user: User, pk: int) -> Body:
     return body
 
 
+def active_member_count():
+    """The number of active members of the body of the outer query, as a correlated subquery.
+
+    Not a ``Count`` over a join: that groups every body in scope before the list is cut to its
+    page, and multiplies the rows any other count over the same queryset sees (docs/PERFORMANCE.md,
+    "Fixed causes"). PostgreSQL evaluates an expensive select-list item after the sort and the
+    limit, so only the bodies of the page are counted, each through the index on ``body_id``."""
+    members = (
+        Member.objects.filter(body=OuterRef("pk"), active=True)
+        .order_by()
+        .values("body")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
+
+
 def body_list(user: User, *, kind: str = "", kecamatan: str = "") -> QuerySet[Body]:
     """The bodies ``user`` reads, optionally narrowed to one kind and one kecamatan (and its desa),
     each annotated with its number of active members and whether it has a current SK and a
-    secretariat."""
+    secretariat (each a correlated subquery: one row per body, no GROUP BY)."""
     bodies = bodies_visible_to(user)
     if kind:
         bodies = bodies.filter(kind=kind)
     if kecamatan:
         bodies = bodies.filter(Q(region__code=kecamatan) | Q(region__code__startswith=kecamatan + "."))
     return bodies.annotate(
-        member_count=Count("members", filter=Q(members__active=True)),
+        member_count=active_member_count(),
         has_decree=Exists(Decree.objects.filter(body=OuterRef("pk"), is_current=True)),
-        has_secretariat=Exists(Body.objects.filter(pk=OuterRef("pk"), secretariat__isnull=False)),
+        has_secretariat=Exists(Secretariat.objects.filter(body=OuterRef("pk"))),
     ).order_by("region_id", "kind")
 
 
 def body_counts(bodies: QuerySet[Body]) -> dict[str, int]:
     """Number of bodies per kind, every kind present (0 when none).
 
-    ``bodies`` may come from ``body_list``, whose member count joins each body's members: the
-    count is of distinct bodies, not of the joined member rows."""
-    counts = dict(bodies.order_by().values_list("kind").annotate(n=Count("id", distinct=True)))
+    ``bodies`` is one row per body (``body_list`` joins nothing to it), so the rows are counted
+    as they are, grouped by kind alone; the annotations of the list are dropped first."""
+    counts = dict(bodies.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     return {kind: counts.get(kind, 0) for kind in Body.Kind.values}
 
 
@@ -132,13 +151,4 @@ def body_gaps(body: Body) -> list[str]:
 
 def default_signer(body: Body) -> str:
     """Who usually signs the SK of ``body``: "Bupati Serang", "Camat Carenang", "Kepala Desa Carenang"."""
-    region = body.region
-    if region.kind == Region.Kind.KABUPATEN:
-        return "Bupati " + region.name.removeprefix("Kabupaten ")
-    if region.kind == Region.Kind.KOTA:
-        return "Wali Kota " + region.name.removeprefix("Kota ")
-    if region.kind == Region.Kind.KECAMATAN:
-        return f"Camat {region.name}"
-    if region.kind == Region.Kind.KELURAHAN:
-        return f"Lurah {region.name}"
-    return f"Kepala Desa {region.name}"
+    return head_title(body.region)  # regions/words.py

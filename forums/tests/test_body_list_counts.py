@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from forums.models import Body
+from forums.selectors import body_counts, body_list
 from forums.tests.factories import BodyFactory, MemberFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -61,3 +62,45 @@ def test_the_counts_follow_the_kecamatan_filter(client_for, rina, bodies_with_me
     assert counts[Body.Kind.FORUM_KECAMATAN] == 1
     assert counts[Body.Kind.POKJA_DESA] == 2
     assert counts[Body.Kind.FORUM_KABKOTA] == 0
+
+
+def test_the_list_joins_no_member_rows_and_counts_per_body(rina, bodies_with_members, wilayah):
+    """The member count is a subquery per body (evaluated for the rows a page shows), not a GROUP BY
+    over the join of every body in scope with its members (docs/PERFORMANCE.md, "Fixed causes")."""
+    bodies = body_list(rina)
+    assert bodies.query.group_by is None
+    assert {join.table_name for join in bodies.query.alias_map.values()} == {"forums_body", "regions_region"}
+    assert body_counts(bodies) == {
+        Body.Kind.TIM_PEMBINA_KABKOTA: 0,
+        Body.Kind.FORUM_KABKOTA: 1,
+        Body.Kind.TIM_PEMBINA_KECAMATAN: 0,
+        Body.Kind.FORUM_KECAMATAN: 2,
+        Body.Kind.POKJA_DESA: 3,
+    }
+    assert bodies.count() == 6
+    # A page of the list: each body on it counted (active members only), none multiplied.
+    page = list(bodies[:4])
+    expected = {body.pk: 3 + n for n, body in enumerate(bodies_with_members)}
+    assert len(page) == 4
+    assert [body.member_count for body in page] == [expected[body.pk] for body in page]
+    assert body_list(rina, kind=Body.Kind.POKJA_DESA).get(region=wilayah["desa_binuang"]).member_count == 0
+
+
+def test_the_list_page_costs_the_same_queries_with_more_bodies_and_members(
+    client_for, rina, bodies_with_members, wilayah
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(rina)
+    client.get(reverse("forums:body_list"))  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("forums:body_list")).status_code == 200
+    for body in bodies_with_members:
+        MemberFactory.create_batch(5, body=body)
+    BodyFactory(kind=Body.Kind.TIM_PEMBINA_KECAMATAN, region=wilayah["carenang"])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("forums:body_list"))
+    assert len(many) == len(few)
+    assert _counts(response)[Body.Kind.TIM_PEMBINA_KECAMATAN] == 1
+    assert _counts(response)[Body.Kind.FORUM_KABKOTA] == 1
