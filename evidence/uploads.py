@@ -493,6 +493,26 @@ def history_of(evidence: EvidenceFile) -> list[EvidenceFile]:
         current = previous
 
 
+def histories_of(owner: Owner, files: list[EvidenceFile]) -> dict[int, list[EvidenceFile]]:
+    """``history_of`` of each of ``files`` (the current files of ``owner``), by file id, in one
+    query whatever the number of files and the depth of their histories: a file only ever
+    replaces a current file of its own owner (``replaceable``), so the owner's replaced files
+    hold every chain (docs/PERFORMANCE.md, "Fixed causes")."""
+    replaced = owner.files().filter(replaced_by__isnull=False).select_related("blob", "uploaded_by")
+    predecessor: dict[int, EvidenceFile] = {}
+    for row in replaced.order_by("-uploaded_at", "-id"):  # the order ``history_of``'s ``first()`` takes
+        predecessor.setdefault(row.replaced_by_id, row)
+    histories = {}
+    for evidence in files:
+        chain, seen, current = [], {evidence.pk}, evidence
+        while (previous := predecessor.get(current.pk)) is not None and previous.pk not in seen:
+            chain.append(previous)
+            seen.add(previous.pk)
+            current = previous
+        histories[evidence.pk] = chain
+    return histories
+
+
 # --- Sweeping -----------------------------------------------------------------------------------
 
 

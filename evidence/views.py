@@ -56,7 +56,7 @@ from .uploads import (
     UploadOutcome,
     UploadsRefused,
     evidence_remove,
-    history_of,
+    histories_of,
     receive_files,
     use_evidence_upload_handler,
 )
@@ -118,8 +118,9 @@ def _file_rows(owner: Owner, user) -> tuple[list[EvidenceFile], list[EvidenceFil
     """The owner's current files (each with its history) and its removed ones."""
     files = owner.files().filter(blob__state=Blob.State.READY).select_related("blob", "uploaded_by", "deleted_by")
     current = list(live(files).order_by("kind", "-uploaded_at", "-id"))
+    histories = histories_of(owner, current)  # one query, not one per file and version
     for evidence in current:
-        evidence.history = history_of(evidence)
+        evidence.history = histories[evidence.pk]
         evidence.is_image = evidence.blob.file_type in IMAGE_TYPES
     removed = list(files.filter(deleted_at__isnull=False).order_by("-deleted_at")[:50])
     return current, removed

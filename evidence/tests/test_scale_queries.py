@@ -1,0 +1,131 @@
+"""Evidence pages at national scale (issue 14, docs/PERFORMANCE.md "Fixed causes"): the number of
+queries of a page does not grow with its files and their versions, and rows left by a removed
+uploader do not break the pages.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from evidence.models import Activity, EvidenceFile
+from evidence.selectors import Owner, live
+from evidence.tests.readiness_world import attach
+from evidence.uploads import histories_of, history_of
+from forums.models import Body
+
+pytestmark = pytest.mark.django_db
+
+KINDS = ("undangan", "daftar_hadir", "notulen", "foto", "laporan", "lainnya")
+
+
+@pytest.fixture
+def pokja(wilayah) -> Body:
+    body, _created = Body.objects.get_or_create(kind=Body.Kind.POKJA_DESA, region=wilayah["desa_carenang"])
+    return body
+
+
+def _activity(body: Body, title: str) -> Activity:
+    return Activity.objects.create(body=body, title=title, date=datetime.date(2025, 3, 12))
+
+
+def _with_history(*, depth: int, uploader=None, **owner) -> EvidenceFile:
+    """A current file whose history holds ``depth`` earlier versions (each replaced by the next)."""
+    kind = owner.pop("kind")
+    region = owner.pop("region")
+    versions = [attach(kind=kind, region=region, **owner) for _ in range(depth + 1)]
+    for n, (old, new) in enumerate(zip(versions, versions[1:], strict=False)):
+        EvidenceFile.objects.filter(pk=old.pk).update(
+            replaced_by=new, replaced_at=timezone.now(), original_name=f"{kind}-versi-{n + 1}.pdf"
+        )
+    EvidenceFile.objects.filter(pk__in=[v.pk for v in versions]).update(uploaded_by=uploader)
+    return versions[-1]
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_activity_page_costs_the_same_queries_for_more_files_and_deeper_histories(client_for, dewi, pokja):
+    few = _activity(pokja, "Rapat tiga berkas")
+    for kind in KINDS[:3]:
+        attach(kind=kind, region=pokja.region, activity=few)
+    many = _activity(pokja, "Rapat enam berkas")
+    for kind in KINDS:
+        _with_history(depth=6, kind=kind, region=pokja.region, activity=many)
+    client = client_for(dewi)
+    client.get(reverse("evidence:activity_detail", args=[few.pk]))  # session, caches
+
+    assert _queries(client, reverse("evidence:activity_detail", args=[few.pk])) == _queries(
+        client, reverse("evidence:activity_detail", args=[many.pk])
+    )
+    page = client.get(reverse("evidence:activity_detail", args=[many.pk])).content.decode()
+    for kind in KINDS:
+        for n in range(1, 7):
+            assert f"{kind}-versi-{n}.pdf" in page
+    # The removed files and the body's own files page too.
+    attach(kind="sk", region=pokja.region, body=pokja)
+    one = _queries(client, reverse("evidence:body_files", args=[pokja.pk]))
+    for _ in range(3):
+        _with_history(depth=4, kind="sk", region=pokja.region, body=pokja)
+    assert _queries(client, reverse("evidence:body_files", args=[pokja.pk])) == one
+
+
+def test_the_histories_loaded_at_once_are_those_followed_one_by_one(pokja, dewi):
+    activity = _activity(pokja, "Rapat")
+    deep = _with_history(depth=5, kind="notulen", region=pokja.region, activity=activity, uploader=dewi)
+    shallow = _with_history(depth=1, kind="undangan", region=pokja.region, activity=activity)
+    alone = attach(kind="foto", region=pokja.region, activity=activity)
+    removed = attach(kind="lainnya", region=pokja.region, activity=activity)
+    EvidenceFile.objects.filter(pk=removed.pk).update(deleted_at=timezone.now())
+    other = _with_history(depth=2, kind="notulen", region=pokja.region, activity=_activity(pokja, "Lain"))
+
+    owner = Owner(activity=activity)
+    current = list(live(owner.files()))
+    assert {f.pk for f in current} == {deep.pk, shallow.pk, alone.pk}
+    histories = histories_of(owner, current)
+    for evidence in current:
+        assert [f.pk for f in histories[evidence.pk]] == [f.pk for f in history_of(evidence)]
+    assert len(histories[deep.pk]) == 5
+    assert len(histories[shallow.pk]) == 1
+    assert histories[alone.pk] == []
+    assert histories[deep.pk][0].uploaded_by == dewi  # loaded with the row, as the page shows it
+    assert not {f.pk for f in history_of(other)} & {f.pk for chain in histories.values() for f in chain}
+
+
+def test_owner_pages_answer_200_after_the_uploader_is_removed(client_for, dewi, rina, pokja):
+    """The uploader (and the remover) of a file is SET_NULL when their account is deleted: the
+    owner's files pages, current and removed rows and histories alike, still answer."""
+    gone = UserFactory(username="mantan_sekretaris")
+    activity = _activity(pokja, "Rapat")
+    _with_history(depth=2, kind="notulen", region=pokja.region, activity=activity, uploader=gone)
+    attach(kind="foto", region=pokja.region, activity=activity)
+    sk = _with_history(depth=1, kind="sk", region=pokja.region, body=pokja, uploader=gone)
+    removed = attach(kind="lainnya", region=pokja.region, body=pokja)
+    EvidenceFile.objects.filter(pk__in=[removed.pk]).update(deleted_at=timezone.now(), deleted_by=gone)
+    EvidenceFile.objects.update(uploaded_by=gone)
+    gone.delete()
+    assert not EvidenceFile.objects.filter(uploaded_by__isnull=False).exists()
+
+    for url in (
+        reverse("evidence:activity_detail", args=[activity.pk]),
+        reverse("evidence:activity_detail", args=[activity.pk]) + "?bagian=berkas",
+        reverse("evidence:body_files", args=[pokja.pk]),
+        reverse("evidence:body_gallery", args=[pokja.pk]),
+        reverse("body-files", args=[pokja.pk]) + "?all=true",
+        reverse("evidence-file-history", args=[sk.pk]),
+    ):
+        for user in (dewi, rina):
+            response = client_for(user).get(url)
+            assert response.status_code == 200, (url, user.username)
+    page = client_for(dewi).get(reverse("evidence:body_files", args=[pokja.pk])).content.decode()
+    assert "sk-versi-1.pdf" in page
