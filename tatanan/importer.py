@@ -19,6 +19,17 @@ transaction, indicators matched on (cycle, tatanan, number), so that importing t
 again changes nothing and reports every row as unchanged. Rows are never dropped silently:
 each non-blank row below a header appears in the report.
 
+A re-import may meet a cycle whose rounds already hold scores and evidence files, which point at
+scale options and evidence requirements. So these are matched to the parsed ones by identity,
+never by position (docs/DOMAIN.md, "Re-importing the instrument"): an option by its value (its
+identity within a scale), a derived requirement by (document, year scope, data year), the
+document compared without case, spacing, punctuation or the years it names. A matched row is
+updated in place and keeps its id; the order follows the workbook. A row the workbook no longer
+has is deleted only when nothing points at it (no entry's score, no evidence file, live or
+removed); otherwise it is kept, after the wanted ones, and a note names it. Requirements added by
+hand, and all of an owner's once a superuser merged or split them (``requirements_edited``), are
+left alone. The dry run goes through the same writes and rolls them back, so it reports the same.
+
 The official catalogue is national; only superusers import it (see ``selectors``).
 """
 
@@ -938,61 +949,191 @@ def sort_rows(report: ImportReport, sheet_order: list[str]) -> None:
 
 
 # --- Writing ------------------------------------------------------------------------------------
+# Scale options and derived evidence requirements are matched to the parsed ones by identity, not
+# by position (docs/DOMAIN.md, "Re-importing the instrument"): an option by its value, a
+# requirement by its document and data year. A matched row is updated in place (its id, which
+# scores and evidence files point at, stays); a row no longer wanted is deleted only when nothing
+# points at it, and otherwise kept, after the wanted ones, and named in a note.
 
 
-def _option_tuples(options) -> list[tuple]:
-    return [(o.value, o.description) for o in options]
+# The years a description names ("tahun 2023 dan 2024", "2023–2024"): the data year is part of a
+# requirement's identity already, and the splitter leaves them on whichever document came last.
+_NAMED_YEARS_RE = re.compile(
+    r"(?:\btahun\s+)?\b(?:19|20)\d{2}\b"
+    r"(?:\s*(?:,|dan|serta|-|–|/|s\.?\s*d\.?|sampai(?:\s+dengan)?)\s*(?:tahun\s+)?\b(?:19|20)\d{2}\b)*",
+    re.IGNORECASE,
+)
 
 
-def _requirement_tuples(requirements) -> list[tuple]:
-    return [(r.description, r.year_scope, r.data_year, r.count) for r in requirements]
+def identity_text(text: str) -> str:
+    """A requirement's description as part of its identity: case, spacing, punctuation and the
+    years it names make no other document ("Laporan kasus tahun 2023 dan 2024" is "laporan kasus")."""
+    text = _NAMED_YEARS_RE.sub(" ", text or "")
+    return " ".join(re.sub(r"[^\w]+", " ", text).split()).casefold()
 
 
-def _sync_options(owner_field: str, owner, existing: list[ScaleOption], wanted: list[ScaleOptionData]) -> bool:
-    """Make ``owner``'s options equal ``wanted``, updating rows in place so their ids stay."""
-    if _option_tuples(existing) == _option_tuples(wanted):
-        return False
-    for index, data in enumerate(wanted, start=1):
-        if index <= len(existing):
-            option = existing[index - 1]
-            if (option.value, option.description, option.order) != (data.value, data.description, index):
-                option.value, option.description, option.order = data.value, data.description, index
-                option.save(update_fields=["value", "description", "order"])
-        else:
-            ScaleOption.objects.create(
-                **{owner_field: owner}, value=data.value, description=data.description, order=index
+def _option_key(option) -> tuple:
+    return (option.value,)
+
+
+def _requirement_key(requirement) -> tuple:
+    return (identity_text(requirement.description), requirement.year_scope, requirement.data_year)
+
+
+def referenced_ids(model, rows) -> set[int]:
+    """The ids of ``rows`` some other row points at: an evidence file (live, removed or replaced)
+    at a requirement, an entry's self, provincial or national score at an option. Found through
+    the model's reverse relations, so that ``tatanan`` imports neither ``evidence`` nor
+    ``indicators`` (docs/ARCHITECTURE.md) and a table added later that points here counts too."""
+    ids = [row.pk for row in rows]
+    found: set[int] = set()
+    if not ids:
+        return found
+    for relation in model._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
+            continue
+        field_ = relation.field
+        rows_pointing = relation.related_model._base_manager.filter(**{f"{field_.name}__in": ids})
+        found.update(rows_pointing.values_list(field_.attname, flat=True))
+    return found
+
+
+@dataclass
+class _Sync:
+    """How one owner's rows become the parsed ones. ``rows``: (the existing row, or None for a new
+    one; the values it gets) per wanted row, then per kept row; ``kept``: the rows no longer
+    wanted that something points at; ``dropped``: the others, deleted."""
+
+    rows: list[tuple]
+    kept: list
+    dropped: list
+    changed: bool = False
+
+    def differs(self) -> bool:
+        return bool(self.dropped) or any(
+            row is None or any(getattr(row, name) != value for name, value in values.items())
+            for row, values in self.rows
+        )
+
+
+def _sync_rows(model, owner_field: str, owner, existing: list, wanted: list, *, key, values, extra=None) -> _Sync:
+    """Make ``owner``'s ``existing`` rows the ``wanted`` ones, pairing them by ``key`` (in order
+    when two share one) and writing ``values(data, order)`` on each; the order follows ``wanted``,
+    then the kept rows in the order they had. Returns what it did (``changed``: whether it wrote)."""
+    pool: dict[tuple, list] = {}
+    for row in existing:
+        pool.setdefault(key(row), []).append(row)
+    rows = []
+    for order, data in enumerate(wanted, start=1):
+        matches = pool.get(key(data))
+        rows.append((matches.pop(0) if matches else None, values(data, order)))
+    paired = {id(row) for row, _values in rows if row is not None}
+    unwanted = [row for row in existing if id(row) not in paired]
+    in_use = referenced_ids(model, unwanted)
+    kept = [row for row in unwanted if row.pk in in_use]
+    sync = _Sync(
+        rows + [(row, {"order": order}) for order, row in enumerate(kept, start=len(rows) + 1)],
+        kept=kept,
+        dropped=[row for row in unwanted if row.pk not in in_use],
+    )
+    sync.changed = sync.differs()
+    if sync.changed:
+        _write_sync(model, owner_field, owner, existing, sync, extra or {})
+    return sync
+
+
+def _write_sync(model, owner_field: str, owner, existing: list, sync: _Sync, extra: dict) -> None:
+    """Delete the dropped rows, move the others to their order in two steps (an option's order is
+    unique within its scale), update them in place and create the new ones."""
+    for row in sync.dropped:
+        row.delete()
+    moving = [row for row, values in sync.rows if row is not None and row.order != values["order"]]
+    spare = max([row.order for row in existing] + [len(sync.rows)]) + 1
+    for offset, row in enumerate(moving):
+        model.objects.filter(pk=row.pk).update(order=spare + offset)
+        row.order = spare + offset
+    for row, values in sync.rows:
+        if row is None:
+            model.objects.create(**{owner_field: owner}, **extra, **values)
+            continue
+        changed = [name for name, value in values.items() if getattr(row, name) != value]
+        for name in changed:
+            setattr(row, name, values[name])
+        if changed:
+            row.save(update_fields=changed)
+
+
+def _owner_name(owner) -> str:
+    if isinstance(owner, Indicator):
+        return _("Indikator %(code)s %(no)s") % {"code": owner.tatanan.code, "no": owner.number}
+    return _("Butir kelembagaan %(item)s") % {"item": f"{owner.get_component_display()} – {owner.get_item_display()}"}
+
+
+def _sync_options(
+    owner_field: str, owner, existing: list[ScaleOption], wanted: list[ScaleOptionData], report: ImportReport
+) -> bool:
+    """Make ``owner``'s options the ``wanted`` ones, matched by value: an option's value is its
+    identity within a scale, so a score stays on the value it gave while the criterion's text is
+    updated. An option the scale no longer has is deleted unless an entry scores with it."""
+    sync = _sync_rows(
+        ScaleOption,
+        owner_field,
+        owner,
+        existing,
+        wanted,
+        key=_option_key,
+        values=lambda data, order: {"value": data.value, "description": data.description, "order": order},
+    )
+    for option in sync.kept:
+        report.notes.append(
+            _(
+                "%(owner)s: opsi skala bernilai %(value)d (“%(text)s”) tidak ada lagi di skala berkas ini, "
+                "tetapi tidak dihapus karena sudah ada isian penilaian yang memakai nilai itu."
             )
-    for option in existing[len(wanted) :]:
-        option.delete()
-    return True
+            % {"owner": _owner_name(owner), "value": option.value, "text": one_line(option.description)[:80]}
+        )
+    return sync.changed
 
 
-def _sync_requirements(owner_field: str, owner, existing, wanted: list[RequirementData]) -> bool:
-    """Like ``_sync_options`` for the derived evidence requirements; hand-made ones are left alone,
-    and all of them when a superuser merged or split them (``owner.requirements_edited``)."""
+def _sync_requirements(
+    owner_field: str, owner, existing: list[EvidenceRequirement], wanted: list[RequirementData], report: ImportReport
+) -> bool:
+    """Make ``owner``'s derived requirements the ``wanted`` ones, matched by (document, year scope,
+    data year), so that a file stays on the document and year it was uploaded for. Hand-made ones
+    are left alone, and all of them when a superuser merged or split them
+    (``owner.requirements_edited``). A requirement the text no longer asks for is deleted unless a
+    file was uploaded for it."""
     if owner.requirements_edited:
         return False
-    derived = [r for r in existing if r.derived]
-    if _requirement_tuples(derived) == _requirement_tuples(wanted):
-        return False
-    for index, data in enumerate(wanted, start=1):
-        values = {
+    sync = _sync_rows(
+        EvidenceRequirement,
+        owner_field,
+        owner,
+        [r for r in existing if r.derived],
+        wanted,
+        key=_requirement_key,
+        values=lambda data, order: {
             "description": data.description,
             "year_scope": data.year_scope,
             "data_year": data.data_year,
             "count": data.count,
-            "order": index,
-        }
-        if index <= len(derived):
-            requirement = derived[index - 1]
-            for name, value in values.items():
-                setattr(requirement, name, value)
-            requirement.save(update_fields=list(values))
-        else:
-            EvidenceRequirement.objects.create(**{owner_field: owner}, derived=True, **values)
-    for requirement in derived[len(wanted) :]:
-        requirement.delete()
-    return True
+            "order": order,
+        },
+        extra={"derived": True},
+    )
+    for requirement in sync.kept:
+        report.notes.append(
+            _(
+                "%(owner)s: syarat bukti dukung “%(text)s” (%(year)s) tidak lagi diminta teks bukti dukung, "
+                "tetapi tidak dihapus karena sudah ada berkas bukti yang diunggah untuknya."
+            )
+            % {
+                "owner": _owner_name(owner),
+                "text": one_line(requirement.description)[:80],
+                "year": requirement.year_label,
+            }
+        )
+    return sync.changed
 
 
 FIELD_LABELS = {
@@ -1052,14 +1193,16 @@ def _write_indicators(cycle: Cycle, records: list[Record], report: ImportReport)
         indicator = existing.get(key)
         if indicator is None:
             indicator = Indicator.objects.create(cycle=cycle, tatanan=record.tatanan, number=record.number, **values)
-            _sync_options("indicator", indicator, [], record.options)
-            _sync_requirements("indicator", indicator, [], record.requirements)
+            _sync_options("indicator", indicator, [], record.options, report)
+            _sync_requirements("indicator", indicator, [], record.requirements, report)
             _report_write(report, record, True, [])
             continue
         changed = _save_changes(indicator, values)
-        if _sync_options("indicator", indicator, list(indicator.scale_options.all()), record.options):
+        if _sync_options("indicator", indicator, list(indicator.scale_options.all()), record.options, report):
             changed.append(str(_("opsi skala")))
-        if _sync_requirements("indicator", indicator, list(indicator.evidence_requirements.all()), record.requirements):
+        if _sync_requirements(
+            "indicator", indicator, list(indicator.evidence_requirements.all()), record.requirements, report
+        ):
             changed.append(str(_("syarat bukti dukung")))
         _report_write(report, record, False, changed)
 
@@ -1090,13 +1233,15 @@ def _write_kelembagaan(cycle: Cycle, records: list[Record], report: ImportReport
         item = existing.get((record.component, record.item))
         if item is None:
             item = KelembagaanItem.objects.create(cycle=cycle, component=record.component, item=record.item, **values)
-            _sync_options("kelembagaan_item", item, [], record.options)
-            _sync_requirements("kelembagaan_item", item, [], record.requirements)
+            _sync_options("kelembagaan_item", item, [], record.options, report)
+            _sync_requirements("kelembagaan_item", item, [], record.requirements, report)
             _report_write(report, record, True, [])
             continue
         changed = _save_changes(item, values)
-        if _sync_options("kelembagaan_item", item, list(item.scale_options.all()), record.options):
+        if _sync_options("kelembagaan_item", item, list(item.scale_options.all()), record.options, report):
             changed.append(str(_("opsi skala")))
-        if _sync_requirements("kelembagaan_item", item, list(item.evidence_requirements.all()), record.requirements):
+        if _sync_requirements(
+            "kelembagaan_item", item, list(item.evidence_requirements.all()), record.requirements, report
+        ):
             changed.append(str(_("syarat bukti dukung")))
         _report_write(report, record, False, changed)

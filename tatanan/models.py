@@ -346,8 +346,9 @@ class ScaleOption(models.Model):
 class EvidenceRequirement(models.Model):
     """A document an indicator (or kelembagaan item) requires as bukti dukung.
 
-    The importer derives these from the bukti dukung text (``derived=True``) and replaces only
-    derived rows on re-import, so requirements added by hand survive.
+    The importer derives these from the bukti dukung text (``derived=True``) and, on re-import,
+    matches only derived rows, by document and data year, so that evidence files stay on theirs
+    and requirements added by hand survive (docs/DOMAIN.md, "Re-importing the instrument").
     """
 
     class YearScope(models.TextChoices):
