@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from accounts.models import User
 from indicators.scoring import assessment_score
+from regions.words import kabkota_word, village_word
 
 from .models import BeritaAcara, Dossier, DossierEvent
 from .renderer.formatting import tanggal
@@ -50,6 +51,7 @@ def berita_acara_content(dossier: Dossier, *, actor: User | None, when) -> dict:
     own = {t.code: t for t in assessment_score(assessment=assessment, layer="self").tatanan}
     with translation.override("id"):
         tier_label = provincial.tier_label or _("Belum memenuhi strata mana pun")
+        words = {"kabkota_word": kabkota_word(assessment.kabupaten), "village_word": village_word(assessment.kabupaten)}
     history = [
         {
             "action": event.get_action_display(),
@@ -61,7 +63,13 @@ def berita_acara_content(dossier: Dossier, *, actor: User | None, when) -> dict:
         for event in dossier.events.select_related("actor", "version").order_by("created_at", "id")
     ]
     return {
-        "kabupaten": {"code": assessment.kabupaten_id, "name": assessment.kabupaten.name},
+        # "kota" and "kelurahan" for a kota (docs/GLOSSARY.md, "One region, its own words"); a row kept
+        # from before these words reads them as "kabupaten/kota" and "desa/kelurahan".
+        "kabupaten": {
+            "code": assessment.kabupaten_id,
+            "name": assessment.kabupaten.name,
+            **words,
+        },
         "province": assessment.kabupaten.parent.name if assessment.kabupaten.parent else "",
         "cycle": {
             "award_year": assessment.cycle.award_year,

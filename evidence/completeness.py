@@ -407,10 +407,12 @@ class KabupatenReadiness:
     @property
     def missing(self) -> list[str]:
         texts = []
+        # "Forum Kota Sehat" for a kota (docs/GLOSSARY.md, "One region, its own words").
+        forum = Body.kind_label_in(Body.Kind.FORUM_KABKOTA, self.kabupaten)
         if self.forum is None:
-            texts.append(_("Forum Kabupaten/Kota Sehat belum dibentuk di portal."))
+            texts.append(_("%(body)s belum dibentuk di portal.") % {"body": forum})
         elif not self.forum.ready:
-            texts += [_("Forum Kabupaten/Kota: %(text)s") % {"text": text} for text in self.forum.missing]
+            texts += [_("%(body)s: %(text)s") % {"body": forum, "text": text} for text in self.forum.missing]
         for row in self.kecamatan:
             if not row.ready:
                 texts.append(

@@ -136,9 +136,11 @@ class BodyFilterForm(forms.Form):
         label=_("Kecamatan"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )
 
-    def __init__(self, *args, kecamatan_choices, **kwargs):
+    def __init__(self, *args, kecamatan_choices, region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *kecamatan_choices]
+        # The kinds in the words of the reader's kabupaten/kota, when there is one (regions/words.py).
+        self.fields["kind"].choices = [("", _("Semua jenis")), *Body.kind_choices_in(region)]
 
 
 class BodyRenameForm(forms.Form):

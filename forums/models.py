@@ -20,9 +20,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from regions.words import kabkota_word, kind_in_names, village_word
 from tatanan.models import Indicator, Tatanan
 
 
@@ -91,13 +93,7 @@ class Body(models.Model):
             name = name[len("Kabupaten ") :]
         elif region.kind == Region.Kind.KOTA and name.startswith("Kota "):
             name = name[len("Kota ") :]
-        region_word = {
-            Region.Kind.KABUPATEN: "Kabupaten",
-            Region.Kind.KOTA: "Kota",
-            Region.Kind.KECAMATAN: "Kecamatan",
-            Region.Kind.DESA: "Desa",
-            Region.Kind.KELURAHAN: "Kelurahan",
-        }.get(region.kind, "")
+        region_word = kind_in_names(region.kind)  # "Kota", "Kelurahan" (docs/GLOSSARY.md)
         prefix = {
             Body.Kind.TIM_PEMBINA_KABKOTA: f"Tim Pembina {region_word} Sehat",
             Body.Kind.FORUM_KABKOTA: f"Forum {region_word} Sehat",
@@ -106,6 +102,33 @@ class Body(models.Model):
             Body.Kind.POKJA_DESA: f"Pokja {region_word} Sehat",
         }[kind]
         return f"{prefix} {name}"
+
+    @staticmethod
+    def kind_label_in(kind: str, region: Region | None) -> str:
+        """The label of ``kind`` for the bodies in ``region`` (a kabupaten/kota, or a region in it):
+        "Tim Pembina Kota", "Forum Kota Sehat", "Pokja Kelurahan Sehat" rather than the kind's
+        generic "Forum Kabupaten/Kota Sehat" (docs/GLOSSARY.md, "One region, its own words").
+        No region, or one above a kabupaten/kota: the generic label."""
+        label = {
+            Body.Kind.TIM_PEMBINA_KABKOTA: _("Tim Pembina %(kabkota)s"),
+            Body.Kind.FORUM_KABKOTA: _("Forum %(kabkota)s Sehat"),
+            Body.Kind.POKJA_DESA: _("Pokja %(village)s Sehat"),
+        }.get(kind)
+        if label is None or region is None or region.level < Region.Level.KABKOTA:
+            return str(Body.Kind(kind).label)
+        if kind == Body.Kind.POKJA_DESA:
+            return label % {"village": capfirst(village_word(region))}
+        return label % {"kabkota": capfirst(kabkota_word(region))}
+
+    @staticmethod
+    def kind_choices_in(region: Region | None) -> list[tuple[str, str]]:
+        """``Kind.choices`` with the labels of ``kind_label_in``."""
+        return [(kind, Body.kind_label_in(kind, region)) for kind in Body.Kind.values]
+
+    @property
+    def kind_label(self) -> str:
+        """This body's kind in its region's words: "Pokja Kelurahan Sehat" for a kelurahan's Pokja."""
+        return self.kind_label_in(self.kind, self.region)
 
     @property
     def is_tim_pembina(self) -> bool:

@@ -67,8 +67,13 @@ def home(request):
 @login_required
 def body_list_view(request):
     kecamatan = kecamatan_options(request.user)
+    managed = [] if request.user.is_superuser else list(kabupaten_managed_by(request.user)[:5])
+    # One kabupaten/kota managed: the kinds read in its words, "Pokja Kelurahan Sehat" (regions/words.py).
+    region = managed[0] if len(managed) == 1 else None
     form = BodyFilterForm(
-        request.GET or None, kecamatan_choices=[(k.code, f"{k.name} ({k.code})") for k in kecamatan[:500]]
+        request.GET or None,
+        kecamatan_choices=[(k.code, f"{k.name} ({k.code})") for k in kecamatan[:500]],
+        region=region,
     )
     kind = code = ""
     if form.is_bound and form.is_valid():
@@ -83,11 +88,11 @@ def body_list_view(request):
             "form": form,
             "bodies": bodies[:1000],
             "total": bodies.count(),
-            "counts": [(Body.Kind(k).label, k, n) for k, n in counts.items()],
+            "counts": [(Body.kind_label_in(k, region), k, n) for k, n in counts.items()],
             # The superuser manages every kabupaten: no button for each of 514, Django admin instead.
-            "kabupaten_managed": [] if request.user.is_superuser else list(kabupaten_managed_by(request.user)[:5]),
+            "kabupaten_managed": managed,
             "own_body": own_body,
-            "secretary_without_body": own_body is None and bool(secretary_regions_of(request.user)),
+            "secretary_regions": secretary_regions_of(request.user) if own_body is None else [],
         },
     )
 

@@ -39,8 +39,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from regions.words import village_word
 from tatanan.models import TierRule
 
 from .models import Assessment
@@ -243,6 +245,13 @@ class Figures:
     # Kelembagaan items of the assessment in all (0: the catalogue of the cycle has none; None:
     # not counted, as in hand-made figures).
     kelembagaan_count: int | None = None
+    # What the region's villages are called, "kelurahan" in a kota of kelurahan (regions/words.py);
+    # empty in hand-made figures: "desa/kelurahan".
+    village_word: str = ""
+
+    @property
+    def villages(self) -> str:
+        return self.village_word or _("desa/kelurahan")
 
     def aggregate(self, aggregation: str) -> Decimal | None:
         if not self.tatanan:
@@ -320,11 +329,15 @@ def rule_failures(rule: TierRule, figures: Figures) -> list[str]:
             failures.append(failure)
     if rule.odf_min_percent is not None:
         if figures.odf is None:
-            failures.append(_("Status ODF desa/kelurahan belum dilaporkan."))
+            failures.append(_("Status ODF %(village)s belum dilaporkan.") % {"village": figures.villages})
         elif figures.odf < rule.odf_min_percent:
             failures.append(
-                _("Desa/kelurahan ODF %(value)s, kurang dari minimum %(min)s.")
-                % {"value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
+                _("%(village)s ODF %(value)s, kurang dari minimum %(min)s.")
+                % {
+                    "village": capfirst(figures.villages),
+                    "value": _pct(figures.odf),
+                    "min": _pct(rule.odf_min_percent),
+                }
             )
     if rule.requires_kelembagaan and not figures.kelembagaan_met:
         failures.append(
@@ -372,12 +385,13 @@ def unmet_conditions(rule: TierRule, figures: Figures) -> list[str]:
     if rule.odf_min_percent is not None:
         if figures.odf is None:
             conditions.append(
-                _("Desa/kelurahan ODF: belum dilaporkan, perlu %(min)s") % {"min": _pct(rule.odf_min_percent)}
+                _("%(village)s ODF: belum dilaporkan, perlu %(min)s")
+                % {"village": capfirst(figures.villages), "min": _pct(rule.odf_min_percent)}
             )
         elif figures.odf < rule.odf_min_percent:
             conditions.append(
-                _("Desa/kelurahan ODF: %(value)s dari %(min)s")
-                % {"value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
+                _("%(village)s ODF: %(value)s dari %(min)s")
+                % {"village": capfirst(figures.villages), "value": _pct(figures.odf), "min": _pct(rule.odf_min_percent)}
             )
     if rule.requires_kelembagaan and not figures.kelembagaan_met:
         if figures.kelembagaan_count == 0:
@@ -573,6 +587,7 @@ def assessment_score(*, assessment: Assessment, layer: str = "self") -> Assessme
         both_years_count=sum(1 for e in entries if (e.value_year1 or "").strip() and (e.value_year2 or "").strip()),
         kelembagaan_items=kelembagaan_short(kelembagaan),
         kelembagaan_count=len(kelembagaan),
+        village_word=village_word(assessment.kabupaten),
     )
     rules = list(cycle.tier_rules.all())
     reached, outcomes = tier_evaluate(rules, figures)

@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import Opd, Role, RoleAssignment
@@ -39,6 +40,7 @@ from forums.selectors import SECRETARY_KIND_FOR_LEVEL
 from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.selectors import OpdProgress, open_assessments_q, request_progress, today, todo_for_operator
 from regions.models import Region
+from regions.words import kabkota_word, village_word, village_word_of_counts
 from tatanan.models import KelembagaanItem
 
 # The roles a Bappeda admin hands out inside the kabupaten, in the order the card lists them.
@@ -144,12 +146,13 @@ def _below(code: str) -> Q:
 
 
 def _counts_below(region: Region) -> dict[str, int]:
-    """Kabupaten/kota, kecamatan and desa/kelurahan inside ``region``, in one query."""
+    """Kabupaten/kota, kecamatan, desa and kelurahan inside ``region``, in one query."""
     levels = Region.Level
     return Region.objects.filter(_below(region.code)).aggregate(
         kabkota=Count("code", filter=Q(level=levels.KABKOTA)),
         kecamatan=Count("code", filter=Q(level=levels.KECAMATAN)),
-        desa=Count("code", filter=Q(level=levels.DESA)),
+        desa=Count("code", filter=Q(level=levels.DESA, kind=Region.Kind.DESA)),
+        kelurahan=Count("code", filter=Q(level=levels.DESA, kind=Region.Kind.KELURAHAN)),
     )
 
 
@@ -160,30 +163,17 @@ def _region_stats(region: Region, counts: dict[str, int]) -> list[Stat]:
     if region.level < Region.Level.KECAMATAN:
         stats.append(Stat(_("Kecamatan"), counts["kecamatan"]))
     if region.level < Region.Level.DESA:
-        stats.append(Stat(_("Desa/kelurahan"), counts["desa"]))
+        # "Kelurahan" for a kota of kelurahan (docs/GLOSSARY.md, "One region, its own words").
+        kota = region.kind == Region.Kind.KOTA
+        word = village_word_of_counts(desa=counts["desa"], kelurahan=counts["kelurahan"], kota=kota)
+        stats.append(Stat(capfirst(word), counts["desa"] + counts["kelurahan"]))
     return stats
 
 
-def _short_name(region: Region) -> str:
-    """ "Serang" for "Kabupaten Serang": the body's name says kabupaten or kota itself."""
-    for prefix in ("Kabupaten ", "Kota "):
-        if region.name.startswith(prefix):
-            return region.name[len(prefix) :]
-    return region.name
-
-
 def body_name(region: Region) -> str:
-    """The community body a secretary of ``region`` serves."""
-    name = _short_name(region)
-    if region.kind == Region.Kind.KOTA:
-        return _("Forum Kota Sehat %(name)s") % {"name": name}
-    if region.level == Region.Level.KABKOTA:
-        return _("Forum Kabupaten Sehat %(name)s") % {"name": name}
-    if region.level == Region.Level.KECAMATAN:
-        return _("Forum Kecamatan Sehat %(name)s") % {"name": name}
-    if region.kind == Region.Kind.KELURAHAN:
-        return _("Pokja Kelurahan Sehat %(name)s") % {"name": name}
-    return _("Pokja Desa Sehat %(name)s") % {"name": name}
+    """The community body a secretary of ``region`` serves, by its default name ("Pokja Kelurahan
+    Sehat Unyur"), the one ``Body.default_name`` gives it."""
+    return Body.default_name(kind=SECRETARY_KIND_FOR_LEVEL[region.level], region=region)
 
 
 def _place(region: Region, names: dict[str, Region]) -> str:
@@ -234,15 +224,18 @@ def _bappeda_card(card: Card, region: Region) -> None:
     card.round = _round_of(assessments[0]) if assessments else None
     if not opd_count:
         card.next_steps.append(
-            _("Daftarkan OPD kabupaten/kota Anda (Dinkes, DLH, PUPR, …) agar operatornya dapat diberi akun.")
+            _("Daftarkan OPD %(kabkota)s Anda (Dinkes, DLH, PUPR, …) agar operatornya dapat diberi akun.")
+            % {"kabkota": kabkota_word(region)}
         )
     if not per_role.get(Role.OPD_OPERATOR):
         card.next_steps.append(_("Buat akun operator untuk setiap OPD yang memegang data indikator."))
     if not per_role.get(Role.SECRETARY):
         card.next_steps.append(
-            _(
-                "Buat akun sekretaris untuk Forum Kabupaten/Kota Sehat, Forum Kecamatan Sehat dan Pokja Desa/Kelurahan Sehat."
-            )
+            _("Buat akun sekretaris untuk %(forum)s, Forum Kecamatan Sehat dan %(pokja)s.")
+            % {
+                "forum": Body.kind_label_in(Body.Kind.FORUM_KABKOTA, region),
+                "pokja": Body.kind_label_in(Body.Kind.POKJA_DESA, region),
+            }
         )
 
 
@@ -432,7 +425,8 @@ def _secretary_card(card: Card, region: Region, names: dict[str, Region]) -> Non
             .distinct()
             .count()
         )
-        card.stats.append(Stat(_("Desa/kelurahan dengan sekretaris Pokja di portal"), with_pokja))
+        village = capfirst(village_word(region))
+        card.stats.append(Stat(_("%(village)s dengan sekretaris Pokja di portal") % {"village": village}, with_pokja))
         _kecamatan_readiness(card, region)
     card.next_steps.append(
         _("Siapkan SK, data sekretariat, anggota, rencana kerja dan bukti kegiatan %(body)s untuk diunggah.")

@@ -39,6 +39,7 @@ from indicators.models import Assessment, IndicatorEntry, Innovation, Kelembagaa
 from indicators.scoring import LAYERS, assessment_score
 from indicators.selectors import odf_percent, usulan_of, usulan_region_q
 from regions.models import Region
+from regions.words import kabkota_word, village_word
 
 from .html import PortalURLFetcher, template_to_pdf
 from .photos import print_copies_ensure, print_copy_name
@@ -352,7 +353,14 @@ def kabupaten_context(assessment: Assessment) -> dict:
     province = kabupaten.parent
     cycle = assessment.cycle
     return {
-        "kabupaten": {"code": kabupaten.code, "name": kabupaten.name},
+        # The words for this region, "kota" and "kelurahan" for a kota (docs/GLOSSARY.md, "One region,
+        # its own words"); plain strings, so the chapters' fingerprints follow them.
+        "kabupaten": {
+            "code": kabupaten.code,
+            "name": kabupaten.name,
+            "kabkota_word": kabkota_word(kabupaten),
+            "village_word": village_word(kabupaten),
+        },
         "province": {"code": province.code, "name": province.name} if province else None,
         "cycle": {
             "award_year": cycle.award_year,
@@ -390,7 +398,9 @@ def _profil(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
             "usulan": _usulan_counts(assessment),
             "opds": list(kabupaten.opds.order_by("short_name").values("short_name", "name")),
             "tatanan": tatanan,
-            "bodies": [{"label": str(label), "count": bodies.get(kind, 0)} for kind, label in Body.Kind.choices],
+            "bodies": [
+                {"label": str(label), "count": bodies.get(kind, 0)} for kind, label in Body.kind_choices_in(kabupaten)
+            ],
             "titik_pantau": assessment.titik_pantau.count(),
         },
     )

@@ -61,8 +61,8 @@ def test_checklist_names_what_is_missing(serang_2025):
     assert missing["evidence"] == ["PSR 1: Laporan inspeksi pasar (2024): 0 dari 1 berkas."]
     assert missing["kelembagaan_scores"] == ["Tim Pembina – SK"]
     assert missing["kelembagaan_bodies"] == [
-        "Tim Pembina Kabupaten/Kota belum punya SK yang berlaku.",
-        "Forum Kabupaten/Kota Sehat belum dibentuk di portal.",
+        "Tim Pembina Kabupaten belum punya SK yang berlaku.",
+        "Forum Kabupaten Sehat belum dibentuk di portal.",
     ]
     assert missing["odf"] == ["Kecamatan Binuang"]
 

@@ -68,6 +68,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.access import is_bappeda_admin_of, is_national_verifier, is_province_verifier_of
@@ -78,6 +79,7 @@ from forums.kelembagaan.services import body_statuses
 from forums.models import Body
 from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus
 from indicators.selectors import usulan_kecamatan
+from regions.words import kabkota_word
 from tatanan.models import ScaleOption, TierRule
 
 from ..berita_acara import berita_acara_create
@@ -386,7 +388,12 @@ def submission_checklist(assessment: Assessment) -> Checklist:
     if not KelembagaanEntry.objects.filter(assessment=assessment).exists():
         _add(kelembagaan_scores, _("Belum ada butir kelembagaan dalam penilaian ini."), url=kelembagaan_url)
 
-    bodies = Check("kelembagaan_bodies", _("Tim Pembina dan Forum Kabupaten/Kota terbentuk dengan SK yang berlaku"))
+    # The kabupaten/kota's own words: "Tim Pembina dan Forum Kota" (docs/GLOSSARY.md, "One region, its own words").
+    kabkota = capfirst(kabkota_word(assessment.kabupaten))
+    bodies = Check(
+        "kelembagaan_bodies",
+        _("Tim Pembina dan Forum %(kabkota)s terbentuk dengan SK yang berlaku") % {"kabkota": kabkota},
+    )
     kinds = (Body.Kind.TIM_PEMBINA_KABKOTA, Body.Kind.FORUM_KABKOTA)
     statuses = {
         s.body.kind: s
@@ -395,7 +402,7 @@ def submission_checklist(assessment: Assessment) -> Checklist:
         )
     }
     for kind in kinds:
-        label = Body.Kind(kind).label
+        label = Body.kind_label_in(kind, assessment.kabupaten)
         if kind not in statuses:
             # The body list forms the kabupaten's bodies in one go (``forums.services.body_bulk_setup``).
             _add(bodies, _("%(body)s belum dibentuk di portal.") % {"body": label}, url=reverse("forums:body_list"))
@@ -533,7 +540,10 @@ def dossier_submit(*, assessment: Assessment, actor: User, comment: str = "") ->
     a return): refused with the list of what is missing while ``submission_checklist`` fails;
     the version is sealed."""
     if not is_kabupaten_admin(actor, assessment):
-        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat mengajukan dossier."))
+        raise PermissionDenied(
+            _("Hanya admin Bappeda %(kabkota)s ini yang dapat mengajukan dossier.")
+            % {"kabkota": kabkota_word(assessment.kabupaten)}
+        )
     comment = _clean_text(comment, required=False, what="comment")
     dossier = _lock(assessment)
     _require_status(dossier, Status.DRAFT, Status.RETURNED)
@@ -651,7 +661,10 @@ def correction_submit(
     """Bappeda submits a corrected version inside the window (the same checks as a submission);
     after the deadline corrections are refused."""
     if not is_kabupaten_admin(actor, assessment):
-        raise PermissionDenied(_("Hanya admin Bappeda kabupaten/kota ini yang dapat mengajukan perbaikan."))
+        raise PermissionDenied(
+            _("Hanya admin Bappeda %(kabkota)s ini yang dapat mengajukan perbaikan.")
+            % {"kabkota": kabkota_word(assessment.kabupaten)}
+        )
     comment = _clean_text(comment, required=False, what="comment")
     dossier = _lock(assessment)
     _require_status(dossier, Status.NATIONAL_CORRECTION)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import is_national_verifier, is_province_verifier_of
+from regions.words import kabkota_word
 
 from ..downloads import berita_acara_response
 from ..models import Dossier, DossierComment
@@ -334,7 +335,10 @@ def return_view(request, pk):
     except ValidationError as error:
         _flash(request, error)
         return _review_page(request, assessment, forms={"return": form}, status=400)
-    messages.success(request, _("Dossier dikembalikan kepada kabupaten/kota untuk perbaikan."))
+    messages.success(
+        request,
+        _("Dossier dikembalikan kepada %(kabkota)s untuk perbaikan.") % {"kabkota": kabkota_word(assessment.kabupaten)},
+    )
     return _back(pk)
 
 

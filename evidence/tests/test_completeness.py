@@ -176,7 +176,7 @@ def test_rollup_of_one_kecamatan(wilayah, bodies):
 def test_a_kabupaten_without_bodies_is_not_ready_anywhere(wilayah):
     rollup = kabupaten_readiness(wilayah["serang"], years=YEARS)
     assert str(rollup.bodies) == "0/6"
-    assert rollup.missing[0] == "Forum Kabupaten/Kota Sehat belum dibentuk di portal."
+    assert rollup.missing[0] == "Forum Kabupaten Sehat belum dibentuk di portal."
     assert "Forum Kecamatan belum dibentuk di portal." in rollup.row("36.04.17").missing
 
 

@@ -48,9 +48,9 @@ def test_the_counts_are_of_bodies_whatever_their_members(client_for, rina, bodie
     }
     assert response.context["total"] == 6
     html = response.content.decode()
-    assert 'data-kind="forum_kabkota">Forum Kabupaten/Kota Sehat: <strong>1</strong>' in html
+    assert 'data-kind="forum_kabkota">Forum Kabupaten Sehat: <strong>1</strong>' in html
     assert 'data-kind="forum_kecamatan">Forum Kecamatan Sehat: <strong>2</strong>' in html
-    assert 'data-kind="pokja_desa">Pokja Desa/Kelurahan Sehat: <strong>3</strong>' in html
+    assert 'data-kind="pokja_desa">Pokja Desa Sehat: <strong>3</strong>' in html  # regions/words.py
     # The members are still counted per body (active ones only).
     members = {body.pk: body.member_count for body in response.context["bodies"]}
     assert [members[body.pk] for body in bodies_with_members] == [3, 4, 5, 6, 7]

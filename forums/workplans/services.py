@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from kks_portal.lib.scoped_fields import OUT_OF_SCOPE
 from regions.models import Region
+from regions.words import kabkota_word, village_word
 
 from ..models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from ..selectors import can_edit_body
@@ -211,10 +212,12 @@ def pembinaan_team(region: Region) -> Body:
 
 def _clean_visit(visit: PembinaanVisit, team_region: Region) -> None:
     if visit.target_region_id and not pembinaan_target_regions(team_region).filter(pk=visit.target_region_id).exists():
+        # In the team region's own words, "kelurahan di kota ini" (regions/words.py).
+        words = {"village": village_word(team_region), "kabkota": kabkota_word(team_region)}
         if team_region.level == Region.Level.KABKOTA:
-            message = _("Wilayah sasaran harus kecamatan atau desa/kelurahan di kabupaten/kota ini.")
+            message = _("Wilayah sasaran harus kecamatan atau %(village)s di %(kabkota)s ini.") % words
         else:
-            message = _("Wilayah sasaran harus desa/kelurahan di kecamatan ini.")
+            message = _("Wilayah sasaran harus %(village)s di kecamatan ini.") % words
         raise ValidationError({"target_region": message})
     visit.full_clean()
 

@@ -3,10 +3,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField, parse_id
 from regions.models import Region
+from regions.words import village_word
 from tatanan.models import ScaleOption, Tatanan
 
 from ..models import TitikPantau
@@ -65,6 +67,8 @@ class TitikPantauForm(forms.Form):
                 (d.code, f"{d.name} ({d.code})")
             )
         self.fields["desa"].widget.choices = [("", "—")] + list(groups.items())
+        # "Kelurahan" in a kota of kelurahan (docs/GLOSSARY.md, "One region, its own words").
+        self.fields["desa"].label = capfirst(village_word(assessment.kabupaten))
         self.helper = FormHelper()
         self.helper.form_id = "titik-pantau-form"
         self.helper.add_input(Submit("submit", _("Simpan"), css_class="btn-success"))
@@ -74,8 +78,12 @@ class OdfCountsForm(forms.Form):
     desa_total = forms.IntegerField(label=_("Jumlah desa/kelurahan"), min_value=0)
     desa_odf = forms.IntegerField(label=_("Jumlah desa/kelurahan sudah deklarasi Stop BABS"), min_value=0)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kecamatan=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kecamatan is not None:  # the kecamatan's own word for its villages (regions/words.py)
+            village = village_word(kecamatan)
+            self.fields["desa_total"].label = _("Jumlah %(village)s") % {"village": village}
+            self.fields["desa_odf"].label = _("Jumlah %(village)s sudah deklarasi Stop BABS") % {"village": village}
         self.helper = FormHelper()
         self.helper.form_id = "odf-counts-form"
         self.helper.add_input(Submit("save_counts", _("Simpan jumlah"), css_class="btn-success"))
@@ -91,9 +99,13 @@ class OdfChecklistForm(forms.Form):
     def __init__(self, *args, kecamatan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["odf_desa"].choices = [(d.code, f"{d.get_kind_display()} {d.name}") for d in desa_of(kecamatan)]
+        village = village_word(kecamatan)  # regions/words.py
+        self.fields["odf_desa"].label = _("%(village)s yang sudah deklarasi Stop BABS") % {"village": capfirst(village)}
         self.helper = FormHelper()
         self.helper.form_id = "odf-checklist-form"
-        self.helper.add_input(Submit("save_checklist", _("Simpan daftar desa"), css_class="btn-success"))
+        self.helper.add_input(
+            Submit("save_checklist", _("Simpan daftar %(village)s") % {"village": village}, css_class="btn-success")
+        )
 
 
 class ScaleOptionChoiceField(forms.ModelChoiceField):
@@ -173,6 +185,11 @@ class UsulanForm(forms.Form):
         self.fields["desa"].queryset = Region.objects.filter(
             level=Region.Level.DESA, code__startswith=assessment.kabupaten_id + "."
         ).order_by("name")
+        village = village_word(assessment.kabupaten)  # "kelurahan" in a kota of kelurahan (regions/words.py)
+        self.fields["desa"].label = _("%(village)s usulan") % {"village": capfirst(village)}
+        self.fields["desa"].help_text = _("Kosongkan untuk mengusulkan semua %(village)s di kecamatan usulan.") % {
+            "village": village
+        }
         self.helper = FormHelper()
         self.helper.form_id = "usulan-form"
         self.helper.add_input(Submit("submit", _("Simpan usulan dan kategori"), css_class="btn-success"))

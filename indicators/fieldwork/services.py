@@ -17,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
 from accounts.models import User
 from regions.models import Region
+from regions.words import village_word
 from tatanan.models import Cycle, Indicator, ScaleOption, Tatanan
 from tatanan.services import local_indicator_create, local_indicator_delete
 
@@ -67,8 +69,9 @@ def _clean_titik_pantau(assessment: Assessment, fields: dict) -> dict:
     if desa is not None and (
         desa.level != Region.Level.DESA or not desa.code.startswith(assessment.kabupaten_id + ".")
     ):
-        errors["desa"] = _("Desa/kelurahan harus berada di wilayah %(kabupaten)s.") % {
-            "kabupaten": assessment.kabupaten.name
+        errors["desa"] = _("%(village)s harus berada di wilayah %(kabupaten)s.") % {
+            "village": capfirst(village_word(assessment.kabupaten)),  # regions/words.py
+            "kabupaten": assessment.kabupaten.name,
         }
     latitude, longitude = fields.get("latitude"), fields.get("longitude")
     if latitude is not None and not Decimal(-90) <= latitude <= Decimal(90):
@@ -156,18 +159,21 @@ def odf_counts_set(
     require_kabupaten_admin(actor, assessment.kabupaten_id)
     _check_kecamatan(assessment, kecamatan)
     real = desa_of(kecamatan).count()
+    village = village_word(kecamatan)  # "kelurahan" in a kecamatan of kelurahan (regions/words.py)
     errors = {}
     if desa_total is None or desa_total < 0:
-        errors["desa_total"] = _("Jumlah desa/kelurahan tidak boleh negatif.")
+        errors["desa_total"] = _("Jumlah %(village)s tidak boleh negatif.") % {"village": village}
     elif desa_total > real:
         errors["desa_total"] = _(
-            "Jumlah desa/kelurahan (%(total)s) melebihi jumlah desa/kelurahan Kecamatan %(kecamatan)s "
+            "Jumlah %(village)s (%(total)s) melebihi jumlah %(village)s Kecamatan %(kecamatan)s "
             "menurut data wilayah Kemendagri (%(real)s)."
-        ) % {"total": desa_total, "kecamatan": kecamatan.name, "real": real}
+        ) % {"village": village, "total": desa_total, "kecamatan": kecamatan.name, "real": real}
     if desa_odf is None or desa_odf < 0:
-        errors["desa_odf"] = _("Jumlah desa/kelurahan Stop BABS tidak boleh negatif.")
+        errors["desa_odf"] = _("Jumlah %(village)s Stop BABS tidak boleh negatif.") % {"village": village}
     elif desa_total is not None and desa_odf > desa_total:
-        errors["desa_odf"] = _("Jumlah desa/kelurahan Stop BABS tidak boleh melebihi jumlah desa/kelurahan.")
+        errors["desa_odf"] = _("Jumlah %(village)s Stop BABS tidak boleh melebihi jumlah %(village)s.") % {
+            "village": village
+        }
     if errors:
         raise ValidationError(errors)
     OdfStatus.objects.filter(assessment=assessment, kecamatan=kecamatan, desa__isnull=False).delete()

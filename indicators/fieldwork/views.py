@@ -15,12 +15,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_bappeda_admin_of
 from kks_portal.lib.forms import add_service_errors
 from kks_portal.lib.query_filters import query_text
+from regions.words import kabkota_word, village_word, village_word_of_kinds
 from tatanan.forms_local import LocalIndicatorForm
 from tatanan.models import Cycle, Indicator, Tatanan
 from tatanan.services import local_indicator_update
@@ -234,6 +236,7 @@ def odf_edit(request, pk, kecamatan):
     declared = [s.desa_id for s in statuses if s.desa_id and s.declared_odf]
     counts_form = OdfCountsForm(
         request.POST if "save_counts" in request.POST else None,
+        kecamatan=kecamatan,
         initial={
             "desa_total": count_row.desa_total if count_row else desa_of(kecamatan).count(),
             "desa_odf": count_row.desa_odf if count_row else None,
@@ -261,8 +264,13 @@ def odf_edit(request, pk, kecamatan):
                 percent = odf_percent(assessment)
                 messages.success(
                     request,
-                    _("Status ODF Kecamatan %(name)s disimpan. Desa/kelurahan ODF kabupaten/kota: %(percent)s %%.")
-                    % {"name": kecamatan.name, "percent": number_format(percent, 2) if percent is not None else "–"},
+                    _("Status ODF Kecamatan %(name)s disimpan. %(village)s ODF %(kabkota)s: %(percent)s %%.")
+                    % {
+                        "name": kecamatan.name,
+                        "village": capfirst(village_word(assessment.kabupaten)),
+                        "kabkota": kabkota_word(assessment.kabupaten),
+                        "percent": number_format(percent, 2) if percent is not None else "–",
+                    },
                 )
                 return redirect("indicators:odf_overview", pk=assessment.pk)
     mode = request.GET.get("cara") or ("jumlah" if count_row or "save_counts" in request.POST else "desa")
@@ -373,8 +381,14 @@ def usulan_edit(request, pk):
     villages = defaultdict(list)
     for village in form.fields["desa"].queryset:
         villages[village.parent_id].append((village, village.code in ticked_desa))
+    # Each kecamatan with the word for its villages, "12 kelurahan" (regions/words.py).
     groups = [
-        (kecamatan, kecamatan.code in ticked_kecamatan, villages[kecamatan.code])
+        (
+            kecamatan,
+            kecamatan.code in ticked_kecamatan,
+            villages[kecamatan.code],
+            village_word_of_kinds({village.kind for village, _ticked in villages[kecamatan.code]}),
+        )
         for kecamatan in form.fields["kecamatan"].queryset
     ]
     return render(

@@ -86,7 +86,7 @@ class TestDashboard:
         failures = html[
             html.index('id="next-tier-failures"') : html.index("</ul>", html.index('id="next-tier-failures"'))
         ]
-        assert "<li>Desa/kelurahan ODF: 85 % dari 90 %</li>" in failures
+        assert "<li>Desa ODF: 85 % dari 90 %</li>" in failures
         assert "Capaian terendah" not in failures
         assert 'id="what-if-score-met"' in html
         assert "Capaian sudah memenuhi minimum strata Wiwerda" in html
