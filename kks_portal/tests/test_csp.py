@@ -104,6 +104,16 @@ def assert_strict(where: str, response) -> None:
     assert "object-src 'none'" in policy, f"{where}: {policy}"
 
 
+def assert_plain_title(where: str, response) -> None:
+    """The <title> of a page is one line of text: markup in it means a template block left open."""
+    html = response.content.decode()
+    if "<title>" not in html:
+        return  # the browsable API and API docs bring their own head
+    title = html[html.index("<title>") + len("<title>") : html.index("</title>")]
+    assert "<" not in title, f"{where}: markup in <title>: {title[:120]!r}"
+    assert title.strip(), f"{where}: empty <title>"
+
+
 # --- Every HTML answer carries the policy ------------------------------------------------------
 
 
@@ -115,6 +125,7 @@ def test_every_html_page_carries_a_strict_policy(env):
     assert {"dashboard", "login", "api-docs", "region-list"} <= keys, sorted(keys)
     for key, persona, url, response in pages:
         assert_strict(f"{key} as {persona} ({url})", response)
+        assert_plain_title(f"{key} as {persona} ({url})", response)
     for url in admin_pages(env):
         assert_strict(f"admin {url}", env.client("root").get(url))
     assert_strict("404 page", Client().get("/tidak-ada-halaman-ini/"))
