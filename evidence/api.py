@@ -449,7 +449,11 @@ class EvidenceFileViewSet(
     http_method_names = ["get", "delete", "head", "options"]
 
     def get_queryset(self):
-        return files_visible_to(self.request.user).filter(blob__state=Blob.State.READY).order_by("-uploaded_at", "-id")
+        # No ``blob__state`` filter: an attachment is only ever made in the transaction that makes
+        # its blob ready, or to a blob already ready (``evidence.uploads``), so the filter kept
+        # nothing out and cost the page's COUNT a join of every visible row with its blob. The
+        # order is served by the index ``evidence_uploaded`` (docs/PERFORMANCE.md, "Fixed causes").
+        return files_visible_to(self.request.user).order_by("-uploaded_at", "-id")
 
     def get_object(self):
         return file_for(self.request.user, self.kwargs["pk"])

@@ -314,6 +314,8 @@ class EvidenceFile(models.Model):
         indexes = [
             models.Index(fields=["region", "deleted_at"], name="evidence_region_live"),
             models.Index(fields=["assessment", "requirement", "data_year"], name="evidence_requirement_year"),
+            # The newest first, the order of the API's list (read backwards).
+            models.Index(fields=["uploaded_at", "id"], name="evidence_uploaded"),
         ]
 
     def __str__(self):

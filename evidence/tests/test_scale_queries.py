@@ -129,3 +129,50 @@ def test_owner_pages_answer_200_after_the_uploader_is_removed(client_for, dewi, 
             assert response.status_code == 200, (url, user.username)
     page = client_for(dewi).get(reverse("evidence:body_files", args=[pokja.pk])).content.decode()
     assert "sk-versi-1.pdf" in page
+
+
+# --- The API's list of evidence files -------------------------------------------------------------
+
+
+def _list_queries(client, **params) -> tuple[list[str], dict]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("evidence-file-list"), params)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries], response.json()
+
+
+def test_the_api_list_counts_without_joining_blobs_and_costs_the_same_with_more_files(client_for, nadia, pokja):
+    activity = _activity(pokja, "Rapat")
+    for kind in KINDS[:3]:
+        attach(kind=kind, region=pokja.region, activity=activity)
+    client = client_for(nadia)
+    few_sql, few = _list_queries(client)
+    assert few["count"] == 3
+    (count_sql,) = [sql for sql in few_sql if "COUNT(" in sql.upper() and "evidence_evidencefile" in sql]
+    assert "evidence_blob" not in count_sql
+
+    for kind in KINDS:
+        _with_history(depth=3, kind=kind, region=pokja.region, activity=_activity(pokja, f"Rapat {kind}"))
+    many_sql, many = _list_queries(client)
+    assert len(many_sql) == len(few_sql)
+    assert many["count"] == 3 + 6 * 4
+    uploaded = [row["uploaded_at"] for row in many["results"]]
+    assert uploaded == sorted(uploaded, reverse=True)
+    assert len(many["results"]) == min(many["count"], 50) or many["next"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_api_list_is_read_in_its_order_from_an_index(client_for, nadia, pokja):
+    """With sorting priced out, PostgreSQL still has a plan without a Sort: an index gives the
+    newest files first, so a page is read from its start rather than sorted from every row."""
+    activity = _activity(pokja, "Rapat")
+    for kind in KINDS:
+        attach(kind=kind, region=pokja.region, activity=activity)
+    sql, _data = _list_queries(client_for(nadia))
+    (page_sql,) = [q for q in sql if "evidence_evidencefile" in q and "LIMIT" in q.upper() and "ORDER BY" in q.upper()]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + page_sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Sort" not in plan, plan
+    assert "evidence_uploaded" in plan, plan
