@@ -503,20 +503,23 @@ def _gallery(request, photos, context: dict):
 @login_required
 def body_gallery(request, pk):
     body = body_for(request.user, pk)
-    photos = _photos(files_visible_to(request.user)).filter(
-        Q(body=body) | Q(activity__body=body, activity__deleted_at__isnull=True)
-    )
+    # Two queries, not ``Q(body=…) | Q(activity__body=…)``: an OR across the join to activities
+    # scanned every activity; the body's activity ids first, then an OR of two indexed columns
+    # of the files (docs/PERFORMANCE.md, "Fixed causes").
+    activity_ids = list(Activity.objects.filter(body=body, deleted_at__isnull=True).values_list("pk", flat=True))
+    photos = _photos(files_visible_to(request.user)).filter(Q(body=body) | Q(activity_id__in=activity_ids))
     return _gallery(request, photos, {"body": body, "title": _("Galeri foto %(name)s") % {"name": body.name}})
 
 
 @login_required
 def tatanan_gallery(request, pk):
     tatanan = get_object_or_404(Tatanan, pk=pk)
-    photos = _photos(files_visible_to(request.user)).filter(
-        activity__tatanan=tatanan, activity__deleted_at__isnull=True
-    )
+    # The activities of the tatanan as a subquery: each file once without ``distinct()`` over
+    # every column, which the paginator's count had to build in full (docs/PERFORMANCE.md).
+    activities = Activity.objects.filter(tatanan=tatanan, deleted_at__isnull=True).values("pk")
+    photos = _photos(files_visible_to(request.user)).filter(activity_id__in=activities)
     return _gallery(
         request,
-        photos.distinct(),
+        photos,
         {"tatanan": tatanan, "title": _("Galeri foto tatanan %(name)s") % {"name": tatanan.name}},
     )

@@ -9,16 +9,19 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from evidence.models import Activity, EvidenceFile
-from evidence.selectors import Owner, live
-from evidence.tests.readiness_world import attach
+from evidence.models import IMAGE_TYPES, Activity, EvidenceFile
+from evidence.selectors import Owner, files_visible_to, live
+from evidence.tests.readiness_world import attach, blob
 from evidence.uploads import histories_of, history_of
 from forums.models import Body
+from regions.models import Region, kabupaten_code_of
+from tatanan.models import Tatanan
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +179,98 @@ def test_the_api_list_is_read_in_its_order_from_an_index(client_for, nadia, pokj
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Sort" not in plan, plan
     assert "evidence_uploaded" in plan, plan
+
+
+# --- Galleries ------------------------------------------------------------------------------------
+
+
+def _photo(**owner) -> EvidenceFile:
+    region = owner.pop("region")
+    stored = blob(Region.objects.get(code=kabupaten_code_of(region.code)), file_type="jpeg")
+    return EvidenceFile.objects.create(blob=stored, kind="foto", original_name="foto.jpg", region=region, **owner)
+
+
+def _old_body_gallery(user, body) -> list[int]:
+    """The body gallery's rows as the OR across the join to activities found them."""
+    photos = live(files_visible_to(user)).filter(blob__state="ready", blob__file_type__in=list(IMAGE_TYPES))
+    photos = photos.filter(Q(body=body) | Q(activity__body=body, activity__deleted_at__isnull=True))
+    return list(photos.order_by("-uploaded_at", "-id").values_list("pk", flat=True))
+
+
+def _old_tatanan_gallery(user, tatanan) -> list[int]:
+    photos = live(files_visible_to(user)).filter(blob__state="ready", blob__file_type__in=list(IMAGE_TYPES))
+    photos = photos.filter(activity__tatanan=tatanan, activity__deleted_at__isnull=True).distinct()
+    return list(photos.order_by("-uploaded_at", "-id").values_list("pk", flat=True))
+
+
+def _gallery_ids(client, url: str) -> tuple[list[int], int]:
+    """Every photo the gallery shows, page after page, and the queries of its first page."""
+    ids, number = [], 1
+    while True:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, {"halaman": number})
+        assert response.status_code == 200
+        ids += [photo.pk for photo in response.context["photos"]]
+        if number == 1:
+            first = len(queries)
+        if not response.context["page"].has_next():
+            return ids, first
+        number += 1
+
+
+@pytest.fixture
+def photo_world(pokja, wilayah):
+    """Photos of the Pokja (its own, of its activities, of a removed activity, removed and replaced
+    ones, a document), of an activity in two tatanan (the first two of the 2023 set), and of a Binuang body outside Carenang's
+    scope."""
+    first, second = Tatanan.objects.filter(tatanan_set__code="2023").order_by("number")[:2]
+    own = _activity(pokja, "Kerja bakti")
+    own.tatanan.set([first, second])
+    gone = _activity(pokja, "Dihapus")
+    gone.tatanan.set([first])
+    Activity.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    binuang, _created = Body.objects.get_or_create(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["binuang"])
+    theirs = _activity(binuang, "Rapat Binuang")
+    theirs.tatanan.set([first])
+    region = pokja.region
+    for _ in range(14):
+        _photo(region=region, activity=own)
+    for _ in range(12):
+        _photo(region=region, body=pokja)
+    _photo(region=region, activity=gone)
+    removed = _photo(region=region, activity=own)
+    EvidenceFile.objects.filter(pk=removed.pk).update(deleted_at=timezone.now())
+    old = _photo(region=region, body=pokja)
+    EvidenceFile.objects.filter(pk=old.pk).update(replaced_by=_photo(region=region, body=pokja))
+    attach(kind="notulen", region=region, activity=own)
+    for _ in range(3):
+        _photo(region=binuang.region, activity=theirs)
+    return {"first": first, "second": second, "own": own, "binuang": binuang}
+
+
+def test_the_galleries_show_the_same_photos_with_cheap_queries(client_for, dewi, tono, rina, pokja, photo_world):
+    client = client_for(dewi)
+    body_url = reverse("evidence:body_gallery", args=[pokja.pk])
+    shown, few = _gallery_ids(client, body_url)
+    assert shown == _old_body_gallery(dewi, pokja)
+    assert len(shown) == 14 + 12 + 1  # own activity, own files, the newer version
+    first_url = reverse("evidence:tatanan_gallery", args=[photo_world["first"].pk])
+    for user in (dewi, tono, rina):
+        ids, _queries = _gallery_ids(client_for(user), first_url)
+        assert ids == _old_tatanan_gallery(user, photo_world["first"]), user.username
+        assert len(ids) == len(set(ids))
+    assert len(_gallery_ids(client_for(rina), first_url)[0]) == 14 + 3
+    assert len(_gallery_ids(client, reverse("evidence:tatanan_gallery", args=[photo_world["second"].pk]))[0]) == 14
+
+    # More activities and photos: the same number of queries, no DISTINCT over the rows.
+    for n in range(5):
+        more = _activity(pokja, f"Rapat {n}")
+        more.tatanan.set([photo_world["first"], photo_world["second"]])
+        for _ in range(3):
+            _photo(region=pokja.region, activity=more)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(first_url)
+    assert not [q for q in queries.captured_queries if "DISTINCT" in q["sql"].upper()]
+    shown, many = _gallery_ids(client, body_url)
+    assert many == few
+    assert shown == _old_body_gallery(dewi, pokja)
