@@ -1,7 +1,7 @@
 """The assessment API: assessments (open, read), their score, and their indicator entries (read,
 fill in); plus the base of the viewsets of one part of an assessment under
 ``/api/assessments/<id>/…``, which live in the feature packages: the Excel workbook
-(``indicators.excel.api``), ODF, kelembagaan, chosen tatanan and local indicators
+(``indicators.excel.api``), ODF, kelembagaan, chosen tatanan, usulan and local indicators
 (``indicators.fieldwork.api``). Titik pantau are in ``indicators.fieldwork.api``, data requests in
 ``indicators.requests.api``, innovations in ``indicators.innovations.api``; the routes are
 ``indicators/api_urls.py``.
@@ -85,7 +85,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         return assessments_visible_to(self.request.user).prefetch_related(
-            Prefetch("tatanan", queryset=Tatanan.objects.order_by("number")), "proposed_kecamatan"
+            Prefetch("tatanan", queryset=Tatanan.objects.order_by("number")), "proposed_kecamatan", "proposed_desa"
         )
 
     def retrieve(self, request, *args, **kwargs):

@@ -42,6 +42,7 @@ urlpatterns = [
         "kelembagaan", fieldwork_api.KelembagaanViewSet, {"get": "list", "patch": "partial_update"}, "kelembagaan"
     ),
     assessment_part("tatanan", fieldwork_api.ChosenTatananViewSet, {"get": "retrieve", "put": "update"}, "tatanan"),
+    assessment_part("usulan", fieldwork_api.UsulanViewSet, {"get": "retrieve", "put": "update"}, "usulan"),
     assessment_part(
         "local-indicators", fieldwork_api.LocalIndicatorViewSet, {"get": "list", "post": "create"}, "local-indicators"
     ),

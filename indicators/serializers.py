@@ -156,10 +156,25 @@ class AssessmentSerializer(serializers.ModelSerializer):
         slug_field="code",
         help_text="Kemendagri codes of the kecamatan proposed (usulan); older cycles tier by their share.",
     )
+    proposed_desa = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="code",
+        help_text="Kemendagri codes of the desa/kelurahan proposed in those kecamatan; empty: all of their desa.",
+    )
 
     class Meta:
         model = Assessment
-        fields = ["id", "kabupaten", "cycle", "tatanan", "category", "proposed_kecamatan", "created_at"]
+        fields = [
+            "id",
+            "kabupaten",
+            "cycle",
+            "tatanan",
+            "category",
+            "proposed_kecamatan",
+            "proposed_desa",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -521,6 +536,14 @@ class TitikPantauSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OutstandingItemSerializer(serializers.Serializer):
+    """One thing a data request still waits for (``indicators.requests.selectors.Outstanding``)."""
+
+    text = serializers.CharField(help_text="What is still missing, in words (Indonesian).")
+    url = serializers.CharField(help_text="Path of the web page where it is filled in; empty when there is none.")
+    count = serializers.IntegerField(help_text='How many it stands for ("2 titik pantau lagi" counts 2).')
+
+
 class DataRequestSerializer(serializers.ModelSerializer):
     assessment = serializers.IntegerField(source="assessment_id", read_only=True)
     # A plain string, not an enum: the regions' "kind" already names an enum in the schema.
@@ -546,6 +569,16 @@ class DataRequestSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Kelembagaan: the documents asked, of " + ", ".join(DataRequest.Document.values) + ".",
     )
+    # Set by the view from ``outstanding_of``: read from the data every time, never stored.
+    outstanding = OutstandingItemSerializer(
+        many=True,
+        read_only=True,
+        source="outstanding_items",
+        help_text="What the request still waits for: entries not selesai, titik pantau missing or incomplete, "
+        "kelembagaan documents not uploaded. Empty: nothing.",
+    )
+    outstanding_count = serializers.IntegerField(read_only=True, help_text="How many things are outstanding.")
+    overdue = serializers.BooleanField(read_only=True, help_text="Past its deadline with something still outstanding.")
 
     class Meta:
         model = DataRequest
@@ -564,6 +597,9 @@ class DataRequestSerializer(serializers.ModelSerializer):
             "created_at",
             "last_reminded_at",
             "reminder_count",
+            "outstanding",
+            "outstanding_count",
+            "overdue",
         ]
         read_only_fields = fields
 
@@ -638,6 +674,72 @@ class DataRequestAssignSerializer(_RefusesOtherKeys, serializers.Serializer):
     replace = serializers.BooleanField(
         default=False, help_text="true: the OPD keeps exactly these entries; its others become unassigned."
     )
+
+
+def regions_of_codes(codes) -> list:
+    """The regions with these Kemendagri codes (surrounding spaces ignored), each once and in the
+    order given; a ``ValidationError`` naming every code no region has. Which regions a write
+    takes is the service's rule."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes))
+    found = {region.code: region for region in region_list().filter(code__in=wanted)}
+    unknown = [code for code in wanted if code not in found]
+    if unknown:
+        raise serializers.ValidationError(_("Kode wilayah tidak dikenal: %(codes)s.") % {"codes": ", ".join(unknown)})
+    return [found[code] for code in wanted]
+
+
+def _region_code():
+    return serializers.CharField(max_length=13)
+
+
+class TitikPantauRequestSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``POST /api/data-requests/titik-pantau/`` takes: ask an OPD for the titik pantau of some
+    tatanan by a deadline (the service ``data_request_titik_pantau``, which judges the values:
+    the OPD of the kabupaten/kota, tatanan assessed, kinds known, the minimum, the deadline)."""
+
+    assessment = serializers.IntegerField(help_text="Id of the assessment.")
+    opd = ScopedPrimaryKeyRelatedField(
+        model=Opd,
+        scope=lambda user, serializer: _request_opds(user, serializer),
+        help_text="Id of an OPD of the kabupaten/kota.",
+    )
+    tatanan = TatananCodeField(
+        many=True, scope=cycle_tatanan, help_text='Codes of the tatanan asked, e.g. ["PSR"]: assessed ones.'
+    )
+    point_kinds = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        help_text="The kinds of titik pantau asked, of " + ", ".join(TitikPantau.Kind.values) + "; empty: every kind.",
+    )
+    points_min = serializers.IntegerField(
+        required=False, default=1, help_text="At least this many titik pantau per tatanan (1 to 50)."
+    )
+    deadline = serializers.DateField(help_text="Today or later.")
+    message = serializers.CharField(allow_blank=True, required=False, help_text="Kept as it was when left out.")
+
+
+class KelembagaanRequestSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``POST /api/data-requests/kelembagaan/`` takes: ask the secretaries of some Forum/Pokja
+    for their kelembagaan documents by a deadline (the service ``data_request_documents``, which
+    judges the values: regions of the kabupaten/kota with a Forum/Pokja, documents known, the
+    deadline)."""
+
+    assessment = serializers.IntegerField(help_text="Id of the assessment.")
+    regions = serializers.ListField(
+        child=_region_code(),
+        help_text="Kemendagri codes of the regions whose Forum/Pokja is asked: the kabupaten/kota itself, "
+        "its kecamatan or its desa/kelurahan. One request per region.",
+    )
+    documents = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        help_text="The documents asked, of " + ", ".join(DataRequest.Document.values) + ".",
+    )
+    deadline = serializers.DateField(help_text="Today or later.")
+    message = serializers.CharField(allow_blank=True, required=False, help_text="Kept as it was when left out.")
+
+    def validate_regions(self, codes):
+        return regions_of_codes(codes)
 
 
 # --- Field work: ODF, kelembagaan, chosen tatanan, local indicators -------------------------------
@@ -781,6 +883,58 @@ class TatananChoiceSerializer(_RefusesOtherKeys, serializers.Serializer):
     tatanan = TatananCodeField(
         many=True, scope=cycle_tatanan, help_text='Codes of the tatanan chosen, e.g. ["PSR", "PDD"].'
     )
+
+
+class UsulanSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The category (tier) registered for; empty when none.")
+    categories = serializers.ListField(
+        child=serializers.CharField(), help_text="The categories the cycle has (its tiers, lowest first)."
+    )
+    kecamatan = serializers.ListField(
+        child=serializers.CharField(), help_text="Kemendagri codes of the kecamatan proposed (usulan)."
+    )
+    desa = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Kemendagri codes of the desa/kelurahan proposed in them; empty: all of their desa/kelurahan.",
+    )
+    kecamatan_coverage = _percent(
+        allow_null=True, help_text="Share of the kabupaten/kota's kecamatan proposed; null when none is."
+    )
+    can_edit = serializers.BooleanField(help_text="Whether the caller may PUT a new usulan.")
+
+
+class UsulanWriteSerializer(_RefusesOtherKeys, serializers.Serializer):
+    """What ``PUT /api/assessments/<id>/usulan/`` takes (``assessment_usulan_update``, which judges
+    the regions: kecamatan of the kabupaten/kota, each desa in a proposed kecamatan; and the
+    category: one of the cycle's tiers)."""
+
+    category = serializers.ChoiceField(
+        choices=TierRule.Tier.choices,
+        allow_blank=True,
+        help_text="The category (tier) registered for; empty for none.",
+        error_messages={
+            "invalid_choice": _(
+                "Kategori tidak dikenal: {input}. Pilih padapa, wiwerda, wistara atau wistara_paripurna, "
+                "atau kosongkan."
+            )
+        },
+    )
+    kecamatan = serializers.ListField(
+        child=_region_code(), help_text="Kemendagri codes of the kecamatan proposed; empty: none proposed."
+    )
+    desa = serializers.ListField(
+        child=_region_code(),
+        required=False,
+        default=list,
+        help_text="Kemendagri codes of the desa/kelurahan proposed, each in a proposed kecamatan; "
+        "empty or left out: all of their desa/kelurahan.",
+    )
+
+    def validate_kecamatan(self, codes):
+        return regions_of_codes(codes)
+
+    def validate_desa(self, codes):
+        return regions_of_codes(codes)
 
 
 class LocalIndicatorSerializer(serializers.Serializer):

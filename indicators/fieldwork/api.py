@@ -1,5 +1,5 @@
-"""The field-work API of an assessment: ODF per kecamatan, kelembagaan scores, the chosen tatanan
-and the kabupaten's local indicators (under ``/api/assessments/<id>/``), and the titik pantau
+"""The field-work API of an assessment: ODF per kecamatan, kelembagaan scores, the chosen tatanan,
+the usulan and category, and the kabupaten's local indicators (under ``/api/assessments/<id>/``), and the titik pantau
 (``/api/titik-pantau/``). One viewset per resource.
 
 Readers of the assessment read; the writes call ``indicators.fieldwork.services``, whose rule is
@@ -23,7 +23,7 @@ from tatanan.services import local_indicator_update
 from ..api import INVALID, NOT_FOUND, AssessmentPartViewSet, assessment_named_in
 from ..filters import TitikPantauFilter
 from ..models import TitikPantau
-from ..selectors import assessments_visible_to, odf_percent
+from ..selectors import assessments_visible_to, kecamatan_coverage, odf_percent, usulan_of
 from ..serializers import (
     ODF_MODES,
     AssessmentTatananSerializer,
@@ -37,9 +37,12 @@ from ..serializers import (
     TatananChoiceSerializer,
     TitikPantauSerializer,
     TitikPantauWriteSerializer,
+    UsulanSerializer,
+    UsulanWriteSerializer,
 )
 from .services import (
     assessment_tatanan_update,
+    assessment_usulan_update,
     desa_of,
     kecamatan_of,
     kelembagaan_entries_update,
@@ -253,6 +256,61 @@ class ChosenTatananViewSet(AssessmentPartViewSet):
         )
         params.is_valid(raise_exception=True)
         assessment_tatanan_update(assessment=assessment, actor=request.user, tatanan=params.validated_data["tatanan"])
+        return self._answer(request, assessment)
+
+
+class UsulanViewSet(AssessmentPartViewSet):
+    # `/api/assessments/<id>/usulan/`: the category registered for and the kecamatan and
+    # desa/kelurahan proposed, as on the page `indicators:usulan_edit`.
+
+    serializer_class = UsulanSerializer
+
+    def get_serializer_class(self):
+        # The browsable API's form for PUT asks for the serializer of the update.
+        return UsulanWriteSerializer if self.action == "update" else UsulanSerializer
+
+    def _answer(self, request, assessment) -> Response:
+        kecamatan, desa = usulan_of(assessment)
+        data = {
+            "category": assessment.category,
+            "categories": list(assessment.cycle.tier_rules.order_by("rank").values_list("tier", flat=True)),
+            "kecamatan": sorted(kecamatan),
+            "desa": sorted(desa),
+            "kecamatan_coverage": kecamatan_coverage(assessment),
+            "can_edit": is_bappeda_admin_of(request.user, assessment.kabupaten_id),
+        }
+        return Response(UsulanSerializer(data).data)
+
+    @extend_schema(
+        summary="The category registered for and the kecamatan and desa/kelurahan proposed (usulan)",
+        description=(
+            "With an usulan, the ODF share, the kelembagaan scores and the dossier count the proposed "
+            "regions only; older cycles tier by the share of kecamatan proposed."
+        ),
+        responses={200: UsulanSerializer, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def retrieve(self, request, pk=None):
+        return self._answer(request, self.get_object())
+
+    @extend_schema(
+        summary="Set the category and the usulan (Bappeda admin of the kabupaten/kota)",
+        description=(
+            "Calls `assessment_usulan_update`, as the page does: the category is one of the cycle's "
+            "tiers (or empty), each kecamatan one of the kabupaten/kota's, each desa/kelurahan in a "
+            "proposed kecamatan; all of it replaces what was proposed. Readers who are not the "
+            "Bappeda admin get 404."
+        ),
+        request=UsulanWriteSerializer,
+        responses={200: UsulanSerializer, 400: INVALID, 404: NOT_FOUND},
+        tags=["assessments"],
+    )
+    def update(self, request, pk=None):
+        assessment = self.get_object()
+        require_kabupaten_admin(request.user, assessment.kabupaten_id)  # the service's rule, before the data is judged
+        params = UsulanWriteSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        assessment_usulan_update(assessment=assessment, actor=request.user, **params.validated_data)
         return self._answer(request, assessment)
 
 

@@ -27,10 +27,11 @@ from django.utils.translation import ngettext
 from accounts.access import is_bappeda_admin_of, opd_ids_operated_by
 from accounts.functions import functions_in
 from accounts.models import Opd, Role, User
+from accounts.selectors import admin_scope_of, role_assignments_of
 from regions.models import Region
 
 from ..models import Assessment, DataRequest, IndicatorEntry, TitikPantau
-from ..selectors import assessment_for, entries_for_opd_operator
+from ..selectors import assessment_for, assessments_visible_to, entries_for_opd_operator
 
 SELESAI = IndicatorEntry.Status.SELESAI
 ENTRIES = DataRequest.Kind.ENTRIES
@@ -70,6 +71,22 @@ def assessment_administered_by(user: User, pk: int) -> Assessment:
     if not is_bappeda_admin_of(user, assessment.kabupaten_id):
         raise Http404
     return assessment
+
+
+def data_requests_visible_to(user: User) -> QuerySet[DataRequest]:
+    """The data requests ``user`` reads: every request of the kabupaten/kota they administer
+    (Bappeda admin; the superuser every request), the requests made to the OPD(s) they operate,
+    and the kelembagaan requests made to the Forum/Pokja whose secretary they are. Verifiers read
+    none: the requests are the kabupaten's internal business."""
+    administered = admin_scope_of(user)
+    if administered.everything:
+        return DataRequest.objects.all()
+    asked_of_opd = administered.q("assessment__kabupaten__code") | Q(opd_id__in=opd_ids_operated_by(user))
+    secretary_of = {a.region_id for a in role_assignments_of(user) if a.role == Role.SECRETARY and a.region_id}
+    return DataRequest.objects.filter(
+        (Q(assessment__in=assessments_visible_to(user)) & asked_of_opd)
+        | Q(kind=KELEMBAGAAN, region_id__in=secretary_of)
+    )
 
 
 def data_request_for(user: User, *, assessment: Assessment, opd_id: int) -> DataRequest:

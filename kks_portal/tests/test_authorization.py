@@ -47,7 +47,7 @@ from forums.tests.authz_rules_workplans import WORKPLAN_ROUTES
 from indicators.models import Assessment, DataRequest, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
 from indicators.services import assessment_open
 from indicators.tests.authz_rules_innovations import INNOVATION_ROUTES
-from indicators.tests.authz_rules_requests import REQUEST_ROUTES
+from indicators.tests.authz_rules_requests import DOCUMENT_REQUEST_READERS, REQUEST_ROUTES, document_request_at
 from kks_portal.tests.authz import (
     ANONYMOUS,
     EVERYONE,
@@ -260,6 +260,7 @@ def data_request_at(world, place, *, overdue=False) -> Built:
     request, _ = DataRequest.objects.update_or_create(
         assessment_id=entry.kwargs["pk"],
         opd=world.opds[place],
+        kind=DataRequest.Kind.ENTRIES,  # the OPD may also have been asked for titik pantau
         defaults={"deadline": deadline, "reminder_count": 0, "last_reminded_at": None},
     )
     return Built({"pk": entry.kwargs["pk"], "opd_pk": request.opd_id}, rows=[request, *entry.rows], api_id=request.pk)
@@ -657,6 +658,9 @@ ROUTES: dict[str, Rule] = {
         one_tatanan_at,
         writes=[Write({"tatanan": ["PSR", "PDD"]}, "PUT", ok=(200,), writers=KABUPATEN_ADMINS)],
     ),
+    "assessment-usulan": scoped_object(
+        READERS, assessment_at, writes=[Write(usulan_data, "PUT", ok=(200,), writers=KABUPATEN_ADMINS)]
+    ),
     "assessment-local-indicators": scoped_object(
         READERS,
         assessment_at,
@@ -681,6 +685,7 @@ ROUTES: dict[str, Rule] = {
     ),
     "data-request-list": scoped_list(
         (DINKES_WORKERS, data_request_at),
+        (DOCUMENT_REQUEST_READERS, document_request_at),
         writes=[post(request_api_data, build=unrequested_at, writers=KABUPATEN_ADMINS, ok=(201,))],
     ),
     "data-request-detail": scoped_object(DINKES_WORKERS, by_id(data_request_at)),

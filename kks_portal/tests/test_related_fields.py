@@ -437,6 +437,34 @@ def _data_request(world, **fields):
     return {**data, **fields}
 
 
+def _in_a_week():
+    return (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
+
+
+def _titik_pantau_request(world, **fields):
+    data = {
+        "assessment": world.assessment["serang"].pk,
+        "opd": world.opd["serang"].pk,
+        "tatanan": [world.tatanan.code],
+        "deadline": _in_a_week(),
+    }
+    return {**data, **fields}
+
+
+def _kelembagaan_request(world, **fields):
+    data = {
+        "assessment": world.assessment["serang"].pk,
+        "regions": [world.kecamatan["serang"].code],
+        "documents": ["sk"],
+        "deadline": _in_a_week(),
+    }
+    return {**data, **fields}
+
+
+def _serang_usulan_url(world):
+    return f"/api/assessments/{world.assessment['serang'].pk}/usulan/"
+
+
 FIELDS: dict[str, Field] = {
     # --- accounts ---------------------------------------------------------------------------------
     "accounts.forms.OpdForm.kabupaten": scoped(
@@ -550,6 +578,48 @@ FIELDS: dict[str, Field] = {
             lambda w: "/api/data-requests/",
             lambda w, v: _data_request(w, entries=[v]),
             lambda w, p: w.entry(p).pk,
+        ),
+    ),
+    "indicators.serializers.TitikPantauRequestSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
+    "indicators.serializers.TitikPantauRequestSerializer.opd": scoped(
+        SerializerProbe(opd, opd, context=serang_assessment),
+        "opds_visible_to(user) of the assessment's kabupaten (context assessment)",
+        http=ApiProbe(
+            "POST", lambda w: "/api/data-requests/titik-pantau/", lambda w, v: _titik_pantau_request(w, opd=v), opd
+        ),
+    ),
+    "indicators.serializers.TitikPantauRequestSerializer.tatanan": Field(
+        GLOBAL, "tatanan codes of the cycle's set (reference data); the service takes only the assessed ones"
+    ),
+    "indicators.serializers.KelembagaanRequestSerializer.assessment": Field(PARENT, "assessment_for(user): 404"),
+    "indicators.serializers.KelembagaanRequestSerializer.regions": Field(
+        IN_PARENT,
+        "region codes (reference data); data_request_documents takes those of the assessment's kabupaten only",
+        ApiProbe(
+            "POST",
+            lambda w: "/api/data-requests/kelembagaan/",
+            lambda w, v: _kelembagaan_request(w, regions=[v]),
+            lambda w, p: w.kecamatan[p].code,
+        ),
+    ),
+    "indicators.serializers.UsulanWriteSerializer.kecamatan": Field(
+        IN_PARENT,
+        "region codes (reference data); assessment_usulan_update takes the kecamatan of the assessment's kabupaten",
+        ApiProbe(
+            "PUT",
+            _serang_usulan_url,
+            lambda w, v: {"category": "", "kecamatan": [v]},
+            lambda w, p: w.kecamatan[p].code,
+        ),
+    ),
+    "indicators.serializers.UsulanWriteSerializer.desa": Field(
+        IN_PARENT,
+        "region codes (reference data); assessment_usulan_update takes desa of the proposed kecamatan",
+        ApiProbe(
+            "PUT",
+            _serang_usulan_url,
+            lambda w, v: {"category": "", "kecamatan": [w.kecamatan["serang"].code], "desa": [v]},
+            lambda w, p: w.desa[p].code,
         ),
     ),
     "indicators.serializers.EntryUpdateSerializer.self_score": scoped(
@@ -770,6 +840,7 @@ RESPONSES = {
     "evidence.serializers.KecamatanReadinessSerializer",
     "indicators.serializers.ImprovementSerializer",
     "indicators.serializers.LocalIndicatorSerializer",
+    "indicators.serializers.UsulanSerializer",
 }
 
 
