@@ -79,3 +79,19 @@ def test_rina_opens_her_menu_on_a_phone_and_reaches_the_dossier(phone, rina, wil
     browser_open_menu(phone)
     assert phone.locator("#main-menu [aria-current=page]").inner_text().strip() == "Dossier"
     phone.screenshot(path=str(shots / "menu-rina-dossier-phone.png"))
+
+
+@pytest.mark.parametrize("width", [992, 1366])
+def test_the_superusers_long_menu_stays_on_a_laptop_screen(browser, live_server, root_user, shots, width):
+    """The superuser's menu is the longest: it wraps instead of pushing the account menu off screen."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 800}, locale="id-ID")
+    page = context.new_page()
+    try:
+        browser_login(page, "root")
+        page.screenshot(path=str(shots / f"menu-root-{width}.png"))
+        right = page.evaluate("document.querySelector('#user-menu').getBoundingClientRect().right")
+        assert right <= width, f"the account menu ends at {right}px on a {width}px screen"
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0
+    finally:
+        context.close()
