@@ -29,6 +29,7 @@ from accounts.functions import functions_in
 from accounts.models import Opd, Role, User
 from accounts.selectors import admin_scope_of, role_assignments_of
 from regions.models import Region
+from regions.words import village_word
 
 from ..models import Assessment, DataRequest, IndicatorEntry, TitikPantau
 from ..selectors import assessment_for, assessments_visible_to, entries_for_opd_operator
@@ -341,11 +342,12 @@ class Outstanding:
     count: int = 1
 
 
-def titik_pantau_gaps(point: TitikPantau) -> list[str]:
-    """What a titik pantau still lacks for the field verifiers: desa/kelurahan, address, coordinates."""
+def titik_pantau_gaps(point: TitikPantau, *, village: str = "") -> list[str]:
+    """What a titik pantau still lacks for the field verifiers: its desa/kelurahan (``village``,
+    the kabupaten/kota's own word, regions.words), address, coordinates."""
     gaps = []
     if point.desa_id is None:
-        gaps.append(_("desa/kelurahan"))
+        gaps.append(village or _("desa/kelurahan"))
     if not point.address.strip():
         gaps.append(_("alamat"))
     if point.latitude is None or point.longitude is None:
@@ -393,7 +395,7 @@ def _titik_pantau_outstanding(requests: list[DataRequest]) -> dict[int, list[Out
                     )
                 )
             for point in of_tatanan:
-                gaps = titik_pantau_gaps(point)
+                gaps = titik_pantau_gaps(point, village=village_word(data_request.assessment.kabupaten))
                 if gaps:
                     items.append(
                         Outstanding(

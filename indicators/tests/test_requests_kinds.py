@@ -155,7 +155,7 @@ class TestTitikPantauOutstanding:
         )
         assert texts(pasar_request) == [
             "PSR – Pasar Sehat: 1 titik pantau lagi",
-            "Pasar Kragilan (PSR): desa/kelurahan, alamat, koordinat belum diisi",
+            "Pasar Kragilan (PSR): desa, alamat, koordinat belum diisi",
         ]
         complete_point(assessment, wilayah)
         point = TitikPantau.objects.get(name="Pasar Kragilan")
