@@ -5,7 +5,7 @@ Definitions (one assessment fixes the data years, e.g. 2023 and 2024 for the 202
 * A file **counts** when it is live: not removed and not replaced (``selectors.live``).
 * An **activity is complete** when it has at least one live file of each kind of
   ``Activity.REQUIRED_KINDS``: undangan, daftar hadir, notulen and foto. Removed activities do not
-  count anywhere. ``with_completeness`` annotates a queryset of activities (four ``EXISTS``
+  count anywhere. ``with_completeness`` annotates a queryset of activities (four correlated
   subqueries in the same query, so a list of activities costs nothing more);
   ``activity_missing_kinds`` names what one activity lacks.
 * An activity belongs to the **data year** of its date. Only activities dated in the data years
@@ -47,7 +47,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import Opd
@@ -84,16 +85,45 @@ def kinds_text(kinds) -> str:
 # --- Activities -----------------------------------------------------------------------------------
 
 
-def _live_files_of_kind(kind: str) -> QuerySet[EvidenceFile]:
-    return EvidenceFile.objects.filter(
-        activity=OuterRef("pk"), kind=kind, deleted_at__isnull=True, replaced_by__isnull=True
+def _has_live_file_of_kind(kind: str) -> Coalesce:
+    """Whether the activity of the outer query has a live file of ``kind``.
+
+    A scalar subquery, ``(SELECT true … LIMIT 1)``, rather than ``EXISTS``: PostgreSQL may run an
+    ``EXISTS`` in the select list as a hashed subplan, reading every live file of the kind in the
+    country once for a page of 50 activities; a scalar subquery is only ever run per row, after the
+    page's sort and limit, each run one probe of the partial index ``evidence_live_activity_kind``
+    (docs/PERFORMANCE.md, "Fixed causes")."""
+    found = (
+        EvidenceFile.objects.filter(
+            activity=OuterRef("pk"), kind=kind, deleted_at__isnull=True, replaced_by__isnull=True
+        )
+        .order_by()
+        .values(found=Value(True))[:1]
+    )
+    return Coalesce(Subquery(found, output_field=BooleanField()), Value(False))
+
+
+def complete_q() -> Q:
+    """The condition "complete" for filtering activities: an ``EXISTS`` per required kind in the
+    ``WHERE`` clause, which PostgreSQL turns into semi-joins (probing the partial index for a
+    kabupaten's activities, hashing for the country's). Gives the rows of
+    ``with_completeness(…).filter(is_complete=True)``, without the per-row subqueries."""
+    return Q(
+        *(
+            Exists(
+                EvidenceFile.objects.filter(
+                    activity=OuterRef("pk"), kind=kind, deleted_at__isnull=True, replaced_by__isnull=True
+                )
+            )
+            for kind in REQUIRED_KINDS
+        )
     )
 
 
 def with_completeness(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     """``activities`` annotated with ``has_<kind>`` for each required kind and ``is_complete``;
     both can be filtered on (``.filter(is_complete=False)``)."""
-    annotations = {f"has_{kind}": Exists(_live_files_of_kind(kind)) for kind in REQUIRED_KINDS}
+    annotations = {f"has_{kind}": _has_live_file_of_kind(kind) for kind in REQUIRED_KINDS}
     complete = Q()
     for kind in REQUIRED_KINDS:
         complete &= Q(**{f"has_{kind}": True})

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from kks_portal.lib.query_filters import IdFilter, StrictBooleanFilter, YearFilter
 
+from .completeness import complete_q
 from .models import Activity, EvidenceFile
 
 
@@ -16,7 +17,8 @@ class ActivityFilter(django_filters.FilterSet):
     year = YearFilter(field_name="date__year", help_text="Activities of one (data) year.")
     tatanan = django_filters.CharFilter(method="filter_tatanan", help_text="Stable tatanan code, e.g. PSR.")
     complete = StrictBooleanFilter(
-        field_name="is_complete", help_text="true: with undangan, daftar hadir, notulen and foto; false: lacking one."
+        method="filter_complete",
+        help_text="true: with undangan, daftar hadir, notulen and foto; false: lacking one.",
     )
 
     class Meta:
@@ -30,6 +32,10 @@ class ActivityFilter(django_filters.FilterSet):
             if code
             else queryset
         )
+
+    def filter_complete(self, queryset, name, value):
+        # EXISTS in the WHERE clause (semi-joins), not the page's per-row annotation (docs/PERFORMANCE.md).
+        return queryset.filter(complete_q()) if value else queryset.exclude(complete_q())
 
     def filter_tatanan(self, queryset, name, value):
         # A subquery, not a join: an activity of two tatanan is listed once.

@@ -316,6 +316,12 @@ class EvidenceFile(models.Model):
             models.Index(fields=["assessment", "requirement", "data_year"], name="evidence_requirement_year"),
             # The newest first, the order of the API's list (read backwards).
             models.Index(fields=["uploaded_at", "id"], name="evidence_uploaded"),
+            # Whether an activity has a live file of a kind (``completeness.with_completeness``).
+            models.Index(
+                fields=["activity", "kind"],
+                condition=Q(deleted_at__isnull=True, replaced_by__isnull=True),
+                name="evidence_live_activity_kind",
+            ),
         ]
 
     def __str__(self):

@@ -35,7 +35,7 @@ from indicators.selectors import assessment_for
 from kks_portal.lib.forms import add_service_errors
 from tatanan.models import Tatanan
 
-from .completeness import activity_missing_kinds, kinds_text, with_completeness
+from .completeness import activity_missing_kinds, complete_q, kinds_text, with_completeness
 from .forms import ActivityForm
 from .models import IMAGE_TYPES, Activity, Blob, EvidenceFile
 from .selectors import (
@@ -213,7 +213,7 @@ def activity_list(request, pk):
             "page": page,
             "activities": page.object_list,
             "total": total,
-            "complete": with_completeness(activities).filter(is_complete=True).count(),
+            "complete": activities.filter(complete_q()).count(),
             "can_edit": can_edit_body(request.user, body),
             "removed_count": Activity.objects.filter(body=body, deleted_at__isnull=False).count(),
         },

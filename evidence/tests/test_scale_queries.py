@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from evidence.completeness import activity_missing_kinds, complete_q, with_completeness
 from evidence.models import IMAGE_TYPES, Activity, EvidenceFile
 from evidence.selectors import Owner, files_visible_to, live
 from evidence.tests.readiness_world import attach, blob
@@ -274,3 +275,55 @@ def test_the_galleries_show_the_same_photos_with_cheap_queries(client_for, dewi,
     shown, many = _gallery_ids(client, body_url)
     assert many == few
     assert shown == _old_body_gallery(dewi, pokja)
+
+
+# --- Completeness of activities -------------------------------------------------------------------
+
+
+def test_completeness_is_per_row_on_a_page_and_semi_joins_in_a_filter(client_for, rina, pokja):
+    """The page's annotations are scalar subqueries (never a hashed scan of every file of a kind);
+    filtering on completeness keeps ``EXISTS`` in the WHERE clause; both give the same activities
+    as before, and the API's page costs the same queries for more activities."""
+    full = _activity(pokja, "Lengkap")
+    for kind in Activity.REQUIRED_KINDS:
+        attach(kind=kind, region=pokja.region, activity=full)
+    no_photo = _activity(pokja, "Tanpa foto")
+    for kind in Activity.REQUIRED_KINDS[:3]:
+        attach(kind=kind, region=pokja.region, activity=no_photo)
+    replaced = _activity(pokja, "Foto diganti")
+    for kind in Activity.REQUIRED_KINDS:
+        _with_history(depth=1, kind=kind, region=pokja.region, activity=replaced)
+    removed_photo = _activity(pokja, "Foto dihapus")
+    for kind in Activity.REQUIRED_KINDS:
+        attach(kind=kind, region=pokja.region, activity=removed_photo)
+    EvidenceFile.objects.filter(activity=removed_photo, kind="foto").update(deleted_at=timezone.now())
+    _activity(pokja, "Kosong")
+
+    annotated = with_completeness(Activity.objects.all())
+    select = str(annotated.query).upper().split(" FROM ")[0]
+    assert "EXISTS" not in select
+    complete = {full.pk, replaced.pk}
+    assert set(annotated.filter(is_complete=True).values_list("pk", flat=True)) == complete
+    assert set(Activity.objects.filter(complete_q()).values_list("pk", flat=True)) == complete
+    assert set(Activity.objects.exclude(complete_q()).values_list("pk", flat=True)) == set(
+        annotated.filter(is_complete=False).values_list("pk", flat=True)
+    )
+    assert {a.pk: activity_missing_kinds(a) for a in annotated}[no_photo.pk] == ["foto"]
+    assert "EXISTS" in str(Activity.objects.filter(complete_q()).query).upper()
+
+    client = client_for(rina)
+    url = reverse("activity-list")
+    with CaptureQueriesContext(connection) as few:
+        data = client.get(url, {"complete": "true"}).json()
+    assert {row["id"] for row in data["results"]} == complete
+    for n in range(6):
+        more = _activity(pokja, f"Rapat {n}")
+        for kind in Activity.REQUIRED_KINDS:
+            _with_history(depth=2, kind=kind, region=pokja.region, activity=more)
+    with CaptureQueriesContext(connection) as many:
+        data = client.get(url, {"complete": "true"}).json()
+    assert len(many) == len(few)
+    assert data["count"] == 2 + 6
+    assert client.get(url, {"complete": "false"}).json()["count"] == 3
+    page = client_for(rina).get(reverse("evidence:activity_list", args=[pokja.pk]))
+    assert page.context["complete"] == 8
