@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Opd
 from regions.models import Region
+from regions.words import kind_in_names
 from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan, TierRule
 
 
@@ -382,7 +383,8 @@ def body_label(region: Region) -> str:
     if region.level == Region.Level.KECAMATAN:
         return _("Forum Kecamatan Sehat %(name)s") % {"name": region.name}
     if region.level == Region.Level.DESA:
-        return _("Pokja %(kind)s Sehat %(name)s") % {"kind": region.get_kind_display(), "name": region.name}
+        # The kind as part of the body's name, never translated (regions.words.kind_in_names).
+        return _("Pokja %(kind)s Sehat %(name)s") % {"kind": kind_in_names(region.kind), "name": region.name}
     return _("Forum Kabupaten/Kota Sehat %(name)s") % {"name": region.name}
 
 

@@ -32,6 +32,7 @@ from indicators.requests.selectors import (
     open_assessments_q,
     outstanding_of,
 )
+from kks_portal.lib.text import and_list
 from regions.models import Region
 
 from ..models import Body, Decree, Secretariat, WorkPlan
@@ -79,9 +80,7 @@ class DocumentStatus:
                 count = 1
             elif document == DOCUMENT.RENCANA_KERJA:
                 missing = self.missing_years
-                text = _("Rencana kerja tahun %(years)s belum diajukan.") % {
-                    "years": " dan ".join(str(y) for y in missing)
-                }
+                text = _("Rencana kerja tahun %(years)s belum diajukan.") % {"years": and_list(missing)}
                 url = reverse("forums:work_plan_list", args=[self.body.pk])
                 count = len(missing)
             else:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.access import require_kabupaten_admin
 from indicators.fieldwork.services import kelembagaan_entries_update
 from indicators.selectors import usulan_of
+from kks_portal.lib.text import and_list
 from regions.models import Region
 from tatanan.models import Cycle, KelembagaanItem, ScaleOption
 
@@ -94,7 +95,7 @@ class BodyStatus:
 
 def missing_texts(status: BodyStatus) -> list[str]:
     """What the body lacks, in plain words, for its secretary."""
-    years = " dan ".join(str(y) for y in status.years)
+    years = and_list(status.years)
     texts = {
         KelembagaanItem.Item.SK: _("Belum ada SK yang berlaku."),
         KelembagaanItem.Item.RENCANA_KERJA: _("Rencana kerja tahun %(years)s belum lengkap disetujui.")
@@ -296,7 +297,7 @@ def pick_option(options: list[ScaleOption], share: float) -> ScaleOption | None:
 
 def component_figure(rollup: KabupatenRollup, component: str, item: str) -> tuple[float, str]:
     """The share (0–1) of ``item`` in place for ``component`` and the note explaining it."""
-    years = " dan ".join(str(y) for y in rollup.years)
+    years = and_list(rollup.years)
     what = {
         KelembagaanItem.Item.SK: _("SK berlaku"),
         KelembagaanItem.Item.RENCANA_KERJA: _("Rencana kerja disetujui %(years)s") % {"years": years},

@@ -20,6 +20,7 @@ from indicators.models import Assessment
 from indicators.requests.selectors import open_assessments_q, today
 from indicators.requests.services import data_request_documents
 from kks_portal.lib.forms import add_service_errors
+from kks_portal.lib.text import and_list
 from regions.models import Region
 
 from ..models import Body
@@ -190,7 +191,7 @@ def secretary_home(request):
         (_("Tambah anggota"), _link("forums:member_add", body), False),
         (_("Isi alamat dan foto sekretariat"), _link("forums:secretariat_edit", body), not status.has_secretariat),
         (
-            _("Susun rencana kerja dan anggaran tahun %(years)s") % {"years": " dan ".join(str(y) for y in years)},
+            _("Susun rencana kerja dan anggaran tahun %(years)s") % {"years": and_list(years)},
             _link("forums:work_plan_list", body),
             not (status.has_rencana_kerja and status.has_anggaran),
         ),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kks_portal.lib.scoped_fields import ScopedModelChoiceField
+from kks_portal.lib.text import and_list
 from regions.models import Region
 
 from ..models import WorkPlan, WorkPlanItem
@@ -45,9 +46,7 @@ class WorkPlanCreateForm(forms.Form):
             (_("Tahun lain"), [(y, str(y)) for y in years.other_years]),
         ]
         year.initial = years.suggested
-        year.help_text = _("Penilaian memakai rencana kerja tahun %(years)s.") % {
-            "years": " dan ".join(str(y) for y in years.data_years)
-        }
+        year.help_text = _("Penilaian memakai rencana kerja tahun %(years)s.") % {"years": and_list(years.data_years)}
         self.helper = _helper("work-plan-create", _("Buat rencana kerja"))
 
 

@@ -67,3 +67,19 @@ def test_a_public_page_is_indonesian_for_an_english_browser(client):
     response = client.get(reverse("about"), **ENGLISH_BROWSER)
     assert response.status_code == 200
     assert '<html lang="id">' in response.content.decode()
+
+
+def test_a_list_of_years_is_joined_in_the_readers_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from kks_portal.lib.text import and_list
+
+    with translation.override("id"):
+        assert and_list([2023, 2024]) == "2023 dan 2024"
+        assert Template("{% load region_words %}{{ years|and_list }}").render(Context({"years": [2023, 2024]})) == (
+            "2023 dan 2024"
+        )
+    with translation.override("en"):
+        assert and_list([2023, 2024]) == "2023 and 2024"
+        assert and_list(["A", "B", "C"]) == "A, B and C"
