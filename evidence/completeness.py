@@ -34,8 +34,12 @@ Definitions (one assessment fixes the data years, e.g. 2023 and 2024 for the 202
 * The kelembagaan items' own requirements (SK scans …) are Bappeda's and reported apart.
 
 Queries: ``kabupaten_readiness`` costs three queries whatever the number of desa and activities
-(the kecamatan and desa, the bodies, the activities with their completeness and partner bodies:
-an activity held together with other bodies counts for each of them);
+(the kecamatan and desa, the bodies, their rows of ``BodyYearReadiness``: one per body and data
+year, kept current by ``evidence.rollups``), and reads no activity: a kabupaten of 10,000
+activities costs what one of 100 does (docs/PERFORMANCE.md, "Readiness roll-ups").
+``computed_kabupaten_readiness`` gives the same figures from the activities themselves (the
+activities with their completeness and partner bodies: an activity held together with other bodies
+counts for each of them); it is the rule the rows are kept by and checked against.
 ``assessment_readiness`` four (entries, requirements, file counts, kelembagaan requirements).
 Everything else is Python.
 """
@@ -44,10 +48,25 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -57,7 +76,7 @@ from indicators.models import Assessment, IndicatorEntry
 from regions.models import Region
 from tatanan.models import EvidenceRequirement, Tatanan
 
-from .models import Activity, EvidenceFile
+from .models import Activity, BodyYearReadiness, EvidenceFile
 from .selectors import requirement_years
 
 REQUIRED_KINDS: tuple[str, ...] = tuple(Activity.REQUIRED_KINDS)
@@ -216,9 +235,46 @@ class YearCount:
         return self.complete > 0
 
 
+class _BodyFigures:
+    """What a body's readiness says, from ``per_year`` and ``incomplete``: shared by the computed
+    (``BodyReadiness``) and the stored (``StoredBodyReadiness``) way."""
+
+    years: list[int]
+
+    @property
+    def per_year(self) -> list[YearCount]:
+        raise NotImplementedError
+
+    @property
+    def incomplete(self) -> list[ActivityState]:
+        raise NotImplementedError
+
+    @property
+    def missing_years(self) -> list[int]:
+        return [count.year for count in self.per_year if not count.ready]
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.years) and not self.missing_years
+
+    @property
+    def missing(self) -> list[str]:
+        """What the body lacks, in plain words for its secretary and for Bappeda."""
+        texts = [
+            _("Belum ada kegiatan yang buktinya lengkap pada tahun %(year)s.") % {"year": year}
+            for year in self.missing_years
+        ]
+        texts += [
+            _("%(title)s (%(date)s): belum ada %(kinds)s.")
+            % {"title": a.title, "date": a.date.strftime("%d-%m-%Y"), "kinds": a.missing_text}
+            for a in self.incomplete
+        ]
+        return texts
+
+
 @dataclass
-class BodyReadiness:
-    """The documented activities of one body in the data years."""
+class BodyReadiness(_BodyFigures):
+    """The documented activities of one body in the data years, computed from the activities."""
 
     body: Body
     years: list[int]
@@ -243,30 +299,41 @@ class BodyReadiness:
         return list(counts.values())
 
     @property
-    def missing_years(self) -> list[int]:
-        return [count.year for count in self.per_year if not count.ready]
-
-    @property
     def incomplete(self) -> list[ActivityState]:
         return [a for a in self.activities if not a.complete]
 
-    @property
-    def ready(self) -> bool:
-        return bool(self.years) and not self.missing_years
+
+class ListsNotRead(LookupError):
+    """A stored readiness was read without the lists of incomplete activities (``lists=``)."""
+
+
+@dataclass
+class StoredBodyReadiness(_BodyFigures):
+    """The same figures read from the body's ``BodyYearReadiness`` rows (no activity read).
+    ``stored_incomplete`` is ``None`` when the caller did not ask for the lists."""
+
+    body: Body
+    years: list[int]
+    counts: dict[int, YearCount] = field(default_factory=dict)
+    stored_incomplete: list[ActivityState] | None = None
 
     @property
-    def missing(self) -> list[str]:
-        """What the body lacks, in plain words for its secretary and for Bappeda."""
-        texts = [
-            _("Belum ada kegiatan yang buktinya lengkap pada tahun %(year)s.") % {"year": year}
-            for year in self.missing_years
-        ]
-        texts += [
-            _("%(title)s (%(date)s): belum ada %(kinds)s.")
-            % {"title": a.title, "date": a.date.strftime("%d-%m-%Y"), "kinds": a.missing_text}
-            for a in self.incomplete
-        ]
-        return texts
+    def per_year(self) -> list[YearCount]:
+        return [self.counts.get(year) or YearCount(year) for year in dict.fromkeys(self.years)]
+
+    @property
+    def total(self) -> int:
+        return sum(count.total for count in self.per_year)
+
+    @property
+    def complete(self) -> int:
+        return sum(count.complete for count in self.per_year)
+
+    @property
+    def incomplete(self) -> list[ActivityState]:
+        if self.stored_incomplete is None:
+            raise ListsNotRead(f"readiness of body {self.body.pk} read without its lists")
+        return self.stored_incomplete
 
 
 def body_readiness(bodies: QuerySet[Body], *, years: list[int]) -> list[BodyReadiness]:
@@ -293,10 +360,62 @@ def body_readiness_of(body: Body, *, years: list[int]) -> BodyReadiness:
     return body_readiness(Body.objects.filter(pk=body.pk), years=years)[0]
 
 
+# Which bodies' lists of incomplete activities ``kabupaten_readiness`` reads from the rows: every
+# body's (the kecamatan page and API), every body's but the Pokja's (the assessment's readiness
+# API, which shows the Forum and Tim Pembina of each kecamatan), the kabupaten/kota's own bodies'
+# (its readiness page), none (the figures of a dashboard).
+ALL_LISTS, ABOVE_DESA_LISTS, KABUPATEN_LISTS, NO_LISTS = "all", "above_desa", "kabupaten", "none"
+
+
+def _incomplete_of(rows: list[dict]) -> list[ActivityState]:
+    states = [
+        ActivityState(
+            pk=item["id"],
+            body_id=item["body"],
+            title=item["title"],
+            date=datetime.date.fromisoformat(item["date"]),
+            missing_kinds=tuple(item["missing"]),
+        )
+        for row in rows
+        for item in row
+    ]
+    return sorted(states, key=lambda a: (a.date, a.pk))
+
+
+def stored_body_readiness(
+    bodies: QuerySet[Body], *, years: list[int], listed: Callable[[Body], bool] | None = None
+) -> list[StoredBodyReadiness]:
+    """The readiness of every body of ``bodies`` from their rows: two queries whatever the number
+    of bodies and activities. The lists of incomplete activities are read for the bodies ``listed``
+    says yes to (``None``: for none)."""
+    states = {b.pk: StoredBodyReadiness(body=b, years=list(years)) for b in bodies.select_related("region")}
+    chosen = {pk for pk, state in states.items() if listed is not None and listed(state.body)}
+    incomplete = defaultdict(list)
+    if states and years:
+        fields = ["body_id", "year", "total", "complete"]
+        rows = BodyYearReadiness.objects.filter(body__in=bodies.values("pk"), year__in=list(years)).order_by()
+        if chosen:
+            # The JSON of the chosen bodies only: a Pokja's list stays in its row on the kabupaten page.
+            every = len(chosen) == len(states)
+            rows = rows.annotate(
+                listed=F("incomplete")
+                if every
+                else Case(When(body_id__in=chosen, then=F("incomplete")), default=Value(None), output_field=JSONField())
+            )
+            fields.append("listed")
+        for row in rows.values(*fields):
+            states[row["body_id"]].counts[row["year"]] = YearCount(row["year"], row["total"], row["complete"])
+            if row.get("listed"):
+                incomplete[row["body_id"]].append(row["listed"])
+    for pk in chosen:
+        states[pk].stored_incomplete = _incomplete_of(incomplete[pk])
+    return list(states.values())
+
+
 @dataclass
 class DesaReadiness:
     region: Region
-    pokja: BodyReadiness | None
+    pokja: _BodyFigures | None
 
     @property
     def ready(self) -> bool:
@@ -335,8 +454,8 @@ class Tally:
 @dataclass
 class KecamatanReadiness:
     region: Region
-    forum: BodyReadiness | None
-    tim_pembina: BodyReadiness | None
+    forum: _BodyFigures | None
+    tim_pembina: _BodyFigures | None
     desa: list[DesaReadiness]
 
     @property
@@ -356,7 +475,7 @@ class KecamatanReadiness:
         return self.forum_ready and self.pokja.complete
 
     @property
-    def bodies(self) -> list[BodyReadiness]:
+    def bodies(self) -> list[_BodyFigures]:
         present = [self.forum, self.tim_pembina, *(d.pokja for d in self.desa)]
         return [b for b in present if b is not None]
 
@@ -386,8 +505,8 @@ class KecamatanReadiness:
 class KabupatenReadiness:
     kabupaten: Region
     years: list[int]
-    tim_pembina: BodyReadiness | None
-    forum: BodyReadiness | None
+    tim_pembina: _BodyFigures | None
+    forum: _BodyFigures | None
     kecamatan: list[KecamatanReadiness]
 
     @property
@@ -458,11 +577,11 @@ def _inside(code: str, field: str = "code") -> Q:
     return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
 
 
-def kabupaten_readiness(
-    kabupaten: Region, *, years: list[int], kecamatan_code: str | None = None
+def _rollup(
+    kabupaten: Region, *, years: list[int], kecamatan_code: str | None, states_of: Callable
 ) -> KabupatenReadiness:
     """Bodies of ``kabupaten`` (or of one kecamatan of it) rolled up Pokja → Forum Kecamatan →
-    kabupaten. Three queries whatever the number of desa, bodies and activities."""
+    kabupaten; ``states_of(bodies)`` gives each body's readiness (computed or stored)."""
     area = kecamatan_code or kabupaten.code
     place = Q(code__startswith=area + ".") | (Q(code=kecamatan_code) if kecamatan_code else Q(pk__in=[]))
     regions = list(
@@ -470,7 +589,7 @@ def kabupaten_readiness(
         .only("code", "name", "kind", "level", "parent_id")
         .order_by("name", "code")
     )
-    states = body_readiness(Body.objects.filter(_inside(area, "region__code")), years=years)
+    states = states_of(Body.objects.filter(_inside(area, "region__code")))
     by_place = {(s.body.region_id, s.body.kind): s for s in states}
     desa_of = defaultdict(list)
     for region in regions:
@@ -494,6 +613,43 @@ def kabupaten_readiness(
         tim_pembina=None if kecamatan_code else by_place.get((kabupaten.code, Body.Kind.TIM_PEMBINA_KABKOTA)),
         forum=None if kecamatan_code else by_place.get((kabupaten.code, Body.Kind.FORUM_KABKOTA)),
         kecamatan=rows,
+    )
+
+
+def kabupaten_readiness(
+    kabupaten: Region, *, years: list[int], kecamatan_code: str | None = None, lists: str = ALL_LISTS
+) -> KabupatenReadiness:
+    """The roll-up read from the bodies' ``BodyYearReadiness`` rows: three queries whatever the
+    number of desa, bodies and activities, and no activity read. ``lists`` says whose lists of
+    incomplete activities (``BodyReadiness.incomplete`` and ``missing``) are read: ``ALL_LISTS``,
+    ``ABOVE_DESA_LISTS`` (all but the Pokja's), ``KABUPATEN_LISTS`` (the Forum and Tim Pembina of
+    the kabupaten/kota itself) or ``NO_LISTS``;
+    asking a body for a list not read raises ``ListsNotRead``."""
+    listed = {
+        ALL_LISTS: lambda body: True,
+        ABOVE_DESA_LISTS: lambda body: body.kind != Body.Kind.POKJA_DESA,
+        KABUPATEN_LISTS: lambda body: body.region_id == kabupaten.code,
+        NO_LISTS: None,
+    }[lists]
+    return _rollup(
+        kabupaten,
+        years=years,
+        kecamatan_code=kecamatan_code,
+        states_of=lambda bodies: stored_body_readiness(bodies, years=years, listed=listed),
+    )
+
+
+def computed_kabupaten_readiness(
+    kabupaten: Region, *, years: list[int], kecamatan_code: str | None = None
+) -> KabupatenReadiness:
+    """The same roll-up computed from the activities (three queries, the last reading every
+    activity of the area with its four checks): the rule ``evidence.rollups`` keeps the rows by,
+    and what the tests compare the stored roll-up with."""
+    return _rollup(
+        kabupaten,
+        years=years,
+        kecamatan_code=kecamatan_code,
+        states_of=lambda bodies: body_readiness(bodies, years=years),
     )
 
 

@@ -371,3 +371,25 @@ class ReferencePoint(models.Model):
 
     def __str__(self):
         return f"{self.kabupaten.name}: {self.latitude}, {self.longitude} (±{self.radius_km} km)"
+
+
+class BodyYearReadiness(models.Model):
+    """The documented activities of one body in one year, kept current so that a kabupaten's
+    readiness reads one row per body and year instead of every activity
+    (``evidence.rollups``; docs/PERFORMANCE.md, "Readiness roll-ups").
+
+    Counts the activities (not removed) dated in ``year`` that the body recorded or held together
+    with another (``Activity.partner_bodies``), and those complete; ``incomplete`` lists the others,
+    oldest first: ``{"id", "body", "title", "date", "missing": [kinds]}``."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    total = models.PositiveIntegerField(default=0)
+    complete = models.PositiveIntegerField(default=0)
+    incomplete = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["body", "year"], name="body_year_readiness_unique")]
+
+    def __str__(self):
+        return f"{self.body_id} {self.year}: {self.complete}/{self.total}"

@@ -5,7 +5,8 @@ pages and the API cannot forget it. Rule violations raise ``ValidationError`` wi
 messages keyed by field, which forms and the API show next to the field.
 
 Files are attached through ``evidence.uploads.attach_upload``; they are not the business of this
-module.
+module. Each write refreshes the readiness rows the activity counts in (``evidence.rollups``) in
+its own transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from regions.models import kabupaten_code_of
 from tatanan.models import Cycle, Indicator, Tatanan
 
 from .models import Activity
+from .rollups import activity_keys, refresh_activities
 
 ACTIVITY_FIELDS = (
     "title",
@@ -268,8 +270,9 @@ def activity_create(*, body: Body, actor: User, today: datetime.date | None = No
     _require_editor(actor, body)
     cleaned = _clean(body, _known(fields), today=today)
     with transaction.atomic():
-        activity = Activity(body=body, created_by=actor)
-        return _save(activity, cleaned)
+        activity = _save(Activity(body=body, created_by=actor), cleaned)
+        refresh_activities([activity.pk])  # the readiness rows it counts in (evidence.rollups)
+        return activity
 
 
 def activity_update(*, activity: Activity, actor: User, today: datetime.date | None = None, **fields) -> Activity:
@@ -292,7 +295,10 @@ def activity_update(*, activity: Activity, actor: User, today: datetime.date | N
     }
     cleaned = _clean(activity.body, current | _known(fields), today=today)
     with transaction.atomic():
-        return _save(activity, cleaned)
+        before = activity_keys([activity.pk])  # a new date or new partners: the rows it leaves too
+        _save(activity, cleaned)
+        refresh_activities([activity.pk], before=before)
+        return activity
 
 
 def activity_remove(*, activity: Activity, actor: User) -> Activity:
@@ -304,6 +310,7 @@ def activity_remove(*, activity: Activity, actor: User) -> Activity:
         )
         if not updated:
             raise ValidationError(_("Kegiatan ini sudah dihapus."))
+        refresh_activities([activity.pk])
     activity.refresh_from_db(fields=["deleted_at", "deleted_by"])
     return activity
 

@@ -50,6 +50,7 @@ from kks_portal.lib.url_ids import parse_id
 from regions.models import Region
 
 from .models import Blob, EvidenceFile, random_storage_name
+from .rollups import refresh_activities
 from .selectors import Owner, files_visible_to, live
 
 logger = logging.getLogger(__name__)
@@ -290,6 +291,8 @@ def _create_attachment(owner, blob, *, kind, name, title, actor, replaces) -> Ev
         )
         if not updated:  # replaced or removed by someone else since ``replaceable`` looked
             raise UploadRefused("bad_replace", _("Berkas itu sudah dihapus atau sudah diganti."))
+    if evidence.activity_id is not None:  # the activity's readiness rows (evidence.rollups)
+        refresh_activities([evidence.activity_id])
     return evidence
 
 
@@ -474,9 +477,12 @@ def _receive_one(owner: Owner, upload, *, kind: str, title: str, replaces, actor
 def evidence_remove(*, evidence: EvidenceFile, actor: User) -> EvidenceFile:
     """Soft delete: the file stays (history, dossiers already sealed) but no longer counts."""
     if evidence.deleted_at is None:
-        evidence.deleted_at = timezone.now()
-        evidence.deleted_by = actor
-        evidence.save(update_fields=["deleted_at", "deleted_by"])
+        with transaction.atomic():
+            evidence.deleted_at = timezone.now()
+            evidence.deleted_by = actor
+            evidence.save(update_fields=["deleted_at", "deleted_by"])
+            if evidence.activity_id is not None:
+                refresh_activities([evidence.activity_id])
     return evidence
 
 

@@ -5,7 +5,8 @@ owner's region, whose blob belongs to the kabupaten that region lies in.
 
 The owner is an activity unless a trait names another: ``EvidenceFileFactory(on_body=True)``,
 ``on_requirement=True`` (with its assessment and first data year), ``on_titik_pantau=True`` or
-``on_visit=True``.
+``on_visit=True``. Like the services, they refresh the readiness rows of the activity
+(``evidence.rollups``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import factory
 from django.core.files.base import ContentFile
 
 from evidence.models import Activity, Blob, EvidenceFile, FileType, ReferencePoint
+from evidence.rollups import refresh_activities
 from forums.tests.factories import BodyFactory, PembinaanVisitFactory, jpeg_bytes, pdf_bytes
 from indicators.tests.factories import AssessmentFactory, IndicatorEntryFactory, TitikPantauFactory
 from regions.models import Region
@@ -83,6 +85,12 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     result = "Disepakati jadwal kerja bakti dan pemantauan jamban sehat."
     realised_budget = 2_500_000
     work_plan_item = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        made = super()._create(model_class, *args, **kwargs)
+        refresh_activities([made.pk])  # what activity_create does (evidence.rollups)
+        return made
 
 
 def _owner_region(o) -> Region:
@@ -152,6 +160,13 @@ class EvidenceFileFactory(factory.django.DjangoModelFactory):
     kind = EvidenceFile.Kind.NOTULEN
     title = ""
     original_name = "notulen-rapat.pdf"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        made = super()._create(model_class, *args, **kwargs)
+        if made.activity_id is not None:  # what the upload service does (evidence.rollups)
+            refresh_activities([made.activity_id])
+        return made
 
 
 # Where some kabupaten/kota lie (their seat of government); any other gets Jakarta, a stand-in:

@@ -3,7 +3,7 @@
 Kabupaten Serang with its two kecamatan of the personas (Carenang: desa Carenang and Pamanuk;
 Binuang: desa Binuang), a two-tatanan catalogue for award 2022 (data years 2020–2021) whose
 indicators ask for evidence, and helpers that attach files as rows (``attach``) when a test is
-about counting, not about uploading.
+about counting, not about uploading; like the services, they refresh the readiness rows.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 
 from accounts.tests.factories import OpdFactory
 from evidence.models import Activity, Blob, EvidenceFile
+from evidence.rollups import refresh_activities
 from forums.models import Body
 from indicators.services import assessment_open
 from tatanan.models import Cycle, EvidenceRequirement, Indicator, KelembagaanItem, ScaleOption, Tatanan, TatananSet
@@ -42,12 +43,16 @@ def attach(*, kind: str, region, same_as: EvidenceFile | None = None, **owner) -
     data_year=…``); ``same_as`` reuses another attachment's bytes."""
     kabupaten_code = ".".join(region.code.split(".")[:2])
     stored = same_as.blob if same_as is not None else blob(region.__class__.objects.get(code=kabupaten_code))
-    return EvidenceFile.objects.create(blob=stored, kind=kind, original_name=f"{kind}.pdf", region=region, **owner)
+    made = EvidenceFile.objects.create(blob=stored, kind=kind, original_name=f"{kind}.pdf", region=region, **owner)
+    if made.activity_id is not None:  # what the upload service does (evidence.rollups)
+        refresh_activities([made.activity_id])
+    return made
 
 
 def activity(body: Body, *, date=datetime.date(2020, 5, 2), kinds=(), title=None) -> Activity:
     """An activity of ``body`` with one live file of each of ``kinds``."""
     made = Activity.objects.create(body=body, title=title or f"Rapat {next(_numbers)}", date=date)
+    refresh_activities([made.pk])  # what activity_create does (evidence.rollups)
     for kind in kinds:
         attach(kind=kind, region=body.region, activity=made)
     return made
