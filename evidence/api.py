@@ -53,6 +53,7 @@ from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Cycle, Indicator, Tatanan
 
 from .completeness import (
+    ABOVE_DESA_LISTS,
     REQUIRED_KINDS,
     activity_kind_counts,
     assessment_readiness,
@@ -509,7 +510,7 @@ class AssessmentReadinessView(APIView):
     def get(self, request, pk):
         assessment = assessment_for(request.user, pk)
         opds = indicator_opd_limit(request.user, assessment)
-        bodies = kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years)
+        bodies = kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years, lists=ABOVE_DESA_LISTS)
         evidence = assessment_readiness(assessment, opd_ids=opds)
         return Response(assessment_readiness_data(assessment, bodies, evidence, opd_only=opds is not None))
 

@@ -33,7 +33,7 @@ from accounts.selectors import region_label, role_assignments_of, users_manageab
 from dossiers.models import Dossier, DossierEvent
 from dossiers.workflow.selectors import national_queue, province_queue
 from dossiers.workflow.services import correction_open_now, last_event, submission_checklist
-from evidence.completeness import AssessmentReadiness, assessment_readiness, kabupaten_readiness
+from evidence.completeness import NO_LISTS, AssessmentReadiness, assessment_readiness, kabupaten_readiness
 from forums.kelembagaan.services import body_status, current_cycle, data_years_of, missing_texts
 from forums.models import Body
 from forums.selectors import SECRETARY_KIND_FOR_LEVEL
@@ -327,7 +327,7 @@ def _evidence_stats(card: Card, assessment: Assessment, *, opd: Opd | None = Non
     year = assessment.cycle.award_year
     url = reverse("evidence:readiness", args=[assessment.pk])
     if opd is None:
-        bodies = kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years).bodies
+        bodies = kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years, lists=NO_LISTS).bodies
         card.stats.append(Stat(_("Lembaga siap (bukti kegiatan) %(year)s") % {"year": year}, str(bodies), url))
         card.links.append((_("Kesiapan bukti %(year)s") % {"year": year}, url))
     readiness = assessment_readiness(assessment, opd_ids={opd.pk} if opd is not None else None, with_kelembagaan=False)
@@ -474,7 +474,7 @@ def _kecamatan_readiness(card: Card, kecamatan: Region) -> None:
         year = assessment.cycle.award_year
         url = reverse("evidence:readiness_kecamatan", args=[assessment.pk, kecamatan.code])
         rollup = kabupaten_readiness(
-            assessment.kabupaten, years=assessment.cycle.data_years, kecamatan_code=kecamatan.code
+            assessment.kabupaten, years=assessment.cycle.data_years, kecamatan_code=kecamatan.code, lists=NO_LISTS
         )
         card.stats.append(Stat(_("Pokja siap (bukti kegiatan) %(year)s") % {"year": year}, str(rollup.pokja), url))
         card.links.append((_("Kesiapan bukti kecamatan %(year)s") % {"year": year}, url))

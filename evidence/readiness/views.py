@@ -30,7 +30,7 @@ from indicators.models import Assessment, IndicatorEntry
 from indicators.requests.views import assessment_dashboard_panels
 from indicators.selectors import assessment_for, can_edit_entry
 
-from ..completeness import assessment_readiness, kabupaten_readiness
+from ..completeness import KABUPATEN_LISTS, NO_LISTS, assessment_readiness, kabupaten_readiness
 from ..models import EvidenceFile
 from ..selectors import Owner, assessment_kecamatan_for, can_attach, indicator_opd_limit, live
 
@@ -50,7 +50,8 @@ def readiness(request, pk):
     assessment = assessment_for(request.user, pk)
     opds = indicator_opd_limit(request.user, assessment)
     years = assessment.cycle.data_years
-    bodies = kabupaten_readiness(assessment.kabupaten, years=years)
+    # The lists of the Forum and Tim Pembina of the kabupaten/kota, the only ones the page shows.
+    bodies = kabupaten_readiness(assessment.kabupaten, years=years, lists=KABUPATEN_LISTS)
     evidence = assessment_readiness(assessment, opd_ids=opds)
     only_lacking = request.GET.get("kurang") == "1"
     rows = [row for row in bodies.kecamatan if not (only_lacking and row.ready)]
@@ -200,7 +201,7 @@ def dashboard_panel(sender, *, request, assessment: Assessment, **kwargs) -> str
         "evidence/readiness/_dashboard_panel.html",
         {
             "assessment": assessment,
-            "bodies": kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years),
+            "bodies": kabupaten_readiness(assessment.kabupaten, years=assessment.cycle.data_years, lists=NO_LISTS),
             "evidence": assessment_readiness(assessment),
         },
         request=request,
