@@ -51,6 +51,7 @@ from accounts.models import Opd, Role, RoleAssignment, User
 from accounts.services import opd_create, role_assign, user_create
 from evidence.models import Activity, Blob, EvidenceFile, random_storage_name
 from evidence.photos import flags_for, process_blob
+from evidence.rollups import rebuild as readiness_rebuild
 from evidence.selectors import requirement_years
 from evidence.uploads import check_file
 from forums.models import Body
@@ -613,7 +614,14 @@ def scale_seed(
     _timed(report, "assessment entries", say, lambda: _assessments(chosen, users, cycle, say))
     _timed(report, "activities (bulk)", say, lambda: _activities(chosen, users, activities, say))
     _timed(report, "evidence files (bulk)", say, lambda: _files(chosen, users, files, cycle, say))
+    _timed(report, "readiness roll-ups", say, lambda: _readiness(chosen))
     return report
+
+
+def _readiness(kabupaten: list[Region]) -> tuple[int, str]:
+    """The readiness rows of the bodies (``evidence.rollups``): the activities and files above were
+    made with ``bulk_create``, round the services that keep the rows current."""
+    return sum(readiness_rebuild(kabupaten_code=region.code) for region in kabupaten), "body × year rows"
 
 
 def scale_counts() -> dict[str, int]:
