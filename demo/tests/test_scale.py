@@ -12,8 +12,10 @@ from django.urls import reverse
 
 from accounts.models import Role, RoleAssignment, User
 from demo.scale import ADMIN_USERNAME, NATIONAL_USERNAME, spread, username_for
-from evidence.models import Activity, Blob, EvidenceFile
+from evidence.completeness import computed_kabupaten_readiness, kabupaten_readiness
+from evidence.models import Activity, Blob, BodyYearReadiness, EvidenceFile
 from evidence.selectors import Owner
+from evidence.tests.test_readiness_rollups import figures
 from forums.models import Body
 from indicators.models import Assessment
 from regions.models import Region, kabupaten_code_of
@@ -96,6 +98,13 @@ def test_tiny_seed_makes_what_was_asked_valid_and_visible(country, client):
         seen[(evidence.activity_id, evidence.requirement_id, evidence.data_year, evidence.blob_id)] += 1
     assert max(seen.values()) == 1, "a blob is attached twice to one owner"
     assert EvidenceFile.objects.filter(requirement__isnull=False).count() == 3
+
+    # The readiness roll-ups were rebuilt after the bulk writes: stored equals computed.
+    pandeglang = Region.objects.get(code="36.01")
+    years = assessments.get(kabupaten_id="36.01").cycle.data_years
+    stored = kabupaten_readiness(pandeglang, years=years)
+    assert figures(stored) == figures(computed_kabupaten_readiness(pandeglang, years=years))
+    assert BodyYearReadiness.objects.exists()
 
     # The pages of those rows answer.
     client.force_login(User.objects.get(username=username_for("bappeda", "36.01")))
