@@ -49,7 +49,9 @@ def two_rounds(small_cycle, rina, dinkes_serang, wilayah):
     dinkes_bogor = OpdFactory(kabupaten=wilayah["bogor"], name="Dinas Kesehatan", short_name="Dinkes")
     serang_entries = list(serang.indicator_entries.order_by("pk"))
     IndicatorEntry.objects.filter(pk__in=[e.pk for e in serang_entries[:2]]).update(assigned_opd=dinkes_serang)
-    IndicatorEntry.objects.filter(pk=bogor.indicator_entries.order_by("pk").first().pk).update(assigned_opd=dinkes_bogor)
+    IndicatorEntry.objects.filter(pk=bogor.indicator_entries.order_by("pk").first().pk).update(
+        assigned_opd=dinkes_bogor
+    )
     return serang, bogor, dinkes_bogor
 
 
@@ -71,7 +73,9 @@ def test_every_persona_reads_exactly_the_entries_of_the_rule(personas, two_round
     serang_ids = set(serang.indicator_entries.values_list("pk", flat=True))
     bogor_ids = set(bogor.indicator_entries.values_list("pk", flat=True))
     assert seen["rina"] == serang_ids
-    assert seen["oscar"] == set(serang.indicator_entries.filter(assigned_opd=dinkes_serang).values_list("pk", flat=True))
+    assert seen["oscar"] == set(
+        serang.indicator_entries.filter(assigned_opd=dinkes_serang).values_list("pk", flat=True)
+    )
     assert len(seen["oscar"]) == 2
     assert seen["ganda"] == bogor_ids | seen["oscar"]
     assert seen["tanpa_peran"] == set()

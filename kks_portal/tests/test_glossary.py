@@ -60,7 +60,7 @@ def glossary_rows() -> Iterator[dict[str, str]]:
         if cells[0] == "Thing":
             columns = cells
         elif columns and set(cells[0]) != {"-"} and len(cells) == len(columns):
-            yield dict(zip(columns, cells))
+            yield dict(zip(columns, cells, strict=True))
 
 
 def _listed(column: str, name_column: str) -> dict[str, list[str]]:
@@ -195,7 +195,8 @@ def test_the_glossary_lists_the_english_renderings_the_regions_do_not_use():
     assert banned["regency"] == ["kabupaten/kota (a kabupaten: kabupaten; a kota: kota)"]
     assert banned["district"] == ["kecamatan"]
     # The fifth column does not hide the Regions rows from the "Not to use" check.
-    assert "kab/kota" in banned_variants() and "kelurahan/desa" in banned_variants()
+    assert "kab/kota" in banned_variants()
+    assert "kelurahan/desa" in banned_variants()
     assert "regency" not in banned_variants()
 
 
