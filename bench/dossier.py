@@ -19,22 +19,28 @@ that folder (or REDIS_URL's Redis: give it a database number nobody else uses).
    year), an SK scan for every forum, a notulen PDF and two 4000×3000 photos for every activity.
    The photos are a handful of distinct Pillow-drawn JPEGs (about 4.3 MB, like a phone's) whose
    EXIF (date, place, description) differs per photo, so that every photo is its own blob; their
-   ≤ 1600 px previews are made by the real pipeline (``evidence.photos.process_blob``) in parallel
-   processes.
+   ≤ 1600 px previews and ≤ 800 px print copies are made by the real pipeline
+   (``evidence.photos.process_blob``, the photo task run at upload) in parallel processes.
 2. **Compile**: a real ``celery -A kks_portal worker --concurrency=N`` (prefork, N=2 by default)
    runs the chapter tasks and the merge; this process queues the compile as the web page does
    (``dossier_compile``) and waits for it. Printed: wall time, peak memory of this process, of the
    worker's parent and of each pool process (VmHWM from /proc, sampled throughout, so short-lived
-   children count too), pages, PDF size, chapters rendered.
+   children count too), pages, PDF size, chapters rendered, the chapters' render time per page,
+   and the print copies the compile had to make with their share of the worker's CPU time (none
+   for photos uploaded now; ``--without-print-copies`` deletes them first, as for photos uploaded
+   before the photo task made them).
 3. **Rebuild after one activity changed**: one activity that realises a work-plan item gets a new
    title and result (``activity_update``), and the dossier is compiled again.
 4. **Naive baseline**: the same content as ONE WeasyPrint call over one HTML document (cover,
    contents with ``target-counter`` page numbers, summary, every chapter) showing the full-size
    4000×3000 originals, page numbers by CSS counters, the evidence PDFs as WeasyPrint attachments,
    in a subprocess with its own peak memory; stopped when it passes ``--baseline-minutes`` or
-   ``--baseline-max-mb``, and then the figures at the stop are printed.
+   ``--baseline-max-mb``, and then the figures at the stop are printed, with its time per page
+   beside the chunked render's (WeasyPrint on the same pages, one call against one per chapter).
 
-Targets on a 2-core machine: compile ≤ 90 s, ≤ 800 MB per process, PDF < 300 MB, rebuild ≤ 15 s.
+Targets on a 2-core machine (issue 14, item 6): compile ≤ 45 s and ≥ 6× faster than the naive render,
+≤ 400 MB per process, PDF < 300 MB, rebuild ≤ 15 s. Figures and the machine: docs/PERFORMANCE.md,
+"Dossier compile".
 """
 
 from __future__ import annotations
@@ -64,8 +70,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 MB = 1024 * 1024
 
-TARGET_SECONDS = 90
-TARGET_PROCESS_MB = 800
+TARGET_SECONDS = 45
+TARGET_RATIO = 6
+TARGET_PROCESS_MB = 400
 TARGET_PDF_MB = 300
 TARGET_REBUILD_SECONDS = 15
 
@@ -389,7 +396,7 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
     files = _setup_evidence_pdfs(rnd, pdfs, cycle, assessment, kabupaten, forums)
     activities = _setup_activities(rnd, size, bodies, plan_items, tatanan, pdfs, files, log)
     photo_blobs, photo_bytes = _setup_photos(rnd, size, processes, work_dir, kabupaten, activities, pdfs, files, log)
-    made, preview_bytes = _setup_previews(processes, photo_blobs, log)
+    made, preview_bytes, printed = _setup_previews(processes, photo_blobs, log)
     # A work-plan-realising activity in the middle of the list: the rebuild edits it.
     realising = [a for a in activities if a.work_plan_item_id]
     changed = realising[len(realising) // 2]
@@ -401,6 +408,7 @@ def setup_world(size: Size, processes: int, work_dir: Path) -> dict:
         "photos": made,
         "photo_mb": photo_bytes / MB,
         "preview_mb": preview_bytes / MB,
+        "print_copies": printed,
         "evidence_pdfs": len(pdfs.blobs),
         "evidence_pdf_mb": sum(b.size for b in pdfs.blobs) / MB,
         "indicators": indicator_count,
@@ -839,8 +847,9 @@ def _setup_photos(
     return photo_blobs, photo_bytes
 
 
-def _setup_previews(processes: int, photo_blobs: list, log) -> tuple[int, int]:
-    """Previews by the real photo pipeline, in parallel processes. Returns (previews made, their bytes)."""
+def _setup_previews(processes: int, photo_blobs: list, log) -> tuple[int, int, int]:
+    """Previews and print copies by the real photo pipeline, in parallel processes. Returns
+    (previews made, their bytes, print copies made)."""
     import multiprocessing
 
     from django.db import connections
@@ -856,11 +865,47 @@ def _setup_previews(processes: int, photo_blobs: list, log) -> tuple[int, int]:
         Path(blob.preview.path).stat().st_size
         for blob in Blob.objects.filter(file_type=FileType.JPEG).exclude(preview="")
     )
+    printed = print_folder()
     log(
         f"previews: {made} made by process_blob ({preview_bytes / MB:,.0f} MB, "
-        f"{preview_bytes / max(made, 1) / 1024:.0f} kB each); outcomes {sorted(set(outcomes))}"
+        f"{preview_bytes / max(made, 1) / 1024:.0f} kB each), and {len(printed)} print copies "
+        f"({sum(size for size, _t in printed.values()) / MB:,.0f} MB); outcomes {sorted(set(outcomes))}"
     )
-    return made, preview_bytes
+    return made, preview_bytes, len(printed)
+
+
+def print_folder() -> dict[str, tuple[int, int]]:
+    """The print copies stored now (``evidence.print_copies``): name → (size, modification time in ns)."""
+    from django.conf import settings
+
+    from evidence.print_copies import PRINT_FOLDER
+
+    root = Path(settings.MEDIA_ROOT) / PRINT_FOLDER
+    found = {}
+    for path in root.rglob("*.jpg"):
+        stat = path.stat()
+        found[str(path.relative_to(root))] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def print_copy_cpu(sample: int = 20) -> float:
+    """CPU seconds one print copy costs on this machine: made (not stored) from ``sample`` previews."""
+    from django.core.files.storage import default_storage
+
+    from evidence.models import Blob, FileType
+    from evidence.print_copies import make_print_copy
+
+    names = list(Blob.objects.filter(file_type=FileType.JPEG).exclude(preview="").values_list("preview", flat=True))
+    previews = []
+    for name in names[:sample]:
+        with default_storage.open(name, "rb") as source:
+            previews.append(source.read())
+    if not previews:
+        return 0.0
+    started = time.process_time()
+    for data in previews:
+        make_print_copy(io.BytesIO(data))
+    return (time.process_time() - started) / len(previews)
 
 
 # --- The naive baseline (a subprocess) -------------------------------------------------------------------
@@ -949,6 +994,7 @@ def naive_baseline(version_id: int, output: Path) -> None:
     ]
     say(f"one HTML document of {len(document) / MB:.1f} MB with {photos} full-size photos and {len(files)} attachments")
     rendered = HTML(string=document, base_url=static_base_url()).render()
+    laid_out = time.perf_counter() - started
     say(f"laid out {len(rendered.pages)} pages")
     rendered.write_pdf(output, attachments=files)
     status = proc_status(os.getpid())
@@ -958,6 +1004,7 @@ def naive_baseline(version_id: int, output: Path) -> None:
                 "pages": len(rendered.pages),
                 "size": output.stat().st_size,
                 "seconds": time.perf_counter() - started,
+                "layout_seconds": laid_out,
                 "peak_mb": status.get("VmHWM", 0) / 1024,
             }
         ),
@@ -1005,7 +1052,7 @@ def run_naive(env: dict, version_id: int, var_dir: Path, minutes: float, max_mb:
             figures = json.loads(last)
         except ValueError:
             raise SystemExit(f"the naive baseline failed:\n{text[-3000:]}") from None
-        result.update(pages=figures["pages"], size_mb=figures["size"] / MB)
+        result.update(pages=figures["pages"], size_mb=figures["size"] / MB, layout_seconds=figures["layout_seconds"])
         result["peak_mb"] = max(result["peak_mb"], figures["peak_mb"])
     elif output.exists():
         result["size_mb"] = output.stat().st_size / MB
@@ -1084,6 +1131,7 @@ def compile_once(assessment_id: int, admin_id: int, watched: dict[str, int], tim
 
     for pid in [watched["web/driver"], watched["worker"], *children_of(watched["worker"])]:
         reset_peak(pid)
+    prints_before = print_folder()
     sampler = PeakSampler(watched)
     sampler.start()
     started = time.perf_counter()
@@ -1101,6 +1149,7 @@ def compile_once(assessment_id: int, admin_id: int, watched: dict[str, int], tim
     connection.close()
     if version.state != DossierVersion.State.DONE:
         raise SystemExit(f"compile {version.number} ended {version.state}: {version.error}")
+    prints_after = print_folder()
     renders = ChapterRender.objects.filter(pk__in=list(version.chapter_renders.values()))
     fresh = [r for r in renders if r.created_at >= version.created_at]
     last_chapter = max((r.created_at for r in fresh), default=version.started_at or version.created_at)
@@ -1115,6 +1164,10 @@ def compile_once(assessment_id: int, admin_id: int, watched: dict[str, int], tim
         "reused": version.chapters_reused,
         "rendered_keys": sorted(r.key for r in fresh),
         "render_seconds": sum(r.render_seconds for r in fresh),
+        "rendered_pages": sum(r.pages for r in fresh),
+        # Made (or made again) by the chapter tasks: photos without a copy from the photo task.
+        "print_copies_made": sum(1 for name, seen in prints_after.items() if prints_before.get(name) != seen),
+        "print_copies": len(prints_after),
         "longest_render": max((r.render_seconds for r in fresh), default=0.0),
         "merge_seconds": (version.finished_at - last_chapter).total_seconds(),
         "slowest": [(r.key, r.render_seconds, r.pages) for r in sorted(fresh, key=lambda r: -r.render_seconds)[:4]],
@@ -1127,7 +1180,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT MET"
 
 
-def print_compile(label: str, figures: dict, *, target_seconds: float) -> None:
+def print_compile(label: str, figures: dict, *, target_seconds: float, copy_cpu: float) -> None:
     print(f"\n{label}")
     print(
         f"  compile wall time     {figures['seconds']:8.1f} s      target ≤ {target_seconds:g} s: "
@@ -1142,6 +1195,19 @@ def print_compile(label: str, figures: dict, *, target_seconds: float) -> None:
         print(f"  re-rendered           {', '.join(figures['rendered_keys'])}")
     slowest = ", ".join(f"{key} {seconds:.1f} s ({pages} p.)" for key, seconds, pages in figures["slowest"])
     print(f"  slowest chapters      {slowest}")
+    if figures["rendered_pages"]:
+        print(
+            f"  render time per page  {figures['render_seconds'] / figures['rendered_pages']:8.3f} s      "
+            f"(chapter tasks, summed over their {figures['rendered_pages']:,} pages; wall time of the compile "
+            f"{figures['seconds'] / max(figures['pages'], 1):.3f} s per page of the PDF)"
+        )
+    made = figures["print_copies_made"]
+    share = made * copy_cpu / figures["worker_cpu"] if figures["worker_cpu"] else 0.0
+    print(
+        f"  print copies made     {made:8,d}        of {figures['print_copies']:,} stored; ≈ {made * copy_cpu:.1f} s "
+        f"of worker CPU, {share:.1%} of it (one copy costs {copy_cpu * 1000:.0f} ms here; the photo task "
+        "makes them at upload)"
+    )
     print(
         f"  worker CPU time       {figures['worker_cpu']:8.1f} s      (all worker processes; on {os.cpu_count()} idle "
         f"cores at best {figures['worker_cpu'] / os.cpu_count():.1f} s of wall time)"
@@ -1155,6 +1221,80 @@ def print_compile(label: str, figures: dict, *, target_seconds: float) -> None:
         print(
             f"  peak memory {name + ' ' + str(pid):<24} {mb:6.0f} MB   target ≤ {TARGET_PROCESS_MB} MB: "
             f"{verdict(mb <= TARGET_PROCESS_MB)}"
+        )
+
+
+def print_summary(world: dict, first: dict, rebuild: dict, naive: dict | None, copy_cpu: float) -> None:
+    """The figures of the run beside their targets (issue 14, item 6)."""
+    ours_peak = max(mb for _n, _p, mb in first["peaks"])
+    print(f"\nSummary (load average now {load_average()}: other work on this machine slows every figure)")
+    print(
+        f"  data                  {world['kecamatan']} kecamatan, {world['desa']} desa, {world['bodies']} bodies, "
+        f"{world['activities']:,} activities, {world['photos']:,} photos ({world['photo_mb']:,.0f} MB of "
+        f"originals, {world['preview_mb']:,.0f} MB of ≤ 1600 px previews), {world['indicators']} indicators, "
+        f"{world['evidence_pdfs']:,} evidence PDFs ({world['evidence_pdf_mb']:.1f} MB)"
+    )
+    print(
+        f"  compile               {first['seconds']:7.1f} s  (target ≤ {TARGET_SECONDS} s: "
+        f"{verdict(first['seconds'] <= TARGET_SECONDS)})"
+    )
+    print(
+        f"  peak memory           {ours_peak:7.0f} MB (largest process; target ≤ {TARGET_PROCESS_MB} MB: "
+        f"{verdict(ours_peak <= TARGET_PROCESS_MB)})"
+    )
+    print(f"  pages                 {first['pages']:7,d}")
+    print(
+        f"  PDF size              {first['size_mb']:7.1f} MB (target < {TARGET_PDF_MB} MB: "
+        f"{verdict(first['size_mb'] < TARGET_PDF_MB)})"
+    )
+    print(f"  chapters rendered     {first['rendered']:7d}")
+    per_page = first["render_seconds"] / max(first["rendered_pages"], 1)
+    print(
+        f"  time per page         {per_page:7.3f} s  (chapter renders summed over their pages; wall time "
+        f"{first['seconds'] / max(first['pages'], 1):.3f} s per page of the PDF)"
+    )
+    copies_share = first["print_copies_made"] * copy_cpu / first["worker_cpu"] if first["worker_cpu"] else 0.0
+    print(
+        f"  print copies          {first['print_copies_made']:7,d} made by the compile, {copies_share:.1%} of the "
+        f"worker CPU time ({first['worker_cpu']:.1f} s); {world.get('print_copies', 0):,} made at upload by the "
+        "photo task"
+    )
+    print(
+        f"  rebuild               {rebuild['seconds']:7.1f} s  (target ≤ {TARGET_REBUILD_SECONDS} s: "
+        f"{verdict(rebuild['seconds'] <= TARGET_REBUILD_SECONDS)}); chapters re-rendered {rebuild['rendered']}"
+    )
+    if naive is not None:
+        if naive["stopped"]:
+            print(
+                f"  naive baseline        STOPPED after {naive['seconds']:.1f} s because {naive['stopped']}: "
+                f"peak memory {naive['peak_mb']:,.0f} MB, last step: {naive['progress']}"
+            )
+            prefix = "≥ "
+        else:
+            print(
+                f"  naive baseline        {naive['seconds']:7.1f} s, peak memory {naive['peak_mb']:,.0f} MB, "
+                f"{naive['pages']:,} pages, PDF {naive['size_mb']:,.1f} MB"
+            )
+            prefix = ""
+        # WeasyPrint on the same pages in one call; stopped early, it had at least our pages ahead.
+        naive_pages = naive.get("pages") or first["pages"]
+        naive_per_page = naive["seconds"] / max(naive_pages, 1)
+        layout = (
+            f"; layout alone {naive['layout_seconds'] / max(naive_pages, 1):.3f} s"
+            if naive.get("layout_seconds")
+            else ""
+        )
+        print(
+            f"  naive time per page   {prefix}{naive_per_page:.3f} s  (one WeasyPrint call over {naive_pages:,} "
+            f"pages{layout}; ours {per_page:.3f} s in chapter renders, "
+            f"{first['seconds'] / max(first['pages'], 1):.3f} s of compile wall time)"
+        )
+        ratio = naive["seconds"] / first["seconds"]
+        print(
+            f"  ratio naive/ours      time {prefix}{ratio:.1f}×, "
+            f"peak memory {prefix}{naive['peak_mb'] / ours_peak:.1f}×"
+            + (f", PDF size {naive['size_mb'] / first['size_mb']:.1f}×" if naive.get("pages") else "")
+            + f" (time target ≥ {TARGET_RATIO}×: {verdict(ratio >= TARGET_RATIO)})"
         )
 
 
@@ -1193,7 +1333,8 @@ def load_average() -> str:
 
 
 def forget_compiles() -> None:
-    """A kept world compiled again from cold: no versions, no cached chapters, no print copies."""
+    """A kept world compiled again from cold: no versions, no cached chapters. The print copies
+    stay: the photo task made them at upload (``--without-print-copies`` deletes them)."""
     from django.conf import settings
 
     from dossiers.models import ChapterRender, Dossier, DossierVersion
@@ -1201,7 +1342,7 @@ def forget_compiles() -> None:
     ChapterRender.objects.all().delete()
     DossierVersion.objects.all().delete()
     Dossier.objects.all().delete()
-    for folder in ("dossier", "dossier-bab", "bukti-turunan/cetak"):
+    for folder in ("dossier", "dossier-bab"):
         shutil.rmtree(Path(settings.MEDIA_ROOT) / folder, ignore_errors=True)
 
 
@@ -1276,13 +1417,17 @@ def driver(args) -> int:
         logging.getLogger("kombu").setLevel(logging.ERROR)
         if reuse is not None:
             forget_compiles()
+        if args.without_print_copies:
+            # As for photos uploaded before the photo task made print copies: the compile makes them.
+            shutil.rmtree(Path(settings.MEDIA_ROOT) / "bukti-turunan" / "cetak", ignore_errors=True)
+        copy_cpu = print_copy_cpu()
 
         worker = start_worker(env, var_dir, args.concurrency)
         wait_for_worker(worker, var_dir)
         watched = {"web/driver": os.getpid(), "worker": worker.pid}
 
         first = compile_once(world["assessment"], world["admin"], watched)
-        print_compile("Compile (nothing cached)", first, target_seconds=TARGET_SECONDS)
+        print_compile("Compile (nothing cached)", first, target_seconds=TARGET_SECONDS, copy_cpu=copy_cpu)
 
         from accounts.models import User
         from evidence.models import Activity
@@ -1300,6 +1445,7 @@ def driver(args) -> int:
             f"Rebuild after one activity changed (activity {activity.pk}, realising a work-plan item)",
             rebuild,
             target_seconds=TARGET_REBUILD_SECONDS,
+            copy_cpu=copy_cpu,
         )
         stop_worker(worker)
 
@@ -1312,50 +1458,7 @@ def driver(args) -> int:
             )
             naive = run_naive(env, first["version"], var_dir, args.baseline_minutes, args.baseline_max_mb)
 
-        ours_peak = max(mb for _n, _p, mb in first["peaks"])
-        print(f"\nSummary (load average now {load_average()}: other work on this machine slows every figure)")
-        print(
-            f"  data                  {world['kecamatan']} kecamatan, {world['desa']} desa, {world['bodies']} bodies, "
-            f"{world['activities']:,} activities, {world['photos']:,} photos ({world['photo_mb']:,.0f} MB of "
-            f"originals, {world['preview_mb']:,.0f} MB of ≤ 1600 px previews), {world['indicators']} indicators, "
-            f"{world['evidence_pdfs']:,} evidence PDFs ({world['evidence_pdf_mb']:.1f} MB)"
-        )
-        print(
-            f"  compile               {first['seconds']:7.1f} s  (target ≤ {TARGET_SECONDS} s: "
-            f"{verdict(first['seconds'] <= TARGET_SECONDS)})"
-        )
-        print(
-            f"  peak memory           {ours_peak:7.0f} MB (largest process; target ≤ {TARGET_PROCESS_MB} MB: "
-            f"{verdict(ours_peak <= TARGET_PROCESS_MB)})"
-        )
-        print(f"  pages                 {first['pages']:7,d}")
-        print(
-            f"  PDF size              {first['size_mb']:7.1f} MB (target < {TARGET_PDF_MB} MB: "
-            f"{verdict(first['size_mb'] < TARGET_PDF_MB)})"
-        )
-        print(f"  chapters rendered     {first['rendered']:7d}")
-        print(
-            f"  rebuild               {rebuild['seconds']:7.1f} s  (target ≤ {TARGET_REBUILD_SECONDS} s: "
-            f"{verdict(rebuild['seconds'] <= TARGET_REBUILD_SECONDS)}); chapters re-rendered {rebuild['rendered']}"
-        )
-        if naive is not None:
-            if naive["stopped"]:
-                print(
-                    f"  naive baseline        STOPPED after {naive['seconds']:.1f} s because {naive['stopped']}: "
-                    f"peak memory {naive['peak_mb']:,.0f} MB, last step: {naive['progress']}"
-                )
-                prefix = "≥ "
-            else:
-                print(
-                    f"  naive baseline        {naive['seconds']:7.1f} s, peak memory {naive['peak_mb']:,.0f} MB, "
-                    f"{naive['pages']:,} pages, PDF {naive['size_mb']:,.1f} MB"
-                )
-                prefix = ""
-            print(
-                f"  ratio naive/ours      time {prefix}{naive['seconds'] / first['seconds']:.1f}×, "
-                f"peak memory {prefix}{naive['peak_mb'] / ours_peak:.1f}×"
-                + (f", PDF size {naive['size_mb'] / first['size_mb']:.1f}×" if naive.get("pages") else "")
-            )
+        print_summary(world, first, rebuild, naive, copy_cpu)
         return 0
     finally:
         if worker is not None:
@@ -1376,6 +1479,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--baseline-minutes", type=float, default=15)
     parser.add_argument("--baseline-max-mb", type=int, default=6144)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument(
+        "--without-print-copies",
+        action="store_true",
+        help="delete the print copies the photo task made before compiling (photos uploaded before it made them)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (SQLite only)")
     parser.add_argument("--reuse", metavar="DIR", help="compile again the world a --keep run left in DIR")
     # Internal: the subprocesses.

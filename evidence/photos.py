@@ -4,10 +4,13 @@
 when an image is attached). It reads the original from the default storage (streamed, it may be
 S3), decodes it small (JPEG draft mode: a 4000×3000 photo is decoded at 2000×1500), turns it
 upright (EXIF orientation), reads when and where it was taken, and writes a thumbnail (≤ 320 px)
-and a copy for the screen and the dossier (≤ 1600 px) under random names. Derived copies carry no
-EXIF at all (no GPS position leaves the portal through them). The original is never touched.
+and a copy for the screen (≤ 1600 px) under random names, then the dossier's print copy (≤ 800 px,
+made from that copy, under a name of the kabupaten and SHA-256: ``print_copies``), so that a
+dossier compile finds it ready. Derived copies carry no EXIF at all (no GPS position leaves the
+portal through them). The original is never touched.
 
-Running it again does not redo the copies; it recomputes the flags of every attachment of the
+Running it again does not redo the copies (it makes a print copy that is missing: a photo
+processed before print copies were made here); it recomputes the flags of every attachment of the
 blob, which is what an attachment made later (the same photo linked to a second activity) needs.
 
 Flags (``EvidenceFile.Flag``), computed by ``flags_for`` for image attachments:
@@ -53,6 +56,7 @@ from regions.models import Region
 from tatanan.models import Cycle
 
 from .models import IMAGE_TYPES, Blob, EvidenceFile, ReferencePoint, random_storage_name
+from .print_copies import print_copy_ensure, print_copy_from_preview, print_copy_name
 from .selectors import Owner
 
 logger = logging.getLogger(__name__)
@@ -287,6 +291,8 @@ def process_blob(blob_id: int) -> str:
         flags_refresh(blob)
         return "not-an-image"
     if blob.processed_at is not None and (blob.processing_error or _derivatives_present(blob)):
+        if not blob.processing_error:
+            _print_copy(blob)
         flags_refresh(blob)
         return "flags-refreshed"
 
@@ -338,8 +344,24 @@ def process_blob(blob_id: int) -> str:
     else:
         _delete_quietly(*old_names)  # copies recorded before whose files had gone (re-made)
     blob.refresh_from_db()
+    # From the preview's bytes still in memory when this run's preview is the blob's.
+    _print_copy(blob, preview=facts.preview if won else None)
     flags_refresh(blob)
     return "processed" if won else "flags-refreshed"
+
+
+def _print_copy(blob: Blob, *, preview: bytes | None = None) -> None:
+    """Make the blob's print copy for the dossier unless it exists (``print_copies``). Never
+    raises: without it the photo is still processed, and a compile makes the copy it misses."""
+    name = print_copy_name(blob.kabupaten_id, blob.sha256)
+    try:
+        if preview is not None:
+            if not default_storage.exists(name):
+                print_copy_from_preview(name=name, preview=preview)
+        else:
+            print_copy_ensure(preview=blob.preview.name, name=name)
+    except Exception:
+        logger.exception("Making the print copy of blob %s failed", blob.pk)
 
 
 # --- Flags --------------------------------------------------------------------------------------

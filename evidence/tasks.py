@@ -8,7 +8,8 @@ from .uploads import sweep_stale_uploads as sweep
 
 @shared_task(acks_late=True)
 def process_photo(blob_id: int) -> str:
-    """Fix orientation, read EXIF date and GPS, make the thumbnail and the ≤ 1600 px copy (once)."""
+    """Fix orientation, read EXIF date and GPS, make the thumbnail, the ≤ 1600 px copy and the
+    dossier's ≤ 800 px print copy (once)."""
     return process_blob(blob_id)
 
 

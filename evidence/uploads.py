@@ -50,6 +50,7 @@ from kks_portal.lib.url_ids import parse_id
 from regions.models import Region
 
 from .models import Blob, EvidenceFile, random_storage_name
+from .print_copies import print_copy_name, print_copy_owner
 from .rollups import refresh_activities
 from .selectors import Owner, files_visible_to, live
 
@@ -561,9 +562,10 @@ def _stored_names(folder: str):
 
 def sweep_orphan_files(*, cutoff) -> int:
     """Delete stored files older than ``cutoff`` that no blob names (as its file, thumbnail or
-    preview). The pending row normally names a file being written; when the caller's own
-    transaction rolled that row back with it (an upload inside ``transaction.atomic``) and the
-    process died, only this sweep finds the file. Returns how many files were deleted."""
+    preview) and that are not the print copy of a ready blob (``print_copies``). The pending row
+    normally names a file being written; when the caller's own transaction rolled that row back
+    with it (an upload inside ``transaction.atomic``) and the process died, only this sweep finds
+    the file. Returns how many files were deleted."""
     deleted = 0
     for folder in STORED_FOLDERS:
         batch: list[str] = []
@@ -577,12 +579,28 @@ def sweep_orphan_files(*, cutoff) -> int:
     return deleted
 
 
+def _print_copies_of_ready_blobs(names: list[str]) -> set[str]:
+    """The names among ``names`` that are the print copy of a ready blob under today's settings (a
+    print copy is named by its blob's kabupaten and SHA-256, not by a column of its row:
+    ``print_copies``); a copy made under other settings is no longer embedded, and goes."""
+    owners = {name: owner for name in names if (owner := print_copy_owner(name)) is not None}
+    if not owners:
+        return set()
+    ready = set(
+        Blob.objects.filter(state=Blob.State.READY, sha256__in={sha for _code, sha in owners.values()}).values_list(
+            "kabupaten_id", "sha256"
+        )
+    )
+    return {name for name, owner in owners.items() if owner in ready and name == print_copy_name(*owner)}
+
+
 def _delete_unnamed(names: list[str], cutoff) -> int:
     known = set()
     for row in Blob.objects.filter(Q(file__in=names) | Q(thumbnail__in=names) | Q(preview__in=names)).values_list(
         "file", "thumbnail", "preview"
     ):
         known.update(row)
+    known.update(_print_copies_of_ready_blobs(names))
     deleted = 0
     for name in names:
         if name in known:

@@ -4,7 +4,8 @@ A chapter is rendered from a context of plain values (strings, numbers, dates, l
 model instances), so that the SHA-256 of that context (its *fingerprint*, with the templates'
 own digest) says exactly whether the chapter would come out the same: an unchanged fingerprint
 means the cached render is reused. Photos enter the context as the storage names of their
-downscaled copy and of its print copy (``photos``), so a new copy changes the fingerprint too.
+downscaled copy and of its print copy (``evidence.print_copies``), so a new copy changes the
+fingerprint too.
 
 Chapters (keys in brackets):
   1 Profil Umum [profil] · 2 Kelembagaan, in parts: self-assessment and bodies [kelembagaan], work
@@ -33,6 +34,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import translation
 
 from evidence.models import IMAGE_TYPES, Activity, Blob, EvidenceFile, FileType
+from evidence.print_copies import print_copy_name
 from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
 from indicators.fieldwork.services import odf_rows_by_kecamatan
 from indicators.models import Assessment, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
@@ -42,7 +44,7 @@ from regions.models import Region
 from regions.words import kabkota_word, village_word
 
 from .html import PortalURLFetcher, template_to_pdf
-from .photos import print_copies_ensure, print_copy_name
+from .photos import print_copies_ensure
 
 # Bump when the renderer changes what it makes of the same data (templates are digested apart).
 RENDERER_VERSION = "1"
@@ -286,8 +288,8 @@ def evidence_item(file: EvidenceFile, owner: str) -> dict:
         "file_type": blob.file_type,
         "is_image": is_image,
         "preview": blob.preview.name if is_image and blob.preview else "",
-        # Only the print copy (made from the ≤ 1600 px preview, see ``photos``) is ever embedded;
-        # without a preview the photo is named, not shown.
+        # Only the print copy (made from the ≤ 1600 px preview at upload, see ``evidence.print_copies``)
+        # is ever embedded; without a preview the photo is named, not shown.
         "print": print_copy_name(blob.kabupaten_id, blob.sha256) if is_image and blob.preview else "",
         "taken_at": blob.taken_at,
         "flags": list(file.flag_labels),

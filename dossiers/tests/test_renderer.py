@@ -9,8 +9,8 @@ from pypdf import PdfReader
 
 from dossiers.renderer.chapters import chapter_context, chapter_pdf, chapter_plan, fingerprint
 from dossiers.renderer.html import FetchRefused, PortalURLFetcher, html_to_pdf, static_base_url
-from dossiers.renderer.photos import print_copy_name
 from evidence.models import EvidenceFile
+from evidence.print_copies import print_copy_name
 from indicators.models import IndicatorEntry
 
 FONT = "fonts/DejaVuSans.ttf"

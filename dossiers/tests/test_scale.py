@@ -14,10 +14,11 @@ from PIL import Image
 
 from dossiers.renderer import chapters
 from dossiers.renderer.chapters import PART_MAX, PART_MIN, activity_parts, chapter_context, chapter_plan
-from dossiers.renderer.photos import PRINT_PX, print_copies_ensure, print_copy_ensure, print_copy_name
+from dossiers.renderer.photos import print_copies_ensure
 from dossiers.services import version_pipeline
 from dossiers.tests.conftest import attach, jpeg, make_blob, read_pdf
 from evidence.models import Activity, FileType
+from evidence.print_copies import PRINT_PX, print_copy_ensure, print_copy_name
 from forums.models import Body
 
 # --- Print copies ------------------------------------------------------------------------------------

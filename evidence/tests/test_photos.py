@@ -1,4 +1,4 @@
-"""Photo processing: orientation, EXIF date and GPS, the two derived copies made once, the flags,
+"""Photo processing: orientation, EXIF date and GPS, the derived copies made once, the flags,
 and the real Celery worker doing it after an image is attached."""
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from evidence.photos import (
     process_blob,
     reference_point_set,
 )
+from evidence.print_copies import PRINT_PX, print_copy_name
 from evidence.selectors import Owner
 from evidence.tests.blobs import attach, photo_bytes, store_blob
 from forums.models import Body, PembinaanVisit
@@ -119,7 +120,7 @@ def test_distance_between_serang_and_bandung():
 # --- Processing -----------------------------------------------------------------------------------
 
 
-def test_a_phone_photo_is_turned_upright_dated_located_and_copied_twice(wilayah, forum):
+def test_a_phone_photo_is_turned_upright_dated_located_and_copied_three_times(wilayah, forum):
     data = photo_bytes((400, 300), orientation=6, taken="2024:08:17 09:30:00", offset="+08:00", gps=CARENANG)
     blob = store_blob(wilayah["serang"], data, width=400, height=300)
     attach(blob, Owner(activity=activity_on(forum, datetime.date(2024, 8, 17))))
@@ -138,9 +139,11 @@ def test_a_phone_photo_is_turned_upright_dated_located_and_copied_twice(wilayah,
     assert blob.thumbnail.name.endswith(".jpg")
     assert blob.preview.name.startswith("bukti-turunan/")
     assert blob.preview.name != blob.thumbnail.name
-    assert stored_files() - before == {blob.thumbnail.name, blob.preview.name}
+    # The dossier's print copy too, named by the kabupaten and the SHA-256 (evidence.print_copies).
+    printed = print_copy_name("36.04", blob.sha256)
+    assert stored_files() - before == {blob.thumbnail.name, blob.preview.name, printed}
 
-    for name, limit in ((blob.thumbnail.name, 320), (blob.preview.name, 1600)):
+    for name, limit in ((blob.thumbnail.name, 320), (blob.preview.name, 1600), (printed, PRINT_PX)):
         copy = open_stored(name)
         assert copy.format == "JPEG"
         assert copy.width < copy.height <= limit

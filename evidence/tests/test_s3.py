@@ -32,6 +32,7 @@ from PIL import Image
 
 from evidence.models import Blob, EvidenceFile, random_storage_name
 from evidence.photos import process_blob
+from evidence.print_copies import print_copy_name
 from evidence.selectors import Owner
 from evidence.tests.blobs import attach, photo_bytes, store_blob
 from evidence.uploads import _discard, attach_upload, sweep_stale_uploads
@@ -242,13 +243,15 @@ def test_photo_processing_reads_and_writes_the_bucket(client, rina, s3_client, b
     assert process_blob(blob.pk) == "processed"
 
     blob.refresh_from_db()
-    assert keys(s3_client, bucket) == sorted([blob.file.name, blob.thumbnail.name, blob.preview.name])
+    printed = print_copy_name(blob.kabupaten_id, blob.sha256)  # the dossier's, made at upload
+    assert keys(s3_client, bucket) == sorted([blob.file.name, blob.thumbnail.name, blob.preview.name, printed])
     assert blob.thumbnail.name.startswith("bukti-turunan/")
     assert read_object(s3_client, bucket, blob.file.name) == data
     preview = Image.open(io.BytesIO(read_object(s3_client, bucket, blob.preview.name)))
     assert preview.size == (1200, 1600)
+    assert Image.open(io.BytesIO(read_object(s3_client, bucket, printed))).size == (600, 800)
     assert process_blob(blob.pk) == "flags-refreshed"
-    assert len(keys(s3_client, bucket)) == 3
+    assert len(keys(s3_client, bucket)) == 4
     client.force_login(rina)
     thumbnail = client.get(reverse("evidence:file_thumbnail", kwargs={"pk": evidence.pk}))
     assert b"".join(thumbnail.streaming_content) == read_object(s3_client, bucket, blob.thumbnail.name)
