@@ -386,7 +386,7 @@ class BodyYearReadiness(models.Model):
     year = models.PositiveSmallIntegerField()
     total = models.PositiveIntegerField(default=0)
     complete = models.PositiveIntegerField(default=0)
-    incomplete = models.JSONField(default=list)
+    incomplete = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["body", "year"], name="body_year_readiness_unique")]

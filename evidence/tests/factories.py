@@ -18,7 +18,7 @@ from decimal import Decimal
 import factory
 from django.core.files.base import ContentFile
 
-from evidence.models import Activity, Blob, EvidenceFile, FileType, ReferencePoint
+from evidence.models import Activity, Blob, BodyYearReadiness, EvidenceFile, FileType, ReferencePoint
 from evidence.rollups import refresh_activities
 from forums.tests.factories import BodyFactory, PembinaanVisitFactory, jpeg_bytes, pdf_bytes
 from indicators.tests.factories import AssessmentFactory, IndicatorEntryFactory, TitikPantauFactory
@@ -188,3 +188,18 @@ class ReferencePointFactory(factory.django.DjangoModelFactory):
     latitude = factory.LazyAttribute(lambda o: KNOWN_PLACES.get(o.kabupaten.code, DEFAULT_PLACE)[0])
     longitude = factory.LazyAttribute(lambda o: KNOWN_PLACES.get(o.kabupaten.code, DEFAULT_PLACE)[1])
     radius_km = 60
+
+
+class BodyYearReadinessFactory(factory.django.DjangoModelFactory):
+    """A body's readiness row for one year with nothing recorded yet, as ``evidence.rollups``
+    writes it for a body without activities that year (the services keep the real ones current)."""
+
+    class Meta:
+        model = BodyYearReadiness
+        django_get_or_create = ("body", "year")
+
+    body = factory.SubFactory(BodyFactory)
+    year = 2024
+    total = 0
+    complete = 0
+    incomplete = factory.LazyFunction(list)

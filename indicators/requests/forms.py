@@ -81,7 +81,7 @@ class TitikPantauRequestForm(forms.Form):
             "invalid_choice": _("OPD ini bukan OPD kabupaten/kota penilaian ini."),
         },
     )
-    tatanan = forms.ModelMultipleChoiceField(
+    tatanan = ModelMultipleIdChoiceField(
         label=_("Tatanan"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
