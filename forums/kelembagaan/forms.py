@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import DataRequest
+from indicators.requests.forms import DeadlineField
 from indicators.requests.services import deadline_check
 
 
@@ -32,11 +33,7 @@ class DocumentRequestForm(forms.Form):
             "invalid_choice": _("Dokumen yang dipilih tidak dikenal."),
         },
     )
-    deadline = forms.DateField(
-        label=_("Tenggat"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Tentukan tenggat."), "invalid": _("Tulis tenggat sebagai tanggal.")},
-    )
+    deadline = DeadlineField()
     message = forms.CharField(
         label=_("Pesan untuk sekretaris"),
         required=False,

@@ -23,6 +23,18 @@ def _checked_deadline(deadline):
     return deadline
 
 
+class DeadlineField(forms.DateField):
+    """The deadline of a data request of any kind: a date picker, answered in Indonesian."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Tenggat"))
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault(
+            "error_messages", {"required": _("Tentukan tenggat."), "invalid": _("Tulis tenggat sebagai tanggal.")}
+        )
+        super().__init__(**kwargs)
+
+
 class DataRequestAssignForm(forms.Form):
     """Which entries an OPD is asked for, and by when. The entry checkboxes are drawn by the
     template, grouped per tatanan; the field only validates the ids.
@@ -111,11 +123,7 @@ class TitikPantauRequestForm(forms.Form):
             "max_value": _("Jumlah titik pantau per tatanan paling banyak %(limit_value)s."),
         },
     )
-    deadline = forms.DateField(
-        label=_("Tenggat"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"required": _("Tentukan tenggat."), "invalid": _("Tulis tenggat sebagai tanggal.")},
-    )
+    deadline = DeadlineField()
     message = forms.CharField(
         label=_("Pesan untuk OPD"),
         required=False,
