@@ -57,8 +57,8 @@ from .completeness import (
     REQUIRED_KINDS,
     activity_kind_counts,
     assessment_readiness,
-    body_readiness_of,
     kabupaten_readiness,
+    stored_body_readiness_of,
     with_completeness,
 )
 from .filters import ActivityFilter, EvidenceFileFilter
@@ -497,7 +497,7 @@ class BodyReadinessView(APIView):
         else:
             cycle = current_cycle()
         years = cycle.data_years if cycle is not None else []
-        return Response(body_readiness_data(body_readiness_of(body, years=years)))
+        return Response(body_readiness_data(stored_body_readiness_of(body, years=years)))
 
 
 class AssessmentReadinessView(APIView):

@@ -341,12 +341,20 @@ def body_readiness(bodies: QuerySet[Body], *, years: list[int]) -> list[BodyRead
     held together with other bodies counts for each of them."""
     states = {b.pk: BodyReadiness(body=b, years=list(years)) for b in bodies.select_related("region")}
     if states and years:
-        ids = bodies.values("pk")
+        # Two indexed conditions on the activities' own columns, not an OR across the join to the
+        # partner bodies: PostgreSQL answered that with a scan of every activity and a DISTINCT
+        # (docs/PERFORMANCE.md, "Readiness of one body").
+        ids = list(states)
+        held = list(
+            Activity.partner_bodies.through.objects.filter(body_id__in=ids)
+            .values_list("activity_id", flat=True)
+            .distinct()
+        )
         activities = Activity.objects.filter(
-            Q(body__in=ids) | Q(partner_bodies__in=ids),
+            Q(body_id__in=ids) | Q(pk__in=held),
             date__gte=datetime.date(min(years), 1, 1),
             date__lte=datetime.date(max(years), 12, 31),
-        ).distinct()
+        )
         for activity in activity_states(activities):
             if activity.date.year not in years:
                 continue
@@ -358,6 +366,11 @@ def body_readiness(bodies: QuerySet[Body], *, years: list[int]) -> list[BodyRead
 
 def body_readiness_of(body: Body, *, years: list[int]) -> BodyReadiness:
     return body_readiness(Body.objects.filter(pk=body.pk), years=years)[0]
+
+
+def stored_body_readiness_of(body: Body, *, years: list[int]) -> StoredBodyReadiness:
+    """One body's readiness with its list of incomplete activities, from its rows."""
+    return stored_body_readiness(Body.objects.filter(pk=body.pk), years=years, listed=lambda _body: True)[0]
 
 
 # Which bodies' lists of incomplete activities ``kabupaten_readiness`` reads from the rows: every

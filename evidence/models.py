@@ -159,7 +159,12 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(realised_budget__gte=0), name="activity_budget_not_negative"),
         ]
-        indexes = [models.Index(fields=["body", "date"], name="activity_body_date")]
+        indexes = [
+            models.Index(fields=["body", "date"], name="activity_body_date"),
+            # The lists' order over live activities, read backwards: a page of the national list is
+            # its first rows, not a sort of every activity (docs/PERFORMANCE.md, "Activities").
+            models.Index(fields=["date", "id"], name="activity_live_date", condition=Q(deleted_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.date:%d-%m-%Y})"

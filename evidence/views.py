@@ -33,6 +33,7 @@ from forums.workplans.selectors import pembinaan_visit_for, rupiah
 from indicators.models import IndicatorEntry, TitikPantau
 from indicators.selectors import assessment_for
 from kks_portal.lib.forms import add_service_errors
+from kks_portal.lib.pagination import CappedPaginator
 from tatanan.models import Tatanan
 
 from .completeness import activity_missing_kinds, complete_q, kinds_text, with_completeness
@@ -69,6 +70,9 @@ ACCEPT = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 GALLERY_PAGE_SIZE = 24
+# A gallery counts at most this many photos (100 pages): beyond it the page says "more than" and
+# the newest are shown (kks_portal/lib/pagination.py, docs/PERFORMANCE.md "Galleries").
+GALLERY_COUNT_CAP = 100 * GALLERY_PAGE_SIZE
 ACTIVITY_PAGE_SIZE = 50
 
 
@@ -496,7 +500,7 @@ def _photos(files):
 
 def _gallery(request, photos, context: dict):
     photos = photos.select_related("blob", "uploaded_by", "activity", "body").order_by("-uploaded_at", "-id")
-    page = Paginator(photos, GALLERY_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    page = CappedPaginator(photos, GALLERY_PAGE_SIZE, cap=GALLERY_COUNT_CAP).get_page(request.GET.get("halaman"))
     return render(request, "evidence/gallery.html", context | {"page": page, "photos": page.object_list})
 
 

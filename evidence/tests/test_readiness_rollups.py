@@ -24,12 +24,14 @@ from django.urls import reverse
 from evidence.completeness import (
     NO_LISTS,
     ListsNotRead,
+    body_readiness_of,
     computed_kabupaten_readiness,
     kabupaten_readiness,
 )
 from evidence.models import Activity, BodyYearReadiness, EvidenceFile
 from evidence.rollups import rebuild, rebuild_if_empty
 from evidence.selectors import Owner
+from evidence.serializers import body_readiness_data
 from evidence.services import activity_create, activity_remove, activity_update
 from evidence.tests import readiness_world
 from evidence.tests.readiness_world import YEARS, blob
@@ -270,7 +272,7 @@ def reads(client, url: str) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize(
     "page",
-    ["dashboard", "readiness", "assessment_dashboard", "api_readiness", "api_kecamatan"],
+    ["dashboard", "readiness", "assessment_dashboard", "api_readiness", "api_kecamatan", "api_body"],
 )
 def test_readiness_reads_no_activity_and_the_same_queries_for_10_and_200(
     client_for, rina, evidence_assessment, bodies, page
@@ -281,6 +283,8 @@ def test_readiness_reads_no_activity_and_the_same_queries_for_10_and_200(
         "assessment_dashboard": reverse("indicators:assessment_dashboard", args=[evidence_assessment.pk]),
         "api_readiness": f"/api/assessments/{evidence_assessment.pk}/readiness/",
         "api_kecamatan": f"/api/assessments/{evidence_assessment.pk}/readiness/kecamatan/36.04.18/",
+        # One body with its list of incomplete activities, as a Pokja's secretary asks for it.
+        "api_body": f"/api/bodies/{bodies['pokja_carenang'].pk}/readiness/?cycle={evidence_assessment.cycle.award_year}",
     }
     client = client_for(rina)
     url = urls[page]
@@ -295,6 +299,11 @@ def test_readiness_reads_no_activity_and_the_same_queries_for_10_and_200(
     for statement in sql + sql_many:
         assert '"evidence_activity"' not in statement, statement
     assert any('"evidence_bodyyearreadiness"' in statement for statement in sql)
+    if page == "api_body":  # read from the rows, it says what the computed rule says, list included
+        pokja = bodies["pokja_carenang"]
+        computed = body_readiness_data(body_readiness_of(pokja, years=evidence_assessment.cycle.data_years))
+        assert client.get(url).json() == computed
+        assert computed["missing"]
 
 
 # --- Two writers of the same body and year (PostgreSQL) --------------------------------------------

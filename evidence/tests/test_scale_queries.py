@@ -277,6 +277,34 @@ def test_the_galleries_show_the_same_photos_with_cheap_queries(client_for, dewi,
     assert shown == _old_body_gallery(dewi, pokja)
 
 
+def test_a_gallery_counts_up_to_its_cap_and_says_there_are_more(client_for, rina, pokja, photo_world, monkeypatch):
+    """Beyond the cap the count stops (a ``LIMIT`` inside the COUNT), the page says "Lebih dari",
+    and the newest photos up to the cap are still paged through in order."""
+    from evidence import views
+
+    url = reverse("evidence:tatanan_gallery", args=[photo_world["first"].pk])
+    newest = _old_tatanan_gallery(rina, photo_world["first"])
+    assert len(newest) == 17
+    monkeypatch.setattr(views, "GALLERY_PAGE_SIZE", 4)
+    monkeypatch.setattr(views, "GALLERY_COUNT_CAP", 10)
+    client = client_for(rina)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    page = response.context["page"]
+    assert (page.paginator.count, page.paginator.num_pages, page.paginator.capped) == (10, 3, True)
+    (count_sql,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 11" in count_sql.upper()
+    html = response.content.decode()
+    assert "Lebih dari 10 foto" in html
+    assert "1 / 3+" in html
+    assert _gallery_ids(client, url)[0] == newest[:10]
+
+    monkeypatch.setattr(views, "GALLERY_COUNT_CAP", 17)
+    page = client.get(url).context["page"]
+    assert (page.paginator.count, page.paginator.capped) == (17, False)
+    assert "17 foto" in client.get(url).content.decode()
+
+
 # --- Completeness of activities -------------------------------------------------------------------
 
 
