@@ -72,6 +72,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Opd
 from forums.models import Body
+from forums.selectors import activities_held_q
 from indicators.models import Assessment, IndicatorEntry
 from regions.models import Region
 from tatanan.models import EvidenceRequirement, Tatanan
@@ -341,17 +342,8 @@ def body_readiness(bodies: QuerySet[Body], *, years: list[int]) -> list[BodyRead
     held together with other bodies counts for each of them."""
     states = {b.pk: BodyReadiness(body=b, years=list(years)) for b in bodies.select_related("region")}
     if states and years:
-        # Two indexed conditions on the activities' own columns, not an OR across the join to the
-        # partner bodies: PostgreSQL answered that with a scan of every activity and a DISTINCT
-        # (docs/PERFORMANCE.md, "Readiness of one body").
-        ids = list(states)
-        held = list(
-            Activity.partner_bodies.through.objects.filter(body_id__in=ids)
-            .values_list("activity_id", flat=True)
-            .distinct()
-        )
         activities = Activity.objects.filter(
-            Q(body_id__in=ids) | Q(pk__in=held),
+            activities_held_q(list(states)),
             date__gte=datetime.date(min(years), 1, 1),
             date__lte=datetime.date(max(years), 12, 31),
         )

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.selectors import get_in_scope_or_404
-from forums.selectors import body_for, body_to_edit, can_edit_body
+from forums.selectors import activities_held_q, body_for, body_to_edit, can_edit_body
 from forums.workplans.selectors import pembinaan_visit_for, rupiah
 from indicators.models import IndicatorEntry, TitikPantau
 from indicators.selectors import assessment_for
@@ -199,8 +199,7 @@ def activity_list(request, pk):
     # Its own activities and those it held together with another body (``Activity.partner_bodies``).
     activities = (
         activities_visible_to(request.user)
-        .filter(Q(body=body) | Q(partner_bodies=body))
-        .distinct()
+        .filter(activities_held_q([body.pk]))
         .prefetch_related("tatanan", "partner_bodies")
         .select_related("work_plan_item__work_plan", "body")
     )

@@ -92,20 +92,38 @@ def active_member_count():
     return Coalesce(Subquery(members, output_field=IntegerField()), 0)
 
 
-def body_list(user: User, *, kind: str = "", kecamatan: str = "") -> QuerySet[Body]:
+def body_list(user: User, *, kind: str = "", kecamatan: str = "", figures: bool = True) -> QuerySet[Body]:
     """The bodies ``user`` reads, optionally narrowed to one kind and one kecamatan (and its desa),
-    each annotated with its number of active members and whether it has a current SK and a
-    secretariat (each a correlated subquery: one row per body, no GROUP BY)."""
+    in the list's order, each with ``with_body_figures`` unless ``figures`` is false."""
     bodies = bodies_visible_to(user)
     if kind:
         bodies = bodies.filter(kind=kind)
     if kecamatan:
         bodies = bodies.filter(Q(region__code=kecamatan) | Q(region__code__startswith=kecamatan + "."))
+    bodies = bodies.order_by("region_id", "kind")
+    return with_body_figures(bodies) if figures else bodies
+
+
+def activities_held_q(body_ids: list[int]) -> Q:
+    """Which activities count for these bodies: those one of them recorded and those held with one
+    of them as a partner body (``Activity.partner_bodies``, reverse ``Body.shared_activities``).
+
+    A condition on the activity's own columns, the shared ones read first (one indexed query):
+    ``body = … OR partner_bodies = …`` joins every activity with its partners and needs a
+    DISTINCT, which PostgreSQL answered by scanning them all (docs/PERFORMANCE.md, "Activities of
+    a body"). Forums sit below evidence, so the rule lives here and takes no Activity import."""
+    shared = Body.shared_activities.through.objects.filter(body_id__in=body_ids)
+    return Q(body_id__in=body_ids) | Q(pk__in=list(shared.values_list("activity_id", flat=True).distinct()))
+
+
+def with_body_figures(bodies: QuerySet[Body]) -> QuerySet[Body]:
+    """Each body annotated with its number of active members and whether it has a current SK and a
+    secretariat (each a correlated subquery: one row per body, no GROUP BY)."""
     return bodies.annotate(
         member_count=active_member_count(),
         has_decree=Exists(Decree.objects.filter(body=OuterRef("pk"), is_current=True)),
         has_secretariat=Exists(Secretariat.objects.filter(body=OuterRef("pk"))),
-    ).order_by("region_id", "kind")
+    )
 
 
 def body_counts(bodies: QuerySet[Body]) -> dict[str, int]:
@@ -119,12 +137,12 @@ def body_counts(bodies: QuerySet[Body]) -> dict[str, int]:
 
 def kecamatan_options(user: User) -> QuerySet[Region]:
     """Kecamatan within the user's read scope that have a body, for the list filter."""
-    return (
-        Region.objects.filter(level=Region.Level.KECAMATAN, bodies__isnull=False)
-        .filter(Q(pk__in=bodies_visible_to(user).values("region_id")))
-        .distinct()
-        .order_by("code")
+    # The kecamatan's own code against the scope and an EXISTS probe of its bodies: no join with
+    # every body in scope and no DISTINCT over it (docs/PERFORMANCE.md, "Bodies list").
+    kecamatan = Region.objects.filter(level=Region.Level.KECAMATAN).filter(
+        Exists(Body.objects.filter(region=OuterRef("pk")))
     )
+    return scope_filter(kecamatan, user=user, field="code").order_by("code")
 
 
 def decree_history(body: Body) -> QuerySet[Decree]:

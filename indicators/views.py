@@ -7,6 +7,7 @@ does not exist (404) for a verifier; writes go through the services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +28,8 @@ from .selectors import (
     entry_for,
 )
 from .services import assessment_open, indicator_entry_update
+
+ASSESSMENT_PAGE_SIZE = 100
 
 
 @login_required
@@ -54,10 +57,12 @@ def assessment_list(request):
                 return redirect("indicators:assessment_detail", pk=assessment.pk)
     elif request.method == "POST":
         raise Http404
+    # A page at a time: a national verifier reads every kabupaten/kota of every cycle.
+    page = Paginator(assessments_visible_to(request.user), ASSESSMENT_PAGE_SIZE).get_page(request.GET.get("halaman"))
     return render(
         request,
         "indicators/assessment_list.html",
-        {"assessments": assessments_visible_to(request.user), "form": form},
+        {"assessments": page.object_list, "page": page, "form": form},
     )
 
 

@@ -104,3 +104,37 @@ def test_the_list_page_costs_the_same_queries_with_more_bodies_and_members(
     assert len(many) == len(few)
     assert _counts(response)[Body.Kind.TIM_PEMBINA_KECAMATAN] == 1
     assert _counts(response)[Body.Kind.FORUM_KABKOTA] == 1
+
+
+def test_the_list_is_paged_with_the_filter_kept_and_figures_for_the_page_only(
+    client_for, rina, bodies_with_members, monkeypatch
+):
+    """Pages of the list's order; the links keep the filter; the paged query carries no figure
+    subquery (the figures are read for the page's bodies), and the last page has the rest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forums import views
+
+    monkeypatch.setattr(views, "BODY_PAGE_SIZE", 2)
+    client = client_for(rina)
+    everything = list(body_list(rina).values_list("pk", flat=True))
+    assert len(everything) == 6
+    shown = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("forums:body_list"), {"halaman": number})
+        page = response.context["page"]
+        assert (page.number, page.paginator.num_pages, response.context["total"]) == (number, 3, 6)
+        shown += [body.pk for body in response.context["bodies"]]
+        paged = [q["sql"] for q in queries.captured_queries if "LIMIT 2" in q["sql"] and '"forums_body"' in q["sql"]]
+        assert paged
+        assert not [sql for sql in paged if "forums_member" in sql]
+    assert shown == everything
+    expected = [body.member_count for body in body_list(rina)][4:]
+    assert [body.member_count for body in response.context["bodies"]] == expected
+    assert 0 in expected
+
+    pokja = client.get(reverse("forums:body_list"), {"kind": Body.Kind.POKJA_DESA}).content.decode()
+    assert "?kind=pokja_desa&amp;halaman=2" in pokja
+    assert "1 / 2" in pokja

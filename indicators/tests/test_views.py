@@ -112,3 +112,22 @@ class TestOpen:
         client = client_for(oscar)
         assert b"assessment-open-form" not in client.get("/penilaian/").content
         assert client.post("/penilaian/", {"kabupaten": "36.04", "cycle": small_cycle.award_year}).status_code == 404
+
+
+def test_the_assessment_list_is_paged_in_its_order(client_for, nadia, assessment, monkeypatch):
+    """A national verifier reads every kabupaten/kota's assessment: a page at a time, newest cycle
+    first then by code, every assessment on exactly one page."""
+    from indicators import views
+    from indicators.tests.factories import AssessmentFactory
+
+    others = [AssessmentFactory(cycle=assessment.cycle, entries=False) for _ in range(4)]
+    monkeypatch.setattr(views, "ASSESSMENT_PAGE_SIZE", 2)
+    client = client_for(nadia)
+    shown = []
+    for number in (1, 2, 3):
+        response = client.get("/penilaian/", {"halaman": number})
+        assert response.context["page"].paginator.num_pages == 3
+        shown += [a.pk for a in response.context["assessments"]]
+    assert sorted(shown) == sorted([assessment.pk, *(a.pk for a in others)])
+    assert shown == list(Assessment.objects.values_list("pk", flat=True))
+    assert "?halaman=2" in client.get("/penilaian/").content.decode()
