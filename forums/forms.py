@@ -132,12 +132,27 @@ class BodyFilterForm(forms.Form):
         required=False,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
+    kabupaten = forms.ChoiceField(
+        label=_("Kabupaten/kota"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
+    )
     kecamatan = forms.ChoiceField(
         label=_("Kecamatan"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )
 
-    def __init__(self, *args, kecamatan_choices, region=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, kabupaten_choices=(), kecamatan_choices, region=None, **kwargs):
+        """``kabupaten_choices`` only for a reader of several kabupaten/kota (a verifier): the
+        kecamatan are then those of the chosen one. A kecamatan left from another kabupaten/kota
+        (the reader changed the first select only) is dropped rather than refused."""
+        if data is not None and data.get("kecamatan"):
+            known = {code for code, _label in kecamatan_choices}
+            if data["kecamatan"] not in known:
+                data = data.copy()
+                data["kecamatan"] = ""
+        super().__init__(data, **kwargs)
+        if kabupaten_choices:
+            self.fields["kabupaten"].choices = [("", _("Semua kabupaten/kota")), *kabupaten_choices]
+        else:
+            del self.fields["kabupaten"]
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *kecamatan_choices]
         # The kinds in the words of the reader's kabupaten/kota, when there is one (regions/words.py).
         self.fields["kind"].choices = [("", _("Semua jenis")), *Body.kind_choices_in(region)]

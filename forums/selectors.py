@@ -135,6 +135,13 @@ def body_counts(bodies: QuerySet[Body]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in Body.Kind.values}
 
 
+def kabupaten_options(user: User) -> QuerySet[Region]:
+    """Kabupaten/kota within the user's read scope, for the list filter of a reader of several
+    (the bodies list's ``kecamatan`` filter takes a kabupaten/kota code as well: a code prefix)."""
+    kabupaten = Region.objects.filter(level=Region.Level.KABKOTA)
+    return scope_filter(kabupaten, user=user, field="code").order_by("code")
+
+
 def kecamatan_options(user: User) -> QuerySet[Region]:
     """Kecamatan within the user's read scope that have a body, for the list filter."""
     # The kecamatan's own code against the scope and an EXISTS probe of its bodies: no join with

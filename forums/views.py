@@ -40,6 +40,7 @@ from .selectors import (
     can_edit_body,
     decree_history,
     default_signer,
+    kabupaten_options,
     kecamatan_options,
     secretary_regions_of,
     with_body_figures,
@@ -70,18 +71,33 @@ def home(request):
 
 @login_required
 def body_list_view(request):
-    kecamatan = kecamatan_options(request.user)
     managed = [] if request.user.is_superuser else list(kabupaten_managed_by(request.user)[:5])
     # One kabupaten/kota managed: the kinds read in its words, "Pokja Kelurahan Sehat" (regions/words.py).
     region = managed[0] if len(managed) == 1 else None
+    # A reader of several kabupaten/kota (a verifier: 514 of them nationally, 7,000 kecamatan)
+    # picks a kabupaten/kota first, then one of its kecamatan.
+    kabupaten = list(kabupaten_options(request.user))
+    data = request.GET.copy() if request.GET else None
+    chosen = ""
+    if data is not None and len(kabupaten) > 1:
+        # A link naming a kecamatan only (from another page) names its kabupaten/kota too.
+        chosen = data.get("kabupaten") or kabupaten_code_of(data.get("kecamatan", ""))
+        if chosen not in {k.code for k in kabupaten}:
+            chosen = ""
+        data["kabupaten"] = chosen
+    kecamatan = kecamatan_options(request.user)
+    if len(kabupaten) > 1:
+        kecamatan = kecamatan.filter(parent_id=chosen) if chosen else kecamatan.none()
     form = BodyFilterForm(
-        request.GET or None,
-        kecamatan_choices=[(k.code, f"{k.name} ({k.code})") for k in kecamatan[:500]],
+        data,
+        kabupaten_choices=[(k.code, f"{k.name} ({k.code})") for k in kabupaten] if len(kabupaten) > 1 else (),
+        kecamatan_choices=[(k.code, f"{k.name} ({k.code})") for k in kecamatan],
         region=region,
     )
     kind = code = ""
     if form.is_bound and form.is_valid():
-        kind, code = form.cleaned_data["kind"], form.cleaned_data["kecamatan"]
+        kind = form.cleaned_data["kind"]
+        code = form.cleaned_data["kecamatan"] or form.cleaned_data.get("kabupaten") or ""
     # A page of bodies, not the whole scope: the national list was 99,000 rows cut to 1,000 and
     # 600 KB of HTML. The page's bodies are chosen first and only they get their figures: with
     # the figures in the paged query PostgreSQL worked them out for every row an OFFSET skips

@@ -138,3 +138,46 @@ def test_the_list_is_paged_with_the_filter_kept_and_figures_for_the_page_only(
     pokja = client.get(reverse("forums:body_list"), {"kind": Body.Kind.POKJA_DESA}).content.decode()
     assert "?kind=pokja_desa&amp;halaman=2" in pokja
     assert "1 / 2" in pokja
+
+
+def test_a_reader_of_several_kabupaten_picks_one_then_its_kecamatan(client_for, nadia, rina, wilayah):
+    """The national verifier reads every kabupaten/kota: a kabupaten/kota select first, the
+    kecamatan of the chosen one next (not the first 500 kecamatan of the country); a Bappeda
+    admin of one kabupaten/kota gets the kecamatan select alone, as before."""
+    serang_forum = BodyFactory(kind=Body.Kind.FORUM_KABKOTA, region=wilayah["serang"])
+    carenang = BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["carenang"])
+    binuang = BodyFactory(kind=Body.Kind.FORUM_KECAMATAN, region=wilayah["binuang"])
+    bogor = BodyFactory(kind=Body.Kind.FORUM_KABKOTA, region=wilayah["bogor"])
+    client = client_for(nadia)
+    url = reverse("forums:body_list")
+
+    response = client.get(url)
+    form = response.context["form"]
+    assert [code for code, _label in form.fields["kabupaten"].choices] == ["", "32.01", "36.04"]
+    assert form.fields["kecamatan"].choices == [("", "Semua kecamatan")]
+    assert "pilih kabupaten/kota dulu" in response.content.decode()
+
+    response = client.get(url, {"kabupaten": "36.04"})
+    assert [code for code, _label in response.context["form"].fields["kecamatan"].choices] == [
+        "",
+        "36.04.17",
+        "36.04.18",
+    ]
+    assert {b.pk for b in response.context["bodies"]} == {serang_forum.pk, carenang.pk, binuang.pk}
+    assert response.context["total"] == 3
+
+    response = client.get(url, {"kabupaten": "36.04", "kecamatan": "36.04.17"})
+    assert [b.pk for b in response.context["bodies"]] == [carenang.pk]
+    # A link naming the kecamatan alone names its kabupaten/kota as well.
+    response = client.get(url, {"kecamatan": "36.04.18"})
+    assert [b.pk for b in response.context["bodies"]] == [binuang.pk]
+    assert response.context["form"]["kabupaten"].value() == "36.04"
+    # The kabupaten/kota changed, the kecamatan of the other one left in the link: dropped.
+    response = client.get(url, {"kabupaten": "32.01", "kecamatan": "36.04.17"})
+    assert [b.pk for b in response.context["bodies"]] == [bogor.pk]
+    # Not a kabupaten/kota in scope: no filter, no error.
+    assert client.get(url, {"kabupaten": "99.99"}).context["total"] == 4
+
+    form = client_for(rina).get(url).context["form"]
+    assert "kabupaten" not in form.fields
+    assert [code for code, _label in form.fields["kecamatan"].choices] == ["", "36.04.17", "36.04.18"]
