@@ -52,7 +52,7 @@ from regions.models import Region
 from .models import Blob, EvidenceFile, random_storage_name
 from .print_copies import print_copy_name, print_copy_owner
 from .rollups import refresh_activities
-from .selectors import Owner, files_visible_to, live
+from .selectors import OWNER_KINDS, Owner, files_visible_to, live
 
 logger = logging.getLogger(__name__)
 
@@ -488,16 +488,10 @@ def evidence_remove(*, evidence: EvidenceFile, actor: User) -> EvidenceFile:
 
 
 def history_of(evidence: EvidenceFile) -> list[EvidenceFile]:
-    """The attachments this one replaced, newest first (following ``replaced_by`` backwards)."""
-    chain, current = [], evidence
-    seen = {evidence.pk}
-    while True:
-        previous = EvidenceFile.objects.select_related("blob", "uploaded_by").filter(replaced_by=current).first()
-        if previous is None or previous.pk in seen:
-            return chain
-        chain.append(previous)
-        seen.add(previous.pk)
-        current = previous
+    """The attachments this one replaced, newest first (following ``replaced_by`` backwards), in
+    one query whatever the depth, as ``histories_of`` (the API's history of a file made one
+    query per version; docs/PERFORMANCE.md)."""
+    return _chains(_replaced_files(_files_of_owner_of(evidence)), [evidence])[evidence.pk]
 
 
 def histories_of(owner: Owner, files: list[EvidenceFile]) -> dict[int, list[EvidenceFile]]:
@@ -505,9 +499,32 @@ def histories_of(owner: Owner, files: list[EvidenceFile]) -> dict[int, list[Evid
     query whatever the number of files and the depth of their histories: a file only ever
     replaces a current file of its own owner (``replaceable``), so the owner's replaced files
     hold every chain (docs/PERFORMANCE.md, "Fixed causes")."""
-    replaced = owner.files().filter(replaced_by__isnull=False).select_related("blob", "uploaded_by")
+    return _chains(_replaced_files(owner.files()), files)
+
+
+def _files_of_owner_of(evidence: EvidenceFile):
+    """Every attachment of the owner of ``evidence`` (history included), named by the ids on the
+    row: the owner itself is not loaded."""
+    for owner_kind in OWNER_KINDS:
+        if getattr(evidence, f"{owner_kind.name}_id") is not None:
+            lookups = {}
+            for field in owner_kind.fields:
+                column = EvidenceFile._meta.get_field(field).attname
+                value = getattr(evidence, column)
+                lookups[column if value is not None else f"{column}__isnull"] = value if value is not None else True
+            return EvidenceFile.objects.filter(**lookups)
+    raise ValueError(f"Evidence file {evidence.pk} has no owner.")
+
+
+def _replaced_files(files):
+    return files.filter(replaced_by__isnull=False).select_related("blob", "uploaded_by")
+
+
+def _chains(replaced, files: list[EvidenceFile]) -> dict[int, list[EvidenceFile]]:
+    """The chain of each of ``files`` back through ``replaced`` (rows replaced by another), by
+    file id, newest first."""
     predecessor: dict[int, EvidenceFile] = {}
-    for row in replaced.order_by("-uploaded_at", "-id"):  # the order ``history_of``'s ``first()`` takes
+    for row in replaced.order_by("-uploaded_at", "-id"):  # the order one ``first()`` per step took
         predecessor.setdefault(row.replaced_by_id, row)
     histories = {}
     for evidence in files:

@@ -129,7 +129,10 @@ def village_word(region: Region | None) -> str:
     """
     if region is None or region.level < Region.Level.KABKOTA:
         return _("desa/kelurahan")
-    return village_word_of_kinds(village_kinds(region), kota=kabkota_kind(region) == Region.Kind.KOTA)
+    kinds = village_kinds(region)
+    # Whether it is a kota only matters without villages: a desa's own word costs no query (the
+    # titik pantau list asked for each desa it shows; docs/PERFORMANCE.md).
+    return village_word_of_kinds(kinds, kota=not kinds and kabkota_kind(region) == Region.Kind.KOTA)
 
 
 def village_word_of_counts(*, desa: int, kelurahan: int, kota: bool = False) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -425,15 +425,16 @@ def _replacements(removed: set[int], added: set[int]) -> dict[int, int]:
     """Removed file id → the added file id that replaced it (following the chain of replacements
     recorded on the evidence files)."""
     pairs: dict[int, int] = {}
+    successor_of = _successors(removed) if removed else {}
     frontier = {pk: pk for pk in removed}  # current id in the chain → the removed id it started from
     for _hop in range(REPLACEMENT_HOPS):
         if not frontier:
             break
-        links = EvidenceFile.objects.filter(pk__in=frontier, replaced_by__isnull=False).values_list(
-            "pk", "replaced_by_id"
-        )
         following = {}
-        for pk, successor in links:
+        for pk in sorted(frontier):
+            successor = successor_of.get(pk)
+            if successor is None:
+                continue
             origin = frontier[pk]
             if successor in added and successor not in pairs.values():
                 pairs[origin] = successor
@@ -441,6 +442,24 @@ def _replacements(removed: set[int], added: set[int]) -> dict[int, int]:
                 following[successor] = origin
         frontier = following
     return pairs
+
+
+def _successors(removed: set[int]) -> dict[int, int]:
+    """File id → the id of the file that replaced it, for every replaced file of the owners of
+    ``removed``: in one query whatever the length of the chains (one query per step made the
+    comparison's cost grow with the versions between two dossier versions). A file only ever
+    replaces a current file of its own owner (``evidence.uploads.replaceable``), so each chain
+    lies among them."""
+    files = EvidenceFile.objects.filter(pk__in=removed)
+    of_requirements = files.filter(requirement_id__isnull=False)
+    owned = Q(
+        requirement_id__in=of_requirements.values("requirement_id"),
+        assessment_id__in=of_requirements.values("assessment_id"),
+    )
+    for column in ("activity_id", "body_id", "titik_pantau_id", "pembinaan_visit_id"):
+        owned |= Q(**{f"{column}__in": files.filter(**{f"{column}__isnull": False}).values(column)})
+    replaced = EvidenceFile.objects.filter(owned | Q(pk__in=removed), replaced_by__isnull=False)
+    return dict(replaced.values_list("pk", "replaced_by_id"))
 
 
 def _file(item: dict, status: str) -> FileChange:

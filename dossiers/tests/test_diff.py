@@ -189,6 +189,43 @@ def test_what_changed_between_two_versions(serang_2025, rina, wilayah):
     assert back[f"titik_pantau:{point.pk}"].status == "removed"
 
 
+def _replace(old: EvidenceFile, n: int) -> EvidenceFile:
+    """A new version of ``old`` on its owner (``n`` makes its bytes and name differ)."""
+    new = attach(
+        make_blob(old.blob.kabupaten, pdf_bytes(1) + f"versi {n}".encode(), FileType.PDF),
+        region=old.region,
+        kind=old.kind,
+        original_name=f"laporan-versi-{n}.pdf",
+        requirement=old.requirement,
+        assessment=old.assessment,
+        data_year=old.data_year,
+    )
+    EvidenceFile.objects.filter(pk=old.pk).update(replaced_by=new, replaced_at=timezone.now())
+    return new
+
+
+@pytest.mark.parametrize("hops", [1, 4])
+def test_a_file_replaced_several_times_is_followed_in_one_query(serang_2025, django_assert_num_queries, hops):
+    """The comparison follows a chain of replacements to the newest file, reading every
+    replaced file of the removed files' owners at once: one query, however long the chain (it
+    was one per step: docs/PERFORMANCE.md)."""
+    first = version_now(serang_2025, submitted=True)
+    old = EvidenceFile.objects.get(original_name="laporan-inspeksi-pasar-2023.pdf")
+    newest = old
+    for n in range(hops):
+        newest = _replace(newest, n)
+    second = version_now(serang_2025)
+    first, second = (DossierVersion.objects.get(pk=v.pk) for v in (first, second))
+
+    with django_assert_num_queries(1):
+        diff = version_diff(first, second)
+    replaced = [f for section in diff.sections for r in section.records for f in r.files]
+    assert [(f.status, f.old_name, f.name) for f in replaced] == [
+        ("replaced", "laporan-inspeksi-pasar-2023.pdf", f"laporan-versi-{hops - 1}.pdf")
+    ]
+    assert diff.counts["files_replaced"] == 1
+
+
 def test_added_and_removed_files_and_indicators(serang_2025, rina, wilayah):
     first = version_now(serang_2025)
     activity = EvidenceFile.objects.get(original_name="kerja-bakti.jpg").activity

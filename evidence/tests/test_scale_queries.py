@@ -135,6 +135,23 @@ def test_owner_pages_answer_200_after_the_uploader_is_removed(client_for, dewi, 
     assert "sk-versi-1.pdf" in page
 
 
+def test_the_api_history_of_a_file_costs_the_same_queries_for_a_deeper_history(client_for, dewi, pokja):
+    """``history_of`` (the API's history of one file) followed ``replaced_by`` back with one query
+    per version; it now reads the owner's replaced files at once, as ``histories_of`` does."""
+    activity = _activity(pokja, "Rapat")
+    shallow = _with_history(depth=1, kind="notulen", region=pokja.region, activity=activity, uploader=dewi)
+    deep = _with_history(depth=6, kind="undangan", region=pokja.region, activity=activity, uploader=dewi)
+    client = client_for(dewi)
+    client.get(reverse("evidence-file-history", args=[shallow.pk]))  # session, caches
+
+    assert _queries(client, reverse("evidence-file-history", args=[shallow.pk])) == _queries(
+        client, reverse("evidence-file-history", args=[deep.pk])
+    )
+    names = [row["original_name"] for row in client.get(reverse("evidence-file-history", args=[deep.pk])).json()]
+    assert names == [f"undangan-versi-{n}.pdf" for n in range(6, 0, -1)]
+    assert [f.pk for f in history_of(deep)] == [f.pk for f in histories_of(Owner(activity=activity), [deep])[deep.pk]]
+
+
 # --- The API's list of evidence files -------------------------------------------------------------
 
 

@@ -106,7 +106,7 @@ def titik_pantau_list(request, pk):
     for _tatanan, points in groups:
         for point in points:
             point.can_edit = is_admin or may_write_titik_pantau(
-                request.user, assessment, tatanan_id=point.tatanan_id, kind=point.kind
+                request.user, assessment, tatanan_id=point.tatanan_id, kind=point.kind, requests=requests
             )
             point.can_delete = is_admin or (point.can_edit and point.created_by_id == request.user.pk)
     asked = {t.pk for r in requests for t in r.tatanan.all()}

@@ -371,6 +371,7 @@ def _titik_pantau_outstanding(requests: list[DataRequest]) -> dict[int, list[Out
     ``points_min``) and each titik pantau in scope that lacks its desa, address or coordinates."""
     result: dict[int, list[Outstanding]] = {}
     assessment_ids = {r.assessment_id for r in requests}
+    villages: dict[str, str] = {}  # kabupaten code → its village word: once, not once per titik pantau
     points = list(
         TitikPantau.objects.filter(assessment_id__in=assessment_ids).select_related("tatanan").order_by("name", "pk")
     )
@@ -395,7 +396,10 @@ def _titik_pantau_outstanding(requests: list[DataRequest]) -> dict[int, list[Out
                     )
                 )
             for point in of_tatanan:
-                gaps = titik_pantau_gaps(point, village=village_word(data_request.assessment.kabupaten))
+                kabupaten_id = data_request.assessment.kabupaten_id
+                if kabupaten_id not in villages:
+                    villages[kabupaten_id] = village_word(data_request.assessment.kabupaten)
+                gaps = titik_pantau_gaps(point, village=villages[kabupaten_id])
                 if gaps:
                     items.append(
                         Outstanding(
@@ -408,6 +412,32 @@ def _titik_pantau_outstanding(requests: list[DataRequest]) -> dict[int, list[Out
     return result
 
 
+def _entries_outstanding(requests: list[DataRequest]) -> dict[int, list[Outstanding]]:
+    """Per request: the entries asked of its OPD that are not ``selesai`` (``outstanding_entries``),
+    read for every request at once (one query per request made the API's list grow with its
+    page; docs/PERFORMANCE.md)."""
+    if not requests:
+        return {}
+    entries = (
+        IndicatorEntry.objects.filter(
+            assessment_id__in={r.assessment_id for r in requests},
+            assigned_opd_id__in={r.opd_id for r in requests},
+        )
+        .exclude(status=SELESAI)
+        .select_related("indicator__tatanan")
+        .order_by("indicator__tatanan__number", "indicator__order")
+    )
+    asked: dict[tuple[int, int], list[Outstanding]] = {}
+    for e in entries:
+        asked.setdefault((e.assessment_id, e.assigned_opd_id), []).append(
+            Outstanding(
+                f"{e.indicator.tatanan.code} {e.indicator.number}. {e.indicator.name}",
+                reverse("indicators:entry_edit", args=[e.assessment_id, e.pk]),
+            )
+        )
+    return {r.pk: asked.get((r.assessment_id, r.opd_id), []) for r in requests}
+
+
 def outstanding_of(data_requests) -> dict[int, list[Outstanding]]:
     """What each request still waits for (an empty list: nothing), read from the real data.
 
@@ -416,14 +446,7 @@ def outstanding_of(data_requests) -> dict[int, list[Outstanding]]:
     ``data_request_outstanding`` (``forums.kelembagaan.selectors``)."""
     requests = list(data_requests)
     result: dict[int, list[Outstanding]] = {r.pk: [] for r in requests}
-    for data_request in (r for r in requests if r.kind == ENTRIES):
-        result[data_request.pk] = [
-            Outstanding(
-                f"{e.indicator.tatanan.code} {e.indicator.number}. {e.indicator.name}",
-                reverse("indicators:entry_edit", args=[e.assessment_id, e.pk]),
-            )
-            for e in outstanding_entries(data_request).order_by("indicator__tatanan__number", "indicator__order")
-        ]
+    result.update(_entries_outstanding([r for r in requests if r.kind == ENTRIES]))
     result.update(_titik_pantau_outstanding([r for r in requests if r.kind == TITIK_PANTAU]))
     documents = [r for r in requests if r.kind == KELEMBAGAAN]
     if documents:
@@ -486,15 +509,20 @@ def titik_pantau_todo(user: User) -> list[RequestRow]:
     return _rows(titik_pantau_requests_of(user).order_by("deadline", "assessment_id"))
 
 
-def may_write_titik_pantau(user: User, assessment: Assessment, *, tatanan_id: int, kind: str) -> bool:
+def may_write_titik_pantau(
+    user: User, assessment: Assessment, *, tatanan_id: int, kind: str, requests: list[DataRequest] | None = None
+) -> bool:
     """Who may add or change a titik pantau of ``tatanan_id`` and ``kind``: the Bappeda admin of
     the kabupaten (and superusers), and the operators of an OPD asked for the titik pantau of
-    that tatanan (and kind) while the assessment is open."""
+    that tatanan (and kind) while the assessment is open. ``requests``: the user's
+    ``titik_pantau_requests_of`` the assessment, when already read (a list asks once, not once
+    per titik pantau)."""
     if is_bappeda_admin_of(user, assessment.kabupaten_id):
         return True
+    if requests is None:
+        requests = titik_pantau_requests_of(user, assessment)
     return any(
-        tatanan_id in {t.pk for t in r.tatanan.all()} and (not r.point_kinds or kind in r.point_kinds)
-        for r in titik_pantau_requests_of(user, assessment)
+        tatanan_id in {t.pk for t in r.tatanan.all()} and (not r.point_kinds or kind in r.point_kinds) for r in requests
     )
 
 

@@ -17,7 +17,12 @@ from forums.models import Body, WorkPlan
 from forums.tests.factories import BodyFactory, DecreeFactory, SecretariatFactory, WorkPlanFactory
 from indicators.fieldwork.services import titik_pantau_create
 from indicators.models import DataRequest, TitikPantau
-from indicators.requests.selectors import other_requests_progress, outstanding_of, overdue_data_requests
+from indicators.requests.selectors import (
+    other_requests_progress,
+    outstanding_entries,
+    outstanding_of,
+    overdue_data_requests,
+)
 from indicators.requests.services import data_request_assign, data_request_documents, data_request_titik_pantau
 from indicators.tasks import remind_overdue
 from tatanan.models import Tatanan
@@ -173,6 +178,43 @@ class TestTitikPantauOutstanding:
         complete_point(assessment, wilayah, "Pasar A")
         complete_point(assessment, wilayah, "Pasar B")
         assert overdue_data_requests(assessment=assessment) == []
+
+
+def _ask_opds(rina, assessment, wilayah, n):
+    """``n`` OPDs each asked for an entry and for the titik pantau of Pasar."""
+    entries = [entry(assessment, code, number) for code in ("PSR", "PDD") for number in ("1", "2")]
+    for i in range(n):
+        opd = OpdFactory(kabupaten=wilayah["serang"], name=f"Dinas Uji {i}", short_name=f"Uji{i}")
+        data_request_assign(assessment=assessment, opd=opd, entries=[entries[i]], deadline=in_days(7), actor=rina)
+        data_request_titik_pantau(
+            assessment=assessment, opd=opd, tatanan=[tatanan("PSR")], deadline=in_days(7), actor=rina
+        )
+    return list(
+        DataRequest.objects.filter(assessment=assessment).select_related("assessment").prefetch_related("tatanan")
+    )
+
+
+@pytest.mark.parametrize("opds", [1, 4])
+def test_what_many_requests_wait_for_is_read_in_the_same_queries(
+    rina, assessment, wilayah, django_assert_num_queries, opds
+):
+    """``outstanding_of`` read each entries request's entries and each titik pantau's village word
+    on its own (the API's list and the requests page grew by a query or two a request); now the
+    entries of every request at once and the word once per kabupaten/kota (docs/PERFORMANCE.md)."""
+    TitikPantau.objects.create(assessment=assessment, tatanan=tatanan("PSR"), name="Pasar Baros", kind="pasar")
+    requests = _ask_opds(rina, assessment, wilayah, opds)
+    # The entries, the titik pantau, the kabupaten and its desa kinds (the village word).
+    with django_assert_num_queries(4):
+        outstanding = outstanding_of(requests)
+    for data_request in requests:
+        if data_request.kind == DataRequest.Kind.ENTRIES:  # what the one request's own query reads
+            asked = outstanding_entries(data_request).order_by("indicator__tatanan__number", "indicator__order")
+            expected = [f"{e.indicator.tatanan.code} {e.indicator.number}. {e.indicator.name}" for e in asked]
+        else:
+            expected = ["Pasar Baros (PSR): desa, alamat, koordinat belum diisi"]
+        assert [item.text for item in outstanding[data_request.pk]] == expected
+    entries_requests = [r for r in requests if r.kind == DataRequest.Kind.ENTRIES]
+    assert len([r for r in entries_requests if outstanding[r.pk]]) == opds  # not vacuous: each OPD its entry
 
 
 class TestOperatorFillsTitikPantau:
