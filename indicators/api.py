@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from accounts.access import is_bappeda_admin_of
 from kks_portal.lib.url_ids import parse_id
 from tatanan.models import Tatanan
+from tatanan.selectors import is_selectable, retired_option_message
 
 from .filters import AssessmentFilter, EntryFilter
 from .models import IndicatorEntry
@@ -221,9 +222,15 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         fields = dict(params.validated_data)
         if "self_score_value" in fields:
             value = fields.pop("self_score_value")
-            option = None if value is None else entry.indicator.scale_options.filter(value=value).first()
+            option = (
+                None
+                if value is None
+                else entry.indicator.scale_options.filter(value=value).order_by("retired", "order").first()
+            )
             if value is not None and option is None:
                 raise ValidationError({"self_score_value": [_("Nilai harus salah satu opsi skala indikator ini.")]})
+            if option is not None and not is_selectable(option, entry.self_score_id):
+                raise ValidationError({"self_score_value": [retired_option_message(option)]})
             fields["self_score"] = option
         indicator_entry_update(entry=entry, actor=request.user, **fields)
         entry = self.get_queryset().filter(pk=entry.pk).first() or entry

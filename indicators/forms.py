@@ -5,14 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import kabupaten_managed_by
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField
-from tatanan.models import Cycle, ScaleOption, Tatanan
+from tatanan.forms import ScoreOptionField
+from tatanan.models import Cycle, Tatanan
 
 from .models import IndicatorEntry
-
-
-class ScaleOptionField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.value} – {obj.description}"
 
 
 class CycleChoiceField(forms.ModelChoiceField):
@@ -90,9 +86,8 @@ class IndicatorEntryForm(forms.Form):
         help_text=_("Alamat web (http:// atau https://) folder atau berkas bukti dukung di luar portal."),
         widget=forms.URLInput,
     )
-    self_score = ScaleOptionField(
+    self_score = ScoreOptionField(
         label=_("Nilai mandiri"),
-        queryset=ScaleOption.objects.none(),
         required=False,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": _("Nilai harus salah satu opsi skala indikator ini.")},
@@ -102,7 +97,7 @@ class IndicatorEntryForm(forms.Form):
 
     def __init__(self, *args, entry, can_assign, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["self_score"].queryset = entry.indicator.scale_options.all()
+        self.fields["self_score"].for_score(entry.indicator, entry.self_score_id)
         if can_assign:
             self.fields["assigned_opd"].queryset = entry.assessment.kabupaten.opds.all()
         else:

@@ -13,7 +13,7 @@ from accounts.serializers import OpdRefSerializer, RegionRefSerializer
 from kks_portal.lib.scoped_fields import ScopedPrimaryKeyRelatedField
 from regions.selectors import region_list
 from tatanan.models import ScaleOption, Tatanan, TierRule
-from tatanan.selectors import cycles_visible_to
+from tatanan.selectors import cycles_visible_to, is_selectable, retired_option_message, selectable_options
 from tatanan.serializers import TatananRefSerializer
 
 from .models import Assessment, DataRequest, IndicatorEntry, Innovation, KelembagaanEntry, TitikPantau
@@ -136,7 +136,10 @@ class _TatananCodeItem(TatananCodeField):
 class ScoreOptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScaleOption
-        fields = ["id", "value", "description"]
+        fields = ["id", "value", "description", "retired"]
+        extra_kwargs = {
+            "retired": {"help_text": "No longer in the instrument: kept for the scores that hold it, not a new choice."}
+        }
         read_only_fields = fields
 
 
@@ -461,7 +464,10 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
         allow_null=True,
         required=False,
         error_messages={"does_not_exist": _("Nilai harus salah satu opsi skala indikator ini.")},
-        help_text="Id of one of the indicator's scale options; null clears it.",
+        help_text=(
+            "Id of one of the indicator's scale options; null clears it. An option no longer in the "
+            "instrument (`retired`) only when it is the entry's score already."
+        ),
     )
     self_score_value = serializers.IntegerField(
         allow_null=True,
@@ -488,6 +494,12 @@ class EntryUpdateSerializer(_RefusesOtherKeys, serializers.Serializer):
         if "self_score" in accepted:
             accepted = accepted | {"self_score_value"}
         return {name: field for name, field in super().get_fields().items() if name in accepted}
+
+    def validate_self_score(self, option):
+        # A retired option only for the entry that holds it (tatanan.selectors.is_selectable).
+        if option is not None and not is_selectable(option, self.context["entry"].self_score_id):
+            raise serializers.ValidationError(retired_option_message(option))
+        return option
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -821,17 +833,21 @@ class KelembagaanEntrySerializer(serializers.ModelSerializer):
     assessment = serializers.IntegerField(source="assessment_id", read_only=True)
     item = KelembagaanItemRefSerializer(read_only=True)
     self_score = ScoreOptionSerializer(read_only=True, allow_null=True)
-    options = ScoreOptionSerializer(
-        source="item.scale_options",
-        many=True,
-        read_only=True,
-        help_text="The item's scale; the top one meets the gate.",
+    options = serializers.SerializerMethodField(
+        help_text=(
+            "The options the entry may be scored with: the item's scale without the retired options, "
+            "plus the entry's score when it is retired. The top one meets the gate."
+        )
     )
 
     class Meta:
         model = KelembagaanEntry
         fields = ["id", "assessment", "item", "self_score", "note", "evidence_link", "provincial_note", "options"]
         read_only_fields = fields
+
+    @extend_schema_field(ScoreOptionSerializer(many=True))
+    def get_options(self, entry) -> list:
+        return ScoreOptionSerializer(selectable_options(entry.item, entry.self_score_id), many=True).data
 
 
 class KelembagaanChangeSerializer(_RefusesOtherKeys, serializers.Serializer):

@@ -18,6 +18,7 @@ from accounts.models import Opd, User
 from accounts.selectors import opd_function_map
 from regions.models import Region
 from tatanan.models import Cycle, Indicator, KelembagaanItem, ScaleOption, Tatanan
+from tatanan.selectors import check_selectable
 
 from .models import Assessment, IndicatorEntry, KelembagaanEntry
 from .selectors import can_edit_entry
@@ -142,7 +143,8 @@ def indicator_entry_update(*, entry: IndicatorEntry, actor: User, **fields) -> I
 
     The Bappeda admin of the kabupaten may edit any entry (and reassign it to an OPD); an OPD
     operator only the entries assigned to their OPD. Anyone else gets ``Http404``: to them the
-    entry does not exist. The self score must be one of the indicator's own scale options.
+    entry does not exist. The self score must be one of the indicator's own scale options, and
+    not a retired one unless it is the score already stored (``tatanan.selectors.is_selectable``).
     A first score moves an empty entry to draft.
     """
     if not can_edit_entry(actor, entry):
@@ -160,6 +162,7 @@ def indicator_entry_update(*, entry: IndicatorEntry, actor: User, **fields) -> I
         score = fields["self_score"] = ScaleOption.objects.filter(pk=score).first()
     if score is not None and score.indicator_id != entry.indicator_id:
         raise ValidationError({"self_score": _("Nilai harus salah satu opsi skala indikator ini.")})
+    check_selectable(score, entry.self_score_id, field="self_score")
     opd = fields.get("assigned_opd")
     if opd is not None and opd.kabupaten_id != entry.assessment.kabupaten_id:
         raise ValidationError({"assigned_opd": _("OPD harus dari kabupaten/kota yang sama.")})
@@ -222,6 +225,8 @@ def imported_results_record(
         score = fields.get("provincial_score")
         if score is not None and score.indicator_id != entry.indicator_id:
             raise ValidationError({"provincial_score": _("Nilai harus salah satu opsi skala indikator ini.")})
+        if "provincial_score" in fields:
+            check_selectable(score, entry.provincial_score_id, field="provincial_score")
         if not provincial:
             raise ValidationError(_("Verifikasi provinsi sudah berjalan di portal; nilai provinsi tidak diimpor."))
         for name, value in fields.items():

@@ -157,12 +157,18 @@ def _copy_catalogue(*, source: Cycle, cycle: Cycle) -> None:
     for old in indicators:
         new = _copy(old, INDICATOR_FIELDS, cycle=cycle)
         new.save()
-        options += [_copy(option, OPTION_FIELDS, indicator=new) for option in old.scale_options.all()]
+        options += [
+            _copy(option, OPTION_FIELDS, indicator=new) for option in old.scale_options.all() if not option.retired
+        ]
         requirements += requirements_of(old, indicator=new)
     for old in KelembagaanItem.objects.filter(cycle=source).prefetch_related("scale_options", "evidence_requirements"):
         new = _copy(old, ITEM_FIELDS, cycle=cycle)
         new.save()
-        options += [_copy(option, OPTION_FIELDS, kelembagaan_item=new) for option in old.scale_options.all()]
+        options += [
+            _copy(option, OPTION_FIELDS, kelembagaan_item=new)
+            for option in old.scale_options.all()
+            if not option.retired
+        ]
         requirements += requirements_of(old, kelembagaan_item=new)
     ScaleOption.objects.bulk_create(options)
     EvidenceRequirement.objects.bulk_create(requirements)

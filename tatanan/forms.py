@@ -7,11 +7,46 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cycle
+from .models import Cycle, ScaleOption
+from .selectors import RETIRED_OPTION_LABEL, check_selectable, selectable_options, selectable_options_queryset
 
 # The official 2025 workbook is 0.4 MB; 20 MB leaves room for workbooks with pictures while
 # keeping a single upload from exhausting the web process.
 INSTRUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+class ScoreOptionField(forms.ModelChoiceField):
+    """A score's scale option, offered by the one rule (``selectors.selectable_options``): the
+    owner's options that are not retired, plus the one the score holds (labelled as no longer
+    valid). Call ``for_score(owner, current)`` in the form's ``__init__``. A retired option posted
+    for a score that does not hold it is refused with a message saying why."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", ScaleOption.objects.none())
+        super().__init__(*args, **kwargs)
+        self.owner, self.current = None, None
+
+    def for_score(self, owner, current=None) -> None:
+        self.owner, self.current = owner, current
+        self.queryset = selectable_options_queryset(owner, current) if owner is not None else ScaleOption.objects.none()
+
+    def options(self) -> list[ScaleOption]:
+        """The options offered, read through a prefetch of the owner's scale when there is one."""
+        return selectable_options(self.owner, self.current) if self.owner is not None else []
+
+    def label_from_instance(self, obj):
+        label = f"{obj.value} – {obj.description}"
+        return f"{label} {RETIRED_OPTION_LABEL}" if obj.retired else label
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            option = None
+            if self.owner is not None and str(value).strip().isdigit():
+                option = next((o for o in self.owner.scale_options.all() if o.pk == int(str(value).strip())), None)
+            check_selectable(option, self.current)  # a retired option: say so
+            raise
 
 
 class InstrumentUploadForm(forms.Form):

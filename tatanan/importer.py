@@ -26,7 +26,9 @@ identity within a scale), a derived requirement by (document, year scope, data y
 document compared without case, spacing, punctuation or the years it names. A matched row is
 updated in place and keeps its id; the order follows the workbook. A row the workbook no longer
 has is deleted only when nothing points at it (no entry's score, no evidence file, live or
-removed); otherwise it is kept, after the wanted ones, and a note names it. Requirements added by
+removed); otherwise it is kept, after the wanted ones, and a note names it; a kept option is
+marked ``retired`` (no longer offered for a new score, ``selectors.selectable_options``) until a
+later workbook has its value again. Requirements added by
 hand, and all of an owner's once a superuser merged or split them (``requirements_edited``), are
 left alone. The dry run goes through the same writes and rolls them back, so it reports the same.
 
@@ -1016,10 +1018,13 @@ class _Sync:
         )
 
 
-def _sync_rows(model, owner_field: str, owner, existing: list, wanted: list, *, key, values, extra=None) -> _Sync:
+def _sync_rows(
+    model, owner_field: str, owner, existing: list, wanted: list, *, key, values, extra=None, kept_values=None
+) -> _Sync:
     """Make ``owner``'s ``existing`` rows the ``wanted`` ones, pairing them by ``key`` (in order
     when two share one) and writing ``values(data, order)`` on each; the order follows ``wanted``,
-    then the kept rows in the order they had. Returns what it did (``changed``: whether it wrote)."""
+    then the kept rows in the order they had, each also given ``kept_values`` (an option's
+    ``retired``). Returns what it did (``changed``: whether it wrote)."""
     pool: dict[tuple, list] = {}
     for row in existing:
         pool.setdefault(key(row), []).append(row)
@@ -1032,7 +1037,7 @@ def _sync_rows(model, owner_field: str, owner, existing: list, wanted: list, *, 
     in_use = referenced_ids(model, unwanted)
     kept = [row for row in unwanted if row.pk in in_use]
     sync = _Sync(
-        rows + [(row, {"order": order}) for order, row in enumerate(kept, start=len(rows) + 1)],
+        rows + [(row, {"order": order, **(kept_values or {})}) for order, row in enumerate(kept, start=len(rows) + 1)],
         kept=kept,
         dropped=[row for row in unwanted if row.pk not in in_use],
     )
@@ -1074,7 +1079,9 @@ def _sync_options(
 ) -> bool:
     """Make ``owner``'s options the ``wanted`` ones, matched by value: an option's value is its
     identity within a scale, so a score stays on the value it gave while the criterion's text is
-    updated. An option the scale no longer has is deleted unless an entry scores with it."""
+    updated. An option the scale no longer has is deleted unless an entry scores with it; then it
+    is kept and marked ``retired`` (valid only where it is the stored score,
+    ``selectors.selectable_options``), and a later workbook that has its value again revives it."""
     sync = _sync_rows(
         ScaleOption,
         owner_field,
@@ -1082,7 +1089,13 @@ def _sync_options(
         existing,
         wanted,
         key=_option_key,
-        values=lambda data, order: {"value": data.value, "description": data.description, "order": order},
+        values=lambda data, order: {
+            "value": data.value,
+            "description": data.description,
+            "order": order,
+            "retired": False,
+        },
+        kept_values={"retired": True},
     )
     for option in sync.kept:
         report.notes.append(

@@ -323,6 +323,14 @@ class ScaleOption(models.Model):
     value = models.PositiveSmallIntegerField(_("nilai"), validators=[MaxValueValidator(100)])
     description = models.TextField(_("kriteria"))
     order = models.PositiveSmallIntegerField(_("urutan"))
+    # Set by the importer on an option the workbook no longer has but a score still holds (kept
+    # so nothing entered is lost); cleared when a later workbook has its value again. A retired
+    # option stays valid only where it is the stored score (``selectors.selectable_options``).
+    retired = models.BooleanField(
+        _("tidak berlaku lagi"),
+        default=False,
+        help_text=_("Tidak ada lagi di instrumen terbaru; hanya tetap berlaku bagi isian yang sudah memakainya."),
+    )
 
     class Meta:
         ordering = ["order"]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import scope_of
 
@@ -90,6 +92,54 @@ def kelembagaan_items_of(*, cycle: Cycle) -> QuerySet[KelembagaanItem]:
         )
         .order_by("order", "id")
     )
+
+
+# --- Choosing a score --------------------------------------------------------------------------
+# The one rule of which scale options a score may be set to (docs/DOMAIN.md, "Re-importing the
+# instrument"): the owner's options that are not retired, plus the option the score holds now
+# when that one is retired (so the old score still shows and a form sent back unchanged keeps it).
+# Every form, API endpoint and file import that offers or accepts a score goes through here.
+
+RETIRED_OPTION_LABEL = _("(tidak berlaku lagi)")
+RETIRED_OPTION_MESSAGE = _(
+    "Nilai %(value)s tidak berlaku lagi: opsi skala ini tidak ada di instrumen terbaru dan hanya "
+    "tetap pada isian yang sudah memakainya. Pilih salah satu opsi skala yang berlaku."
+)
+
+
+def _pk(current) -> int | None:
+    return getattr(current, "pk", current)
+
+
+def is_selectable(option: ScaleOption, current=None) -> bool:
+    """Whether a score whose stored option is ``current`` (an option, its id, or None) may be set
+    to ``option``: any option that is not retired, and a retired one only when it is ``current``."""
+    return not option.retired or (current is not None and option.pk == _pk(current))
+
+
+def selectable_options(owner: Indicator | KelembagaanItem, current=None) -> list[ScaleOption]:
+    """The options of ``owner``'s scale a score holding ``current`` may be set to, in the scale's
+    order. Reads ``owner.scale_options.all()``, so a prefetch serves it."""
+    return [option for option in owner.scale_options.all() if is_selectable(option, current)]
+
+
+def selectable_options_queryset(owner: Indicator | KelembagaanItem, current=None) -> QuerySet[ScaleOption]:
+    """``selectable_options`` as a queryset (for a form's choice field)."""
+    queryset = owner.scale_options.all()
+    current_pk = _pk(current)
+    return queryset.filter(Q(retired=False) | Q(pk=current_pk)) if current_pk else queryset.filter(retired=False)
+
+
+def retired_option_message(option: ScaleOption) -> str:
+    return RETIRED_OPTION_MESSAGE % {"value": option.value}
+
+
+def check_selectable(option: ScaleOption | None, current=None, *, field: str | None = None) -> None:
+    """Raise ``ValidationError`` (on ``field`` when given) when ``option`` may not be chosen for a
+    score holding ``current``; None (no score) always may."""
+    if option is not None and not is_selectable(option, current):
+        message = retired_option_message(option)
+        raise ValidationError({field: message} if field else message)
 
 
 # --- Reviewing the evidence requirements -------------------------------------------------------

@@ -29,6 +29,7 @@ from indicators.selectors import usulan_of
 from kks_portal.lib.text import and_list
 from regions.models import Region
 from tatanan.models import Cycle, KelembagaanItem, ScaleOption
+from tatanan.selectors import selectable_options
 
 from ..models import Body, Decree, Secretariat, WorkPlan
 
@@ -350,5 +351,6 @@ def kelembagaan_fill_assessment(*, assessment, actor, today: datetime.date | Non
     changes = []
     for entry in entries:
         share, note = component_figure(rollup, entry.item.component, entry.item.item)
-        changes.append((entry, pick_option(list(entry.item.scale_options.all()), share), note))
+        options = selectable_options(entry.item, entry.self_score_id)
+        changes.append((entry, pick_option(options, share), note))
     return kelembagaan_entries_update(assessment=assessment, actor=actor, changes=changes)

@@ -66,6 +66,7 @@ from tatanan.parsing import (
     normalize_number,
     one_line,
 )
+from tatanan.selectors import is_selectable, retired_option_message, selectable_options
 
 from ..fieldwork.services import kelembagaan_entries_update
 from ..models import Assessment, IndicatorEntry, KelembagaanEntry
@@ -259,8 +260,9 @@ def _indicator_sheet(wb, *, assessment, tatanan: Tatanan, entries: list[Indicato
     for row, entry in enumerate(entries, start=FIRST_HEADER_ROW + 2):
         indicator = entry.indicator
         name = f"{indicator.name} {LOCAL_MARK}" if indicator.is_local else indicator.name
+        offered = selectable_options(indicator, entry.self_score_id)
         scale = indicator.scale_text or "\n".join(
-            f"{n}. Nilai {o.value} jika {o.description}" for n, o in enumerate(indicator.scale_options.all(), start=1)
+            f"{n}. Nilai {o.value} jika {o.description}" for n, o in enumerate(offered, start=1)
         )
         values = [
             int(indicator.number) if indicator.number.isdigit() else indicator.number,
@@ -284,9 +286,7 @@ def _indicator_sheet(wb, *, assessment, tatanan: Tatanan, entries: list[Indicato
                 cell.number_format = "@"  # typed data stays as written ("85,5", "012")
         # The link stays plain text, not a hyperlink: openpyxl reads an emptied cell that kept its
         # hyperlink as the old address, so a link cleared in Excel would silently come back.
-        _score_validation(
-            ws, validations, [o.value for o in indicator.scale_options.all()], ws.cell(row=row, column=score_column)
-        )
+        _score_validation(ws, validations, [o.value for o in offered], ws.cell(row=row, column=score_column))
 
 
 def _kelembagaan_sheet(wb, *, assessment, entries: list[KelembagaanEntry], used: set[str]) -> None:
@@ -318,7 +318,8 @@ def _kelembagaan_sheet(wb, *, assessment, entries: list[KelembagaanEntry], used:
         ]
         for col, value in enumerate(values, start=1):
             _put(ws, row, col, value if value != "" else None)
-        _score_validation(ws, validations, [o.value for o in item.scale_options.all()], ws.cell(row=row, column=8))
+        offered = [o.value for o in selectable_options(item, entry.self_score_id)]
+        _score_validation(ws, validations, offered, ws.cell(row=row, column=8))
     # NO and KOMPONEN merged over the component's items, as in the official sheet.
     bounds = [first_row_of[c] for c in components] + [row + 1]
     for start, end in zip(bounds, bounds[1:], strict=False):
@@ -628,9 +629,19 @@ def _looks_like_url(value) -> bool:
 # --- Import: checking -------------------------------------------------------------------------
 
 
-def _score(value, options: dict[int, object], *, allowed_text: str, what=None):
+def _options_by_value(owner) -> dict[int, object]:
+    """The owner's options by value, an option in force before a retired one of the same value."""
+    return {o.value: o for o in sorted(owner.scale_options.all(), key=lambda o: not o.retired)}
+
+
+def _allowed_text(owner, current) -> str:
+    return ", ".join(str(o.value) for o in sorted(selectable_options(owner, current), key=lambda o: -o.value))
+
+
+def _score(value, options: dict[int, object], *, allowed_text: str, what=None, current=None):
     """The ScaleOption a NILAI MANDIRI (or ``what``: NILAI VERIFIKASI PROVINSI) cell names,
-    ``None`` for a blank cell."""
+    ``None`` for a blank cell. A retired option only when it is the score stored (``current``):
+    an old value in a workbook exported before the instrument changed stays, a new one is refused."""
     if is_blank(value):
         return None
     what = str(what or _("Nilai mandiri"))
@@ -647,6 +658,8 @@ def _score(value, options: dict[int, object], *, allowed_text: str, what=None):
             _("%(what)s %(value)d bukan nilai skala indikator ini (yang boleh: %(allowed)s).")
             % {"what": what, "value": number, "allowed": allowed_text}
         )
+    if not is_selectable(options[number], current):
+        raise ValidationError(f"{what}: {retired_option_message(options[number])}")
     return options[number]
 
 
@@ -669,16 +682,23 @@ def _check_indicator(record: RowData, columns: dict[str, int], *, provincial: bo
             )
         if new != clean_text(getattr(entry, key)):
             record.changes[key] = new
-    options = {o.value: o for o in entry.indicator.scale_options.all()}
-    allowed = ", ".join(str(v) for v in sorted(options, reverse=True))
+    options = _options_by_value(entry.indicator)
     if "self_value" in columns:
-        option = _score(record.value("self_value"), options, allowed_text=allowed)
+        allowed = _allowed_text(entry.indicator, entry.self_score_id)
+        option = _score(record.value("self_value"), options, allowed_text=allowed, current=entry.self_score_id)
         if (option.pk if option else None) != entry.self_score_id:
             record.changes["self_score"] = option
     if not provincial:
         return
     if "province_value" in columns:
-        option = _score(record.value("province_value"), options, allowed_text=allowed, what=_("Nilai provinsi"))
+        allowed = _allowed_text(entry.indicator, entry.provincial_score_id)
+        option = _score(
+            record.value("province_value"),
+            options,
+            allowed_text=allowed,
+            what=_("Nilai provinsi"),
+            current=entry.provincial_score_id,
+        )
         if (option.pk if option else None) != entry.provincial_score_id:
             record.changes["provincial_score"] = option
     if "province_notes" in columns:
@@ -714,7 +734,7 @@ def _check_kelembagaan(record: RowData, columns: dict[str, int], *, provincial: 
     if CHECKLIST_COLUMNS & set(columns) and "self_value" not in columns:
         # Ada scores the item's top option, Tidak ada its lowest (docs/DOMAIN.md "The instrument workbook").
         mark = _checklist_mark(record, columns)
-        ordered = sorted(entry.item.scale_options.all(), key=lambda o: o.value)
+        ordered = sorted(selectable_options(entry.item, entry.self_score_id), key=lambda o: o.value)
         if mark is not None and not ordered:
             raise ValidationError(_("Butir ini tidak punya skala; tanda ada/tidak ada tidak dapat disimpan."))
         option = None if mark is None else (ordered[-1] if mark else ordered[0])
@@ -731,9 +751,10 @@ def _check_kelembagaan(record: RowData, columns: dict[str, int], *, provincial: 
         if new != clean_text(getattr(entry, field_name)):
             record.changes[field_name] = new
     if "self_value" in columns:
-        options = {o.value: o for o in entry.item.scale_options.all()}
-        allowed = ", ".join(str(v) for v in sorted(options, reverse=True))
-        option = _score(record.value("self_value"), options, allowed_text=allowed)
+        allowed = _allowed_text(entry.item, entry.self_score_id)
+        option = _score(
+            record.value("self_value"), _options_by_value(entry.item), allowed_text=allowed, current=entry.self_score_id
+        )
         if (option.pk if option else None) != entry.self_score_id:
             record.changes["self_score"] = option
     if "explanation" in columns:

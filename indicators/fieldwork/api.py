@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from accounts.access import is_bappeda_admin_of, require_kabupaten_admin
 from tatanan.models import Cycle, ScaleOption, Tatanan
+from tatanan.selectors import is_selectable, retired_option_message
 from tatanan.services import local_indicator_update
 
 from ..api import INVALID, NOT_FOUND, AssessmentPartViewSet, assessment_named_in
@@ -206,6 +207,13 @@ class KelembagaanViewSet(AssessmentPartViewSet):
                 option = change["self_score"] and (ScaleOption.objects.filter(pk=change["self_score"]).first() or False)
             if option is False:
                 errors[str(index)] = [_("Nilai harus salah satu opsi skala butir ini.")]
+                continue
+            if (
+                option
+                and option.kelembagaan_item_id == entry.item_id
+                and not is_selectable(option, entry.self_score_id)
+            ):
+                errors[str(index)] = [retired_option_message(option)]
                 continue
             changes.append((entry, option or None, change.get("note", entry.note)))
         if errors:

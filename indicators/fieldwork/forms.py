@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from kks_portal.lib.url_ids import ModelMultipleIdChoiceField, parse_id
 from regions.models import Region
 from regions.words import village_word
-from tatanan.models import ScaleOption, Tatanan
+from tatanan.forms import ScoreOptionField
+from tatanan.models import Tatanan
 
 from ..models import TitikPantau
 from .services import desa_of
@@ -108,16 +109,10 @@ class OdfChecklistForm(forms.Form):
         )
 
 
-class ScaleOptionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.value} – {obj.description}"
-
-
 class KelembagaanEntryForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    self_score = ScaleOptionChoiceField(
+    self_score = ScoreOptionField(
         label=_("Nilai mandiri"),
-        queryset=None,
         required=False,
         error_messages={"invalid_choice": _("Nilai harus salah satu opsi skala butir ini.")},
     )
@@ -128,7 +123,7 @@ class KelembagaanEntryForm(forms.Form):
         entry_pk = self.initial.get("entry") or self.data.get(self.add_prefix("entry"))
         entry = entries.get(parse_id(entry_pk))
         self.kelembagaan_entry = entry
-        self.fields["self_score"].queryset = entry.item.scale_options.all() if entry else ScaleOption.objects.none()
+        self.fields["self_score"].for_score(entry.item if entry else None, entry.self_score_id if entry else None)
 
     def clean_entry(self):
         if self.kelembagaan_entry is None:

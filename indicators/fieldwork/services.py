@@ -25,6 +25,7 @@ from accounts.models import User
 from regions.models import Region
 from regions.words import village_word
 from tatanan.models import Cycle, Indicator, ScaleOption, Tatanan
+from tatanan.selectors import is_selectable, retired_option_message
 from tatanan.services import local_indicator_create, local_indicator_delete
 
 from ..models import Assessment, IndicatorEntry, KelembagaanEntry, OdfStatus, TitikPantau
@@ -227,7 +228,8 @@ def kelembagaan_entries_update(
 ) -> int:
     """Set the self score and note of kelembagaan entries: (entry, option or None, note) each.
 
-    The option must be one of the entry's item's own scale options; nothing is saved when one
+    The option must be one of the entry's item's own scale options, and not a retired one unless
+    the entry holds it already (``tatanan.selectors.is_selectable``); nothing is saved when one
     is not. Returns the number of entries changed.
     """
     require_kabupaten_admin(actor, assessment.kabupaten_id)
@@ -238,6 +240,9 @@ def kelembagaan_entries_update(
             raise Http404
         if option is not None and option.kelembagaan_item_id != entry.item_id:
             errors.append(_("%(item)s: nilai harus salah satu opsi skala butir ini.") % {"item": entry.item})
+            continue
+        if option is not None and not is_selectable(option, entry.self_score_id):
+            errors.append(f"{entry.item}: {retired_option_message(option)}")
             continue
         note = note or ""
         if entry.self_score_id != (option.pk if option else None) or entry.note != note:

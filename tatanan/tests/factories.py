@@ -238,6 +238,7 @@ class ScaleOptionFactory(factory.django.DjangoModelFactory):
     kelembagaan_item = None
     value = 100
     description = factory.LazyAttribute(lambda o: scale_wording(o.value))
+    retired = False
     order = factory.LazyAttribute(
         lambda o: (
             (o.indicator or o.kelembagaan_item).scale_options.count() if (o.indicator or o.kelembagaan_item) else 0

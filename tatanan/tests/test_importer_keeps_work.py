@@ -211,3 +211,47 @@ def test_a_kelembagaan_option_kept_for_its_score(cycle_2023):
         "Butir kelembagaan Tim Pembina – SK: opsi skala bernilai 0 (“Tidak ada SK”) tidak ada lagi di skala "
         "berkas ini, tetapi tidak dihapus karena sudah ada isian penilaian yang memakai nilai itu."
     ]
+
+
+def test_a_kept_option_is_marked_retired_and_revived_when_the_workbook_has_its_value_again(pasar, assessment):
+    options = {o.value: o for o in pasar.scale_options.all()}
+    assert not any(o.retired for o in options.values())
+    IndicatorEntryFactory(assessment=assessment, indicator=pasar, self_score=options[50])
+    shorter = "1. Nilai 100 jika meningkat\n\n2. Nilai 75 jika tetap"
+
+    imported(pasar.cycle, scale=shorter)
+
+    assert [(o.value, o.retired) for o in pasar.scale_options.all()] == [(100, False), (75, False), (50, True)]
+    again = imported(pasar.cycle, scale=shorter)
+    assert again.rows[0].status == Status.UNCHANGED  # nothing changed: the mark stays, no write
+
+    imported(pasar.cycle)  # the scale with 50 again
+
+    revived = ScaleOption.objects.get(pk=options[50].pk)
+    assert not revived.retired
+    assert not pasar.scale_options.filter(retired=True).exists()
+    assert imported(pasar.cycle).rows[0].status == Status.UNCHANGED
+
+
+def test_the_dry_run_marks_nothing(pasar, assessment):
+    fifty = pasar.scale_options.get(value=50)
+    IndicatorEntryFactory(assessment=assessment, indicator=pasar, self_score=fifty)
+
+    imported(pasar.cycle, scale="1. Nilai 100 jika meningkat\n\n2. Nilai 75 jika tetap", dry_run=True)
+
+    fifty.refresh_from_db()
+    assert not fifty.retired
+
+
+def test_a_kept_kelembagaan_option_is_marked_retired(cycle_2023):
+    instrument_import(cycle=cycle_2023, file=to_file(workbook_2023_layout()))
+    sk = KelembagaanItem.objects.get(cycle=cycle_2023, component="tim_pembina", item="sk")
+    KelembagaanEntryFactory(
+        assessment=AssessmentFactory(cycle=cycle_2023), item=sk, self_score=sk.scale_options.get(value=0)
+    )
+    changed = workbook_2023_layout()
+    changed["KELEMBAGAAN"]["H3"] = 50
+
+    assert instrument_import(cycle=cycle_2023, file=to_file(changed)).imported
+
+    assert [(o.value, o.retired) for o in sk.scale_options.all()] == [(100, False), (50, False), (0, True)]
