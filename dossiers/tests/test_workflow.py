@@ -205,6 +205,34 @@ def test_scores_only_from_the_indicators_own_scale_all_or_nothing(in_review, vin
     assert first.national_score is None
 
 
+def test_a_retired_option_is_refused_unless_it_is_the_verifiers_own_score(in_review, vina):
+    """A scale option kept only for the scores that hold it (docs/DOMAIN.md, "Re-importing the
+    instrument") is neither offered nor accepted for another entry; the entry holding it keeps it."""
+    from dossiers.workflow.forms import ScoresForm
+
+    entries = list(in_review.assessment.indicator_entries.select_related("indicator").order_by("pk"))
+    first, second = entries[0], entries[1]
+    kept = first.indicator.scale_options.get(value=75)
+    kept_second = second.indicator.scale_options.get(value=75)
+    verification_scores_update(dossier=in_review, actor=vina, changes=[ScoreChange(first.pk, kept.pk, "")])
+    type(kept).objects.filter(pk__in=[kept.pk, kept_second.pk]).update(retired=True)
+
+    with pytest.raises(ValidationError) as error:
+        verification_scores_update(dossier=in_review, actor=vina, changes=[ScoreChange(second.pk, kept_second.pk, "")])
+    assert "tidak berlaku lagi" in error.value.messages[0]
+    second.refresh_from_db()
+    assert second.provincial_score is None
+    # The entry that holds it keeps it, and may keep it with a new note.
+    verification_scores_update(dossier=in_review, actor=vina, changes=[ScoreChange(first.pk, kept.pk, "Tetap.")])
+    first.refresh_from_db()
+    assert (first.provincial_score_id, first.provincial_note) == (kept.pk, "Tetap.")
+
+    form = ScoresForm(entries=[first, second], layer="provincial")
+    first_choices = dict(form.fields[f"score-{first.pk}"].choices)
+    assert "(tidak berlaku lagi)" in str(first_choices[kept.pk])
+    assert kept_second.pk not in dict(form.fields[f"score-{second.pk}"].choices)
+
+
 def test_scores_are_refused_outside_the_review(submitted, vina, nadia):
     entry = submitted.assessment.indicator_entries.select_related("indicator").first()
     option = entry.indicator.scale_options.first()

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import IndicatorEntry
+from tatanan.selectors import RETIRED_OPTION_LABEL, selectable_options
 
 from .services import COMMENT_MAX, REASON_MIN, ScoreChange
 
@@ -117,13 +118,19 @@ class ScoresForm(forms.Form):
             )
         )
         for entry in entries:
-            options = list(entry.indicator.scale_options.all())
+            # Retired options (docs/DOMAIN.md, "Re-importing the instrument") only where already chosen.
+            current = getattr(entry, f"{score_field}_id")
+            options = selectable_options(entry.indicator, current)
             self.fields[f"score-{entry.pk}"] = forms.TypedChoiceField(
                 label=str(entry.indicator),
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[("", _("– belum dinilai –"))] + [(o.pk, f"{o.value} – {o.description[:90]}") for o in options],
+                choices=[("", _("– belum dinilai –"))]
+                + [
+                    (o.pk, f"{o.value} – {o.description[:90]}" + (f" {RETIRED_OPTION_LABEL}" if o.retired else ""))
+                    for o in options
+                ],
                 initial=getattr(entry, f"{score_field}_id"),
                 error_messages={"invalid_choice": _("Pilih salah satu opsi skala indikator ini.")},
                 widget=forms.Select(attrs={"form": FORM_ID, "class": "form-select form-select-sm score-select"}),

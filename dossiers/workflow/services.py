@@ -81,6 +81,7 @@ from indicators.models import Assessment, IndicatorEntry, KelembagaanEntry, OdfS
 from indicators.selectors import usulan_kecamatan
 from regions.words import kabkota_word
 from tatanan.models import ScaleOption, TierRule
+from tatanan.selectors import is_selectable, retired_option_message
 
 from ..berita_acara import berita_acara_create
 from ..models import Dossier, DossierComment, DossierEvent, DossierVersion
@@ -770,6 +771,9 @@ def verification_scores_update(*, dossier: Dossier, actor: User, changes: list[S
             errors.append(
                 _("%(entry)s: nilai harus salah satu opsi skala indikator ini.") % {"entry": _entry_label(entry)}
             )
+            continue
+        if option is not None and not is_selectable(option, getattr(entry, f"{score_field}_id")):
+            errors.append(f"{_entry_label(entry)}: {retired_option_message(option)}")
             continue
         note = (change.note or "").strip()
         if len(note) > COMMENT_MAX:
