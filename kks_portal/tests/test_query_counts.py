@@ -177,9 +177,14 @@ def personas_for(key, rule) -> list[str]:
     local = local or next((p for p in LOCAL if p in readers), None)
     wide = next((p for p in WIDE if p in readers), None)
     bappeda = "rina" if rule.listings and "rina" in readers else None
-    # An OPD operator reads the assessment narrowed to the entries of his OPD (``accounts.access``);
-    # a province verifier scores a dossier.
-    operator = "oscar" if "oscar" in readers else None
+    # An OPD operator reads the assessment narrowed to the entries of his OPD (``accounts.access``),
+    # not the bodies (the secretary's pages, where he reads what Bappeda reads); a province
+    # verifier scores a dossier.
+    if rule.listings:  # items of the assessment (his), not of a body (the secretary's too)
+        narrowed = any("oscar" in item.audience[PLACE] and "sari" not in item.audience[PLACE] for item in rule.listings)
+    else:
+        narrowed = "sari" not in readers
+    operator = "oscar" if "oscar" in readers and narrowed else None
     verifier = "vina" if "vina" in readers and key.startswith(("dossiers:", "dossier-")) else None
     return [p for p in dict.fromkeys((local, bappeda, operator, verifier, wide)) if p is not None]
 
