@@ -842,7 +842,7 @@ def chapter_context(assessment: Assessment, spec: ChapterSpec) -> ChapterData:
 def chapter_pdf(data: ChapterData, *, fetcher: PortalURLFetcher | None = None) -> bytes:
     """The chapter's PDF: the print copies of its photos made where missing, then WeasyPrint."""
     print_copies_ensure(data.photos)
-    return template_to_pdf(data.template, data.context, fetcher=fetcher)
+    return template_to_pdf(data.template, data.context, fetcher=fetcher, chapter=True)
 
 
 # --- Front matter -------------------------------------------------------------------------------------------
