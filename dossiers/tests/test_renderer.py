@@ -121,3 +121,24 @@ def test_the_fingerprint_follows_the_chapter_inputs(serang_2025):
     entry.save()
     after = prints()
     assert {key for key in plan if after[key] != before[key]} == {"tatanan-PSR"}
+
+
+def test_chapters_are_styled_by_our_user_agent_sheet_and_share_one_font_setup(monkeypatch):
+    """``ChapterHTML`` replaces WeasyPrint's user-agent stylesheet through a hook of WeasyPrint's
+    ``HTML`` (``_ua_stylesheets``): were it renamed in an upgrade, chapters would silently cost
+    more again, so this fails instead. The font setup is made once per process and thread."""
+    from weasyprint import HTML
+
+    from dossiers.renderer import html as renderer
+
+    assert callable(getattr(HTML, "_ua_stylesheets", None))
+    asked = []
+    real = renderer.chapter_user_agent
+    monkeypatch.setattr(renderer, "chapter_user_agent", lambda: asked.append(1) or real())
+    page = "<html><body><h1>Bab</h1><p>Isi.</p></body></html>"
+    assert html_to_pdf(page, chapter=True).startswith(b"%PDF")
+    assert asked
+    asked.clear()
+    assert html_to_pdf(page).startswith(b"%PDF")  # cover, contents, berita acara: WeasyPrint's own sheet
+    assert not asked
+    assert renderer.font_config() is renderer.font_config()
