@@ -139,17 +139,12 @@ class BodyFilterForm(forms.Form):
         label=_("Kecamatan"), required=False, widget=forms.Select(attrs={"class": "form-select form-select-sm"})
     )
 
-    def __init__(self, data=None, *, kabupaten_choices=(), kecamatan_choices, region=None, **kwargs):
-        """``kabupaten_choices`` only for a reader of several kabupaten/kota (a verifier): the
-        kecamatan are then those of the chosen one. A kecamatan left from another kabupaten/kota
-        (the reader changed the first select only) is dropped rather than refused."""
-        if data is not None and data.get("kecamatan"):
-            known = {code for code, _label in kecamatan_choices}
-            if data["kecamatan"] not in known:
-                data = data.copy()
-                data["kecamatan"] = ""
+    def __init__(self, data=None, *, kabupaten_choices=None, kecamatan_choices, region=None, **kwargs):
+        """``kabupaten_choices`` only for a reader of several kabupaten/kota (a verifier), None
+        otherwise (no such field): the kecamatan are then those of the chosen one
+        (``forums.views.body_list_view``)."""
         super().__init__(data, **kwargs)
-        if kabupaten_choices:
+        if kabupaten_choices is not None:
             self.fields["kabupaten"].choices = [("", _("Semua kabupaten/kota")), *kabupaten_choices]
         else:
             del self.fields["kabupaten"]

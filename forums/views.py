@@ -81,16 +81,22 @@ def body_list_view(request):
     chosen = ""
     if data is not None and len(kabupaten) > 1:
         # A link naming a kecamatan only (from another page) names its kabupaten/kota too.
+        codes = {k.code for k in kabupaten}
         chosen = data.get("kabupaten") or kabupaten_code_of(data.get("kecamatan", ""))
-        if chosen not in {k.code for k in kabupaten}:
+        if chosen not in codes:
             chosen = ""
         data["kabupaten"] = chosen
+        # A kecamatan of another kabupaten/kota in scope, left when only the first select changed,
+        # is dropped; one outside the reader's scope stays and is refused by the form.
+        of_kecamatan = kabupaten_code_of(data.get("kecamatan", ""))
+        if data.get("kecamatan") and of_kecamatan in codes and of_kecamatan != chosen:
+            data["kecamatan"] = ""
     kecamatan = kecamatan_options(request.user)
     if len(kabupaten) > 1:
         kecamatan = kecamatan.filter(parent_id=chosen) if chosen else kecamatan.none()
     form = BodyFilterForm(
         data,
-        kabupaten_choices=[(k.code, f"{k.name} ({k.code})") for k in kabupaten] if len(kabupaten) > 1 else (),
+        kabupaten_choices=[(k.code, f"{k.name} ({k.code})") for k in kabupaten] if len(kabupaten) > 1 else None,
         kecamatan_choices=[(k.code, f"{k.name} ({k.code})") for k in kecamatan],
         region=region,
     )

@@ -7,6 +7,8 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from kks_portal.lib.url_ids import parse_id
+
 from .models import Cycle, ScaleOption
 from .selectors import RETIRED_OPTION_LABEL, check_selectable, selectable_options, selectable_options_queryset
 
@@ -42,9 +44,9 @@ class ScoreOptionField(forms.ModelChoiceField):
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            option = None
-            if self.owner is not None and str(value).strip().isdigit():
-                option = next((o for o in self.owner.scale_options.all() if o.pk == int(str(value).strip())), None)
+            option, pk = None, parse_id(value)
+            if self.owner is not None and pk is not None:
+                option = next((o for o in self.owner.scale_options.all() if o.pk == pk), None)
             check_selectable(option, self.current)  # a retired option: say so
             raise
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import scope_of
+from kks_portal.lib.url_ids import parse_id
 
 from .models import Cycle, EvidenceRequirement, Indicator, KelembagaanItem, ScaleOption, Tatanan
 
@@ -245,11 +246,12 @@ def requirements_review(*, cycle: Cycle) -> list[RequirementsReviewRow]:
 
 def requirements_review_owner(*, cycle: Cycle, form_owner: str) -> Indicator | KelembagaanItem | None:
     """The indicator or kelembagaan item of ``cycle`` a review form names ("indicator-12"), or None."""
-    kind, _sep, pk = (form_owner or "").partition("-")
-    if not pk.isdigit():
+    kind, _sep, text = (form_owner or "").partition("-")
+    pk = parse_id(text)  # not str.isdigit: "²" is a digit to it and no number to int()
+    if pk is None:
         return None
     if kind == "indicator":
-        return Indicator.objects.filter(cycle=cycle, is_local=False, pk=int(pk)).first()
+        return Indicator.objects.filter(cycle=cycle, is_local=False, pk=pk).first()
     if kind == "kelembagaan":
-        return KelembagaanItem.objects.filter(cycle=cycle, pk=int(pk)).first()
+        return KelembagaanItem.objects.filter(cycle=cycle, pk=pk).first()
     return None

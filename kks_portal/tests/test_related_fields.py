@@ -52,7 +52,7 @@ from accounts.tests.factories import OpdFactory
 from evidence import forms as evidence_forms
 from forums.forms import BodyFilterForm
 from forums.models import Body, PembinaanVisit, WorkPlan, WorkPlanItem
-from forums.selectors import kecamatan_options
+from forums.selectors import kabupaten_options, kecamatan_options
 from forums.workplans import forms as forms_workplans
 from forums.workplans.selectors import pembinaan_team_regions_of
 from forums.workplans.services import work_plan_item_add
@@ -335,6 +335,11 @@ def opd(world, place):
 def body_filter_form(world, user, data):
     choices = [(region.code, region.name) for region in kecamatan_options(user)]
     return BodyFilterForm(data, kecamatan_choices=choices)
+
+
+def body_filter_form_kabupaten(world, user, data):
+    choices = [(region.code, region.name) for region in kabupaten_options(user)]
+    return BodyFilterForm(data, kabupaten_choices=choices, kecamatan_choices=[])
 
 
 def work_plan_item_form(world, user, data):
@@ -722,6 +727,16 @@ FIELDS: dict[str, Field] = {
             message=None,
         ),
         "a list filter: kecamatan_options(user), the kecamatan with a body the caller reads",
+    ),
+    "forums.forms.BodyFilterForm.kabupaten": scoped(
+        FormProbe(
+            body_filter_form_kabupaten,
+            lambda w, p: w.kabupaten[p].code,
+            lambda w, p: w.kabupaten[p].code,
+            accepts=READERS,
+            message=None,
+        ),
+        "a list filter of a reader of several kabupaten/kota: kabupaten_options(user), those in scope",
     ),
     "forums.workplans.forms.WorkPlanItemForm.tatanan": Field(GLOBAL, "tatanan_for_work_plans()"),
     "forums.workplans.forms.WorkPlanItemForm.activity": Field(TEXT, "the planned activity, in words"),
